@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing first.
+# make deps     install the Debian packages bnlab needs (idempotent; apt-get update only if needed)
+# make build    configure and build the release build in build/
+# make run      deps + build + open bnlab
+# make test     deps + build + ctest, then the same suite under AddressSanitizer + UBSan
+# make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
+
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libeigen3-dev \
+  nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist
+
+.PHONY: deps build run test test-release test-asan bench clean
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/bnlab
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBNLAB_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target bnlab bnlab_tests
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./$(BUILD)/bnlab bench
+	./$(BUILD)/bnlab_bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
