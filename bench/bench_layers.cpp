@@ -1,0 +1,80 @@
+// What this file is: Google Benchmark micro-benchmarks of the parts of a training step (dense,
+// conv, BN forward + backward) and of whole steps of W1-W3 on random data of the same shapes,
+// to see where the time of `bnlab bench` goes.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include "core/layers/batch_norm.h"
+#include "core/layers/conv2d.h"
+#include "core/layers/dense.h"
+#include "core/rng.h"
+#include "core/train/run.h"
+#include "core/train/workloads.h"
+
+namespace {
+
+using namespace bnlab;
+
+Tensor random_tensor(Shape s, int batch) {
+  Rng rng(7);
+  Tensor t;
+  t.resize(s, batch);
+  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = rng.normal();
+  return t;
+}
+
+void BM_DenseForwardBackward(benchmark::State& state) {
+  const int in = static_cast<int>(state.range(0)), out = static_cast<int>(state.range(1));
+  Dense layer(in, out, true);
+  Tensor x = random_tensor({in, 1, 1}, 60), dy = random_tensor({out, 1, 1}, 60);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(layer.forward(x, Mode::train).data.data());
+    benchmark::DoNotOptimize(layer.backward(dy).data.data());
+  }
+}
+BENCHMARK(BM_DenseForwardBackward)->Args({784, 100})->Args({100, 100});
+
+void BM_BatchNorm1dForwardBackward(benchmark::State& state) {
+  BatchNorm bn({100, 1, 1}, 0.1f, 1e-5f, true);
+  Tensor x = random_tensor({100, 1, 1}, 60), dy = random_tensor({100, 1, 1}, 60);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bn.forward(x, Mode::train).data.data());
+    benchmark::DoNotOptimize(bn.backward(dy).data.data());
+  }
+}
+BENCHMARK(BM_BatchNorm1dForwardBackward);
+
+void BM_Conv2dForwardBackward(benchmark::State& state) {
+  const int cin = static_cast<int>(state.range(0)), size = static_cast<int>(state.range(1));
+  const int cout = static_cast<int>(state.range(2));
+  Conv2d conv({cin, size, size}, cout, 5, 1, 0, false);
+  Tensor x = random_tensor({cin, size, size}, 128);
+  Tensor dy = random_tensor(conv.output_shape({}), 128);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(conv.forward(x, Mode::train).data.data());
+    benchmark::DoNotOptimize(conv.backward(dy).data.data());
+  }
+}
+BENCHMARK(BM_Conv2dForwardBackward)->Args({1, 28, 6})->Args({6, 12, 16});
+
+void BM_WorkloadStep(benchmark::State& state, const char* name) {
+  Workload w = make_workload(name);
+  // Random data of Fashion-MNIST's shape, so the benchmark needs no dataset.
+  auto data = std::make_shared<DataSplit>();
+  for (Dataset* d : {&data->train, &data->test}) {
+    d->sample_shape = {1, 28, 28};
+    d->classes = 10;
+    d->x = random_tensor({1, 28, 28}, 2048).data.array().abs().min(1.0f);
+    d->y.resize(2048);
+    for (int i = 0; i < 2048; ++i) d->y[i] = i % 10;
+  }
+  Run run(w.config, data);
+  for (auto _ : state) benchmark::DoNotOptimize(run.step().loss);
+  state.counters["FLOP/s"] = benchmark::Counter(w.flops_per_step, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK_CAPTURE(BM_WorkloadStep, W1, "W1");
+BENCHMARK_CAPTURE(BM_WorkloadStep, W2, "W2");
+BENCHMARK_CAPTURE(BM_WorkloadStep, W3, "W3");
+
+}  // namespace

@@ -1,0 +1,187 @@
+// What this file is: the safetensors reader and writer, and the Model's state_dict mapping.
+#include "core/io/checkpoint.h"
+
+#include <bit>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/model/model.h"
+
+static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
+
+namespace bnlab {
+namespace {
+
+using nlohmann::json;
+
+int64_t element_count(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+std::string shape_str(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+void write_safetensors(const std::string& path, const SafeTensors& st) {
+  json header = json::object();
+  uint64_t offset = 0;
+  for (const auto& [name, t] : st.tensors) {
+    const uint64_t bytes = t.dtype == "F32" ? t.f32.size() * 4 : t.i64.size() * 8;
+    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  if (!st.metadata.empty()) header["__metadata__"] = st.metadata;
+  std::string text = header.dump();
+  while (text.size() % 8) text += ' ';  // aligns the data, as the reference writer does
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw data_error(path + ": cannot write checkpoint (cannot create " + tmp + ")");
+    const uint64_t n = text.size();
+    out.write(reinterpret_cast<const char*>(&n), 8);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (const auto& [name, t] : st.tensors) {
+      if (t.dtype == "F32") out.write(reinterpret_cast<const char*>(t.f32.data()), static_cast<std::streamsize>(t.f32.size() * 4));
+      else out.write(reinterpret_cast<const char*>(t.i64.data()), static_cast<std::streamsize>(t.i64.size() * 8));
+    }
+    if (!out.flush()) throw data_error(path + ": cannot write checkpoint (disk full?)");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw data_error(path + ": cannot write checkpoint: " + ec.message());
+}
+
+SafeTensors read_safetensors(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw data_error(path + ": cannot open checkpoint");
+  in.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  uint64_t header_len = 0;
+  if (file_size < 8 || !in.read(reinterpret_cast<char*>(&header_len), 8))
+    throw data_error(path + ": not a safetensors checkpoint (shorter than its 8-byte header length)");
+  if (header_len == 0 || header_len > file_size - 8 || header_len > (100u << 20))
+    throw data_error(path + ": not a safetensors checkpoint (header length " + std::to_string(header_len) +
+                     " does not fit a file of " + std::to_string(file_size) + " bytes)");
+  std::string text(header_len, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(header_len));
+  json header;
+  try {
+    header = json::parse(text);
+  } catch (const json::parse_error&) {
+    throw data_error(path + ": corrupt checkpoint: its header is not valid JSON");
+  }
+  if (!header.is_object()) throw data_error(path + ": corrupt checkpoint: its header is not a JSON object");
+  const uint64_t data_start = 8 + header_len, data_size = file_size - data_start;
+  SafeTensors st;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    const std::string& name = it.key();
+    const json& h = it.value();
+    if (name == "__metadata__") {
+      if (!h.is_object()) throw data_error(path + ": corrupt checkpoint: __metadata__ is not an object");
+      for (auto m = h.begin(); m != h.end(); ++m)
+        if (m->is_string()) st.metadata[m.key()] = m->get<std::string>();
+      continue;
+    }
+    const std::string bad = path + ": corrupt checkpoint: tensor '" + name + "': ";
+    if (!h.is_object() || !h.contains("dtype") || !h.contains("shape") || !h.contains("data_offsets"))
+      throw data_error(bad + "needs dtype, shape and data_offsets");
+    StoredTensor t;
+    try {
+      t.dtype = h["dtype"].get<std::string>();
+      t.shape = h["shape"].get<std::vector<int64_t>>();
+    } catch (const json::exception&) {
+      throw data_error(bad + "dtype or shape has the wrong type");
+    }
+    if (t.dtype != "F32" && t.dtype != "I64") throw data_error(bad + "dtype " + t.dtype + " is not supported (F32, I64)");
+    for (int64_t d : t.shape)
+      if (d < 0 || d > (1ll << 31)) throw data_error(bad + "shape " + shape_str(t.shape) + " is invalid");
+    const auto& off = h["data_offsets"];
+    if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+      throw data_error(bad + "data_offsets must be two non-negative integers");
+    const uint64_t begin = off[0].get<uint64_t>(), end = off[1].get<uint64_t>();
+    const uint64_t width = t.dtype == "F32" ? 4 : 8;
+    const uint64_t count = static_cast<uint64_t>(element_count(t.shape));
+    if (end < begin || end > data_size || end - begin != count * width)
+      throw data_error(bad + "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                       "] do not fit its shape " + shape_str(t.shape) + " or the file (" +
+                       std::to_string(data_size) + " data bytes)");
+    in.seekg(static_cast<std::streamoff>(data_start + begin));
+    if (t.dtype == "F32") {
+      t.f32.resize(count);
+      in.read(reinterpret_cast<char*>(t.f32.data()), static_cast<std::streamsize>(count * 4));
+    } else {
+      t.i64.resize(count);
+      in.read(reinterpret_cast<char*>(t.i64.data()), static_cast<std::streamsize>(count * 8));
+    }
+    if (!in) throw data_error(bad + "truncated data");
+    st.tensors[name] = std::move(t);
+  }
+  return st;
+}
+
+void save_checkpoint(const std::string& path, Model& model, const Config& config) {
+  SafeTensors st;
+  for (const NamedParam& p : model.named_params())
+    st.tensors[p.name] = {"F32", p.param.shape, std::vector<float>(p.param.value, p.param.value + p.param.size), {}};
+  const auto& layers = model.layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    auto* bn = dynamic_cast<BatchNorm*>(layers[i].get());
+    if (!bn) continue;
+    const std::string prefix = std::to_string(i) + ".";
+    const int64_t c = bn->channels();
+    st.tensors[prefix + "running_mean"] = {"F32", {c}, {bn->running_mean_.data(), bn->running_mean_.data() + c}, {}};
+    st.tensors[prefix + "running_var"] = {"F32", {c}, {bn->running_var_.data(), bn->running_var_.data() + c}, {}};
+    st.tensors[prefix + "num_batches_tracked"] = {"I64", {}, {}, {bn->num_batches_tracked_}};
+  }
+  st.metadata["bnlab_config"] = to_json(config).dump();
+  st.metadata["format"] = "pt";
+  write_safetensors(path, st);
+}
+
+void load_checkpoint(const std::string& path, Model& model) {
+  SafeTensors st = read_safetensors(path);
+  std::map<std::string, bool> used;
+  for (const auto& [name, t] : st.tensors) used[name] = false;
+  auto take = [&](const std::string& name, const std::vector<int64_t>& shape, const std::string& dtype) -> StoredTensor& {
+    auto it = st.tensors.find(name);
+    if (it == st.tensors.end())
+      throw data_error(path + ": checkpoint does not fit the config: tensor '" + name + "' is missing");
+    if (it->second.shape != shape || it->second.dtype != dtype)
+      throw data_error(path + ": checkpoint does not fit the config: tensor '" + name + "' has shape " +
+                       shape_str(it->second.shape) + " " + it->second.dtype + ", the model needs " +
+                       shape_str(shape) + " " + dtype);
+    used[name] = true;
+    return it->second;
+  };
+  // Read everything first, so a checkpoint that fails half-way leaves the model untouched.
+  std::vector<std::pair<float*, const std::vector<float>*>> copies;
+  for (const NamedParam& p : model.named_params()) copies.push_back({p.param.value, &take(p.name, p.param.shape, "F32").f32});
+  const auto& layers = model.layers();
+  std::vector<std::pair<BatchNorm*, int64_t>> tracked;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    auto* bn = dynamic_cast<BatchNorm*>(layers[i].get());
+    if (!bn) continue;
+    const std::string prefix = std::to_string(i) + ".";
+    const int64_t c = bn->channels();
+    copies.push_back({bn->running_mean_.data(), &take(prefix + "running_mean", {c}, "F32").f32});
+    copies.push_back({bn->running_var_.data(), &take(prefix + "running_var", {c}, "F32").f32});
+    tracked.push_back({bn, take(prefix + "num_batches_tracked", {}, "I64").i64[0]});
+  }
+  for (const auto& [name, was_used] : used)
+    if (!was_used) throw data_error(path + ": checkpoint does not fit the config: unexpected tensor '" + name + "'");
+  for (auto& [dst, src] : copies) std::memcpy(dst, src->data(), src->size() * sizeof(float));
+  for (auto& [bn, n] : tracked) bn->num_batches_tracked_ = n;
+}
+
+}  // namespace bnlab

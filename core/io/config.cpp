@@ -1,0 +1,245 @@
+// What this file is: JSON → Config with strict checking. Each section is read through a Fields
+// reader that knows its path ("model.blocks[2]"), so every message names the exact field, and
+// any key left unread at the end of a section is reported as unknown.
+#include "core/io/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace bnlab {
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+class Fields {
+ public:
+  Fields(const json& j, std::string path, std::string source) : j_(j), path_(std::move(path)), source_(std::move(source)) {
+    if (!j.is_object()) fail("", "must be a JSON object");
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw config_error(source_ + ": " + name(key) + ": " + what);
+  }
+  std::string name(const std::string& key) const {
+    if (key.empty()) return path_.empty() ? "(top level)" : path_;
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  const json* get(const std::string& key) {
+    seen_.insert(key);
+    auto it = j_.find(key);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
+  void number(const std::string& key, float& out, double lo, double hi) {
+    if (const json* v = get(key)) {
+      if (!v->is_number()) fail(key, "must be a number, got " + v->dump());
+      const double d = v->get<double>();
+      if (!(d >= lo && d <= hi))
+        fail(key, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + v->dump());
+      out = static_cast<float>(d);
+    }
+  }
+  void integer(const std::string& key, int& out, long long lo, long long hi) {
+    if (const json* v = get(key)) {
+      if (!v->is_number_integer()) fail(key, "must be an integer, got " + v->dump());
+      const long long i = v->get<long long>();
+      if (i < lo || i > hi) fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v->dump());
+      out = static_cast<int>(i);
+    }
+  }
+  void boolean(const std::string& key, bool& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
+      out = v->get<bool>();
+    }
+  }
+  void string(const std::string& key, std::string& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_string()) fail(key, "must be a string, got " + v->dump());
+      out = v->get<std::string>();
+    }
+  }
+  void choice(const std::string& key, std::string& out, const std::vector<std::string>& allowed) {
+    string(key, out);
+    for (const auto& a : allowed)
+      if (out == a) return;
+    fail(key, "unknown value '" + out + "' (expected " + join(allowed) + ")");
+  }
+  // Call last: any key not read is unknown.
+  void finish() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!seen_.count(it.key())) fail(it.key(), "unknown field");
+  }
+  std::string path() const { return path_; }
+  std::string source() const { return source_; }
+
+ private:
+  static std::string fmt(double d) {
+    std::ostringstream s;
+    s << d;
+    return s.str();
+  }
+  const json& j_;
+  std::string path_, source_;
+  std::set<std::string> seen_;
+};
+
+constexpr double kBig = 1e9;
+const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist", "csv", "spiral", "circles", "xor", "gaussians", "moons"};
+const std::vector<std::string> kActivations = {"sigmoid", "tanh", "relu", "leaky_relu", "none"};
+
+void parse_data(Fields f, DataConfig& d) {
+  f.choice("dataset", d.dataset, kDatasets);
+  f.string("dir", d.dir);
+  f.string("path", d.path);
+  f.string("test_path", d.test_path);
+  f.integer("train_limit", d.train_limit, 0, 100000000);
+  f.integer("test_limit", d.test_limit, 0, 100000000);
+  f.choice("normalize", d.normalize, {"scale", "standardize", "none"});
+  f.boolean("shuffle", d.shuffle);
+  f.integer("n", d.n, 4, 10000000);
+  f.number("noise", d.noise, 0.0, 10.0);
+  f.finish();
+  if (d.dataset == "csv" && d.path.empty()) f.fail("path", "required for dataset csv");
+}
+
+void parse_block(Fields f, BlockConfig& b) {
+  f.choice("op", b.op, {"dense", "conv"});
+  if (b.op == "dense") {
+    if (!f.get("units")) f.fail("units", "required for a dense block");
+    f.integer("units", b.units, 1, 1 << 20);
+  } else {
+    if (!f.get("channels")) f.fail("channels", "required for a conv block");
+    f.integer("channels", b.channels, 1, 4096);
+    f.integer("kernel", b.kernel, 1, 64);
+    f.integer("stride", b.stride, 1, 64);
+    f.integer("padding", b.padding, 0, 64);
+  }
+  f.choice("norm", b.norm, {"batch", "none"});
+  f.choice("activation", b.activation, kActivations);
+  if (const json* p = f.get("pool")) {
+    Fields pf(*p, f.name("pool"), f.source());
+    pf.choice("type", b.pool.type, {"avg", "max", "none"});
+    pf.integer("size", b.pool.size, 1, 64);
+    pf.finish();
+  }
+  f.number("dropout", b.dropout, 0.0, 0.99);
+  f.finish();
+  if (b.op == "dense" && b.pool.type != "none") f.fail("pool", "pooling needs a conv block");
+}
+
+void parse_model(Fields f, ModelConfig& m) {
+  const json* blocks = f.get("blocks");
+  if (!blocks || !blocks->is_array() || blocks->empty()) f.fail("blocks", "must be a non-empty list of blocks");
+  m.blocks.clear();
+  for (size_t i = 0; i < blocks->size(); ++i) {
+    BlockConfig b;
+    parse_block(Fields((*blocks)[i], f.name("blocks") + "[" + std::to_string(i) + "]", f.source()), b);
+    m.blocks.push_back(b);
+  }
+  if (const json* bn = f.get("bn")) {
+    Fields bf(*bn, f.name("bn"), f.source());
+    bf.number("momentum", m.bn.momentum, 0.0, 1.0);
+    bf.number("eps", m.bn.eps, 1e-12, 1.0);
+    bf.boolean("affine", m.bn.affine);
+    bf.choice("position", m.bn.position, {"before_activation", "after_activation"});
+    bf.finish();
+  }
+  if (const json* init = f.get("init")) {
+    Fields inf(*init, f.name("init"), f.source());
+    inf.choice("scheme", m.init.scheme, {"xavier_uniform", "xavier_normal", "he_normal", "normal", "torch_default"});
+    inf.number("scale", m.init.scale, 0.0, 1e6);
+    inf.number("std", m.init.std, 0.0, 1e6);
+    inf.finish();
+  }
+  f.finish();
+}
+
+void parse_train(Fields f, TrainConfig& t) {
+  f.integer("batch_size", t.batch_size, 1, 1 << 20);
+  f.choice("optimizer", t.optimizer, {"sgd", "rmsprop", "adam"});
+  f.number("lr", t.lr, 0.0, kBig);
+  f.number("momentum", t.momentum, 0.0, 1.0);
+  f.number("alpha", t.alpha, 0.0, 1.0);
+  f.number("beta1", t.beta1, 0.0, 0.999999);
+  f.number("beta2", t.beta2, 0.0, 0.999999999);
+  f.number("eps", t.eps, 0.0, 1.0);
+  f.number("weight_decay", t.weight_decay, 0.0, kBig);
+  f.choice("loss", t.loss, {"cross_entropy", "mse"});
+  f.integer("log_every", t.log_every, 1, 1 << 30);
+  f.integer("eval_every", t.eval_every, 0, 1 << 30);
+  f.finish();
+}
+
+}  // namespace
+
+Config parse_config(const json& j, const std::string& source) {
+  Config c;
+  Fields top(j, "", source);
+  if (const json* seed = top.get("seed")) {
+    if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
+      top.fail("seed", "must be a non-negative integer, got " + seed->dump());
+    c.seed = seed->get<uint64_t>();
+  }
+  if (const json* d = top.get("data")) parse_data(Fields(*d, "data", source), c.data);
+  const json* m = top.get("model");
+  if (!m) top.fail("model", "required");
+  parse_model(Fields(*m, "model", source), c.model);
+  if (const json* t = top.get("train")) parse_train(Fields(*t, "train", source), c.train);
+  top.finish();
+  return c;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw data_error(path + ": cannot open config file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw config_error(path + ": not valid JSON: " + e.what());
+  }
+  return parse_config(j, path);
+}
+
+json to_json(const Config& c) {
+  json blocks = json::array();
+  for (const BlockConfig& b : c.model.blocks) {
+    json jb = {{"op", b.op}, {"norm", b.norm}, {"activation", b.activation}};
+    if (b.op == "dense") {
+      jb["units"] = b.units;
+    } else {
+      jb["channels"] = b.channels;
+      jb["kernel"] = b.kernel;
+      jb["stride"] = b.stride;
+      jb["padding"] = b.padding;
+      jb["pool"] = {{"type", b.pool.type}, {"size", b.pool.size}};
+    }
+    if (b.dropout > 0.0f) jb["dropout"] = b.dropout;
+    blocks.push_back(jb);
+  }
+  const DataConfig& d = c.data;
+  const TrainConfig& t = c.train;
+  return {
+      {"seed", c.seed},
+      {"data", {{"dataset", d.dataset}, {"dir", d.dir}, {"path", d.path}, {"test_path", d.test_path},
+                {"train_limit", d.train_limit}, {"test_limit", d.test_limit}, {"normalize", d.normalize},
+                {"shuffle", d.shuffle}, {"n", d.n}, {"noise", d.noise}}},
+      {"model", {{"blocks", blocks},
+                 {"bn", {{"momentum", c.model.bn.momentum}, {"eps", c.model.bn.eps}, {"affine", c.model.bn.affine},
+                         {"position", c.model.bn.position}}},
+                 {"init", {{"scheme", c.model.init.scheme}, {"scale", c.model.init.scale}, {"std", c.model.init.std}}}}},
+      {"train", {{"batch_size", t.batch_size}, {"optimizer", t.optimizer}, {"lr", t.lr}, {"momentum", t.momentum},
+                 {"alpha", t.alpha}, {"beta1", t.beta1}, {"beta2", t.beta2}, {"eps", t.eps},
+                 {"weight_decay", t.weight_decay}, {"loss", t.loss}, {"log_every", t.log_every},
+                 {"eval_every", t.eval_every}}}};
+}
+
+}  // namespace bnlab

@@ -1,0 +1,86 @@
+// What this file is: the experiment config (DESIGN.md "Experiment config") as typed structs,
+// parsed from JSON with every unknown field or bad value reported by its path, e.g.
+// "config: model.blocks[1].units: must be a positive integer, got -3".
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace bnlab {
+
+struct DataConfig {
+  std::string dataset = "fashion-mnist";  // fashion-mnist, mnist, csv, spiral, circles, xor, gaussians, moons
+  std::string dir = "/usr/share/datasets/fashion-mnist";  // IDX files
+  std::string path;       // csv: the training (or only) file
+  std::string test_path;  // csv: optional test file; without it the last 20% of rows are the test set
+  int train_limit = 0;    // 0: all examples
+  int test_limit = 0;
+  std::string normalize = "scale";  // scale (x/255), standardize (z-score from train), none
+  bool shuffle = true;
+  int n = 1000;         // generated sets: training points (the test set has n/2)
+  float noise = 0.1f;   // generated sets
+};
+
+struct PoolConfig {
+  std::string type = "none";  // none, avg, max
+  int size = 2;
+};
+
+struct BlockConfig {
+  std::string op = "dense";  // dense, conv
+  int units = 0;             // dense
+  int channels = 0;          // conv
+  int kernel = 3, stride = 1, padding = 0;
+  std::string norm = "none";        // batch, none
+  std::string activation = "none";  // sigmoid, tanh, relu, leaky_relu, none
+  PoolConfig pool;
+  float dropout = 0.0f;
+};
+
+struct BnConfig {
+  float momentum = 0.1f;
+  float eps = 1e-5f;
+  bool affine = true;
+  std::string position = "before_activation";  // before_activation, after_activation
+};
+
+struct InitConfig {
+  std::string scheme = "xavier_uniform";  // xavier_uniform, xavier_normal, he_normal, normal, torch_default
+  float scale = 1.0f;
+  float std = 0.01f;  // normal
+};
+
+struct ModelConfig {
+  std::vector<BlockConfig> blocks;
+  BnConfig bn;
+  InitConfig init;
+};
+
+struct TrainConfig {
+  int batch_size = 60;
+  std::string optimizer = "sgd";  // sgd, rmsprop, adam
+  float lr = 0.1f;
+  float momentum = 0.0f;
+  float alpha = 0.99f;  // rmsprop smoothing
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float weight_decay = 0.0f;
+  std::string loss = "cross_entropy";  // cross_entropy, mse (against one-hot targets)
+  int log_every = 100;                 // steps between metric rows
+  int eval_every = 0;                  // steps between test evaluations; 0: once per epoch
+};
+
+struct Config {
+  uint64_t seed = 1;
+  DataConfig data;
+  ModelConfig model;
+  TrainConfig train;
+};
+
+// Throws Error(usage) naming the field; `source` (a file name) prefixes messages.
+Config parse_config(const nlohmann::json& j, const std::string& source = "config");
+Config load_config(const std::string& path);  // file errors are ErrorKind::data
+nlohmann::json to_json(const Config& c);
+
+}  // namespace bnlab

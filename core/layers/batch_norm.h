@@ -1,0 +1,59 @@
+// What this file is: Batch Normalization (Ioffe & Szegedy 2015), matching PyTorch 1.13's
+// BatchNorm1d (per feature, over the batch) and BatchNorm2d (per channel, over N·H·W).
+//   training:   x̂ = (x - μ_B) / √(σ²_B + ε),  y = γ x̂ + β   (σ²_B biased, paper Algorithm 1)
+//               running = (1 - momentum)·running + momentum·batch, the variance unbiased (m/(m-1))
+//   inference:  the running statistics, the batch's own, or population statistics (Algorithm 2:
+//               the mean of the batch means, the mean of the biased batch variances · m/(m-1)).
+#pragma once
+
+#include <cstdint>
+
+#include "core/layers/layer.h"
+
+namespace bnlab {
+
+class BatchNorm : public Layer {
+ public:
+  // `shape` is the input's: (features) for BatchNorm1d, (C, H, W) for BatchNorm2d.
+  BatchNorm(Shape shape, float momentum, float eps, bool affine);
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& grad_out) override;
+  Shape output_shape(Shape in) const override { return in; }
+  std::string kind() const override { return shape_.is_image() ? "BatchNorm2d" : "BatchNorm1d"; }
+  std::vector<Param> params() override;
+  std::vector<Buffer> buffers() override;
+  void zero_grad() override;
+
+  int channels() const { return shape_.c; }
+  bool affine() const { return affine_; }
+  float momentum_ = 0.1f;
+  float eps_ = 1e-5f;
+
+  // Population statistics (Mode::collect_population, then finish_population()).
+  void begin_population();
+  void finish_population();
+  bool has_population() const { return pop_batches_ > 0; }
+
+  // True when the last training forward saw one value per channel: σ²_B = 0, the output is β,
+  // and the running statistics were left alone. The model turns this into a warning.
+  bool degenerate() const { return degenerate_; }
+
+  Vector gamma_, beta_;             // (C): scale and shift; γ = 1, β = 0 at start
+  Vector gamma_grad_, beta_grad_;   // (C)
+  Vector running_mean_, running_var_;  // (C): running_var starts at 1
+  int64_t num_batches_tracked_ = 0;
+  Vector batch_mean_, batch_var_;   // (C): the last forward's batch statistics (var biased)
+  Vector population_mean_, population_var_;  // (C)
+
+ private:
+  Shape shape_;
+  bool affine_;
+  bool used_batch_stats_ = false;  // backward differentiates through μ_B and σ²_B
+  bool degenerate_ = false;
+  Vector inv_std_;  // (C): 1/√(σ² + ε) of the statistics used
+  Matrix x_hat_;    // (features, batch)
+  Vector pop_mean_sum_, pop_var_sum_;  // (C)
+  int64_t pop_batches_ = 0, pop_m_ = 0;
+};
+
+}  // namespace bnlab

@@ -1,0 +1,30 @@
+// What this file is: average and max pooling over size x size windows with stride = size and no
+// padding, as PyTorch's AvgPool2d(size) and MaxPool2d(size) (trailing rows/columns dropped).
+#pragma once
+
+#include <vector>
+
+#include "core/layers/layer.h"
+
+namespace bnlab {
+
+enum class PoolType { avg, max };
+
+class Pool2d : public Layer {
+ public:
+  Pool2d(Shape in, PoolType type, int size);
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& grad_out) override;
+  Shape output_shape(Shape) const override { return out_shape_; }
+  std::string kind() const override { return type_ == PoolType::avg ? "AvgPool2d" : "MaxPool2d"; }
+  PoolType type() const { return type_; }
+  int size() const { return size_; }
+
+ private:
+  Shape in_shape_, out_shape_;
+  PoolType type_;
+  int size_;
+  std::vector<int> argmax_;  // (out_features * batch): input row of each max, for backward
+};
+
+}  // namespace bnlab

@@ -1,0 +1,166 @@
+// What this file is: building a Model from its config, and the passes over its layers.
+#include "core/model/model.h"
+
+#include "core/data/dataset.h"
+#include "core/error.h"
+#include "core/layers/activation.h"
+#include "core/layers/conv2d.h"
+#include "core/layers/dense.h"
+#include "core/layers/dropout.h"
+#include "core/layers/flatten.h"
+#include "core/layers/pool2d.h"
+#include "core/model/init.h"
+
+namespace bnlab {
+namespace {
+
+ActivationKind activation_kind(const std::string& name) {
+  if (name == "sigmoid") return ActivationKind::sigmoid;
+  if (name == "tanh") return ActivationKind::tanh;
+  if (name == "relu") return ActivationKind::relu;
+  return ActivationKind::leaky_relu;
+}
+
+}  // namespace
+
+Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t seed)
+    : cfg_(cfg), input_shape_(input_shape), classes_(classes) {
+  if (cfg.blocks.empty()) throw config_error("config: model.blocks: at least one block is needed");
+  Rng rng(seed);
+  Shape shape = input_shape;
+  auto add = [&](std::unique_ptr<Layer> layer) {
+    shape = layer->output_shape(shape);
+    layers_.push_back(std::move(layer));
+    return static_cast<int>(layers_.size()) - 1;
+  };
+  for (size_t i = 0; i < cfg.blocks.size(); ++i) {
+    const BlockConfig& b = cfg.blocks[i];
+    const std::string where = "config: model.blocks[" + std::to_string(i) + "]";
+    BlockLayers bl;
+    bl.in_shape = shape;
+    const bool bn = b.norm == "batch";
+    const bool bn_first = bn && cfg.bn.position == "before_activation";
+    int fan_in = 0, fan_out = 0;
+    if (b.op == "dense") {
+      if (shape.is_image()) bl.flatten = add(std::make_unique<Flatten>());
+      bl.op = add(std::make_unique<Dense>(shape.size(), b.units, !bn_first));
+      fan_in = layers_[bl.op]->params()[0].shape[1];
+      fan_out = b.units;
+    } else {
+      if (!shape.is_image() && shape.size() > 1)
+        throw config_error(where + ".op: a conv block needs an image-shaped input, got " + shape.str());
+      const int k = b.kernel;
+      if (shape.h + 2 * b.padding < k || shape.w + 2 * b.padding < k)
+        throw config_error(where + ".kernel: " + std::to_string(k) + " is larger than the padded input " +
+                           shape.str());
+      bl.op = add(std::make_unique<Conv2d>(shape, b.channels, k, b.stride, b.padding, !bn_first));
+      fan_in = bl.in_shape.c * k * k;
+      fan_out = b.channels * k * k;
+    }
+    Param w = layers_[bl.op]->params()[0];
+    std::vector<Param> op_params = layers_[bl.op]->params();
+    float* bias = op_params.size() > 1 ? op_params[1].value : nullptr;
+    init_weights(cfg.init, fan_in, fan_out, w.value, w.size, bias, bias ? op_params[1].size : 0, rng);
+
+    auto add_norm = [&] { bl.norm = add(std::make_unique<BatchNorm>(shape, cfg.bn.momentum, cfg.bn.eps, cfg.bn.affine)); };
+    if (bn_first) add_norm();
+    if (b.activation != "none") bl.activation = add(std::make_unique<Activation>(activation_kind(b.activation)));
+    if (bn && !bn_first) add_norm();
+    if (b.pool.type != "none") {
+      if (!shape.is_image()) throw config_error(where + ".pool: pooling needs an image-shaped input");
+      if (shape.h < b.pool.size || shape.w < b.pool.size)
+        throw config_error(where + ".pool.size: " + std::to_string(b.pool.size) + " is larger than its input " +
+                           shape.str());
+      bl.pool = add(std::make_unique<Pool2d>(shape, b.pool.type == "avg" ? PoolType::avg : PoolType::max, b.pool.size));
+    }
+    if (b.dropout > 0.0f) bl.dropout = add(std::make_unique<Dropout>(b.dropout, seed * 7919 + i + 1));
+    bl.out_shape = shape;
+    blocks_.push_back(bl);
+  }
+  if (shape.is_image() || shape.size() != classes)
+    throw config_error("config: model.blocks[" + std::to_string(cfg.blocks.size() - 1) +
+                       "]: the last block must be dense with " + std::to_string(classes) +
+                       " units (one per class), got output " + shape.str());
+  warned_degenerate_.assign(layers_.size(), false);
+}
+
+const Tensor& Model::forward(const Tensor& x, Mode mode) {
+  const Tensor* h = &x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    h = &layers_[i]->forward(*h, mode);
+    if (mode == Mode::train) {
+      auto* bn = dynamic_cast<BatchNorm*>(layers_[i].get());
+      if (bn && bn->degenerate() && !warned_degenerate_[i]) {
+        warned_degenerate_[i] = true;
+        warnings_.push_back("layer " + std::to_string(i) + " (" + bn->kind() +
+                            ") saw one value per channel: its variance is 0 and its output is beta; "
+                            "use a batch size of at least 2");
+      }
+    }
+  }
+  return *h;
+}
+
+void Model::backward(const Tensor& grad_out) {
+  const Tensor* g = &grad_out;
+  for (size_t i = layers_.size(); i-- > 0;) g = &layers_[i]->backward(*g);
+}
+
+void Model::zero_grad() {
+  for (auto& l : layers_) l->zero_grad();
+}
+
+std::vector<NamedParam> Model::named_params() {
+  std::vector<NamedParam> out;
+  for (size_t i = 0; i < layers_.size(); ++i)
+    for (Param& p : layers_[i]->params()) out.push_back({std::to_string(i) + "." + p.name, p});
+  return out;
+}
+
+std::vector<Param> Model::params() {
+  std::vector<Param> out;
+  for (auto& l : layers_)
+    for (Param& p : l->params()) out.push_back(p);
+  return out;
+}
+
+std::vector<NamedBuffer> Model::named_buffers() {
+  std::vector<NamedBuffer> out;
+  for (size_t i = 0; i < layers_.size(); ++i)
+    for (Buffer& b : layers_[i]->buffers()) out.push_back({std::to_string(i) + "." + b.name, b});
+  return out;
+}
+
+std::vector<BatchNorm*> Model::batch_norms() {
+  std::vector<BatchNorm*> out;
+  for (auto& l : layers_)
+    if (auto* bn = dynamic_cast<BatchNorm*>(l.get())) out.push_back(bn);
+  return out;
+}
+
+int64_t Model::parameter_count() {
+  int64_t n = 0;
+  for (const Param& p : params()) n += p.size;
+  return n;
+}
+
+void Model::collect_population(const Dataset& train, int batch_size) {
+  const auto bns = batch_norms();
+  for (BatchNorm* bn : bns) bn->begin_population();
+  BatchStream stream(train, batch_size, /*shuffle=*/false, 0);
+  Tensor x;
+  std::vector<int> y;
+  for (int b = 0; b < stream.batches_per_epoch(); ++b) {
+    stream.next(x, y);
+    forward(x, Mode::collect_population);
+  }
+  for (BatchNorm* bn : bns) bn->finish_population();
+}
+
+std::vector<std::string> Model::take_warnings() {
+  std::vector<std::string> out;
+  out.swap(warnings_);
+  return out;
+}
+
+}  // namespace bnlab

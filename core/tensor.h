@@ -1,0 +1,36 @@
+// What this file is: the one activation type that flows between layers.
+// A batch is an Eigen matrix of shape (features, batch), column-major, so column n is sample n
+// stored contiguously in C-major order (C, H, W): exactly how PyTorch flattens an image.
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+
+namespace bnlab {
+
+using Matrix = Eigen::MatrixXf;  // column-major
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Vector = Eigen::VectorXf;
+
+// The shape of one sample: channels, height, width. A feature vector is (features, 1, 1).
+struct Shape {
+  int c = 1, h = 1, w = 1;
+  int size() const { return c * h * w; }
+  int spatial() const { return h * w; }
+  bool is_image() const { return h > 1 || w > 1; }
+  bool operator==(const Shape&) const = default;
+  std::string str() const;
+};
+
+struct Tensor {
+  Matrix data;  // (features, batch); features = shape.size()
+  Shape shape;
+  int batch() const { return static_cast<int>(data.cols()); }
+  // Resizes only when the size changes, so steady-state steps do not allocate.
+  void resize(Shape s, int batch) {
+    shape = s;
+    if (data.rows() != s.size() || data.cols() != batch) data.resize(s.size(), batch);
+  }
+};
+
+}  // namespace bnlab

@@ -1,0 +1,65 @@
+// What this file is: one training run: a model, its optimizer and loss, and the batch stream
+// over a dataset. step() is one training step (forward, loss, backward, update); evaluate()
+// measures loss and accuracy in an inference mode. Single-threaded: the CLI drives it directly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/data/dataset.h"
+#include "core/io/config.h"
+#include "core/losses/loss.h"
+#include "core/model/model.h"
+#include "core/optim/optimizer.h"
+
+namespace bnlab {
+
+struct StepRecord {
+  int64_t step = 0;     // steps done, this one included
+  int epoch = 0;        // epochs completed before this step
+  float loss = 0.0f;
+  float accuracy = 0.0f;
+  float lr = 0.0f;
+};
+
+struct EvalResult {
+  double loss = 0.0;
+  double accuracy = 0.0;
+  int examples = 0;
+};
+
+// Which statistics BN uses at inference: "running", "batch" or "population".
+Mode inference_mode(const std::string& stats);
+
+class Run {
+ public:
+  Run(const Config& cfg, std::shared_ptr<const DataSplit> data);
+  StepRecord step();
+  // Loss and accuracy over `split` ("test" or "train"); population statistics are collected
+  // over the training set first when `mode` asks for them.
+  EvalResult evaluate(const std::string& split, Mode mode);
+
+  Model& model() { return *model_; }
+  Optimizer& optimizer() { return optimizer_; }
+  const Config& config() const { return cfg_; }
+  const DataSplit& data() const { return *data_; }
+  int64_t steps_done() const { return steps_; }
+  int epoch() const { return stream_.epoch(); }
+  int batches_per_epoch() const { return stream_.batches_per_epoch(); }
+
+ private:
+  Config cfg_;
+  std::shared_ptr<const DataSplit> data_;
+  std::unique_ptr<Model> model_;
+  Optimizer optimizer_;
+  Loss loss_;
+  BatchStream stream_;
+  std::vector<Param> params_;  // cached: the optimizer's list
+  Tensor x_;                   // (features, batch)
+  std::vector<int> y_;         // (batch)
+  int64_t steps_ = 0;
+};
+
+}  // namespace bnlab

@@ -1,0 +1,70 @@
+// What this file is: the definitions of the benchmark workloads.
+#include "core/train/workloads.h"
+
+#include "core/error.h"
+
+namespace bnlab {
+namespace {
+
+BlockConfig dense(int units, bool bn, const std::string& act) {
+  BlockConfig b;
+  b.op = "dense";
+  b.units = units;
+  b.norm = bn ? "batch" : "none";
+  b.activation = act;
+  return b;
+}
+
+BlockConfig conv(int channels, int kernel) {
+  BlockConfig b;
+  b.op = "conv";
+  b.channels = channels;
+  b.kernel = kernel;
+  b.norm = "batch";
+  b.activation = "sigmoid";
+  b.pool = {"avg", 2};
+  return b;
+}
+
+// One multiply-add is 2 FLOPs; a training step does the forward product and two backward
+// products (input gradient and weight gradient): 3 × forward.
+double step_flops(const std::vector<std::pair<double, double>>& macs_and_batch) {
+  double f = 0.0;
+  for (auto [macs, batch] : macs_and_batch) f += 2.0 * 3.0 * macs * batch;
+  return f;
+}
+
+}  // namespace
+
+std::vector<std::string> workload_names() { return {"W1", "W2", "W3"}; }
+
+Workload make_workload(const std::string& name) {
+  Workload w;
+  w.name = name;
+  Config& c = w.config;
+  c.data.dataset = "fashion-mnist";
+  c.train.optimizer = "sgd";
+  c.train.lr = 0.1f;
+  c.model.init.scheme = "torch_default";
+  if (name == "W1" || name == "W2") {
+    const bool bn = name == "W1";
+    w.description = bn ? "dense 100/100/100 sigmoid + BN, dense 10, batch 60, SGD"
+                       : "dense 100/100/100 sigmoid, dense 10, batch 60, SGD";
+    for (int i = 0; i < 3; ++i) c.model.blocks.push_back(dense(100, bn, "sigmoid"));
+    c.model.blocks.push_back(dense(10, false, "none"));
+    c.train.batch_size = 60;
+    w.flops_per_step = step_flops({{784.0 * 100 + 100.0 * 100 * 2 + 100.0 * 10, 60}});
+  } else if (name == "W3") {
+    w.description = "LeNet + BN: conv 6k5, conv 16k5 (BN, sigmoid, avgpool 2), dense 120/84 + BN, dense 10, batch 128, SGD";
+    c.model.blocks = {conv(6, 5), conv(16, 5), dense(120, true, "sigmoid"), dense(84, true, "sigmoid"),
+                      dense(10, false, "none")};
+    c.train.batch_size = 128;
+    // conv1: 6 × 24² outputs × 25; conv2: 16 × 8² × 150; dense 256·120, 120·84, 84·10.
+    w.flops_per_step = step_flops({{6.0 * 24 * 24 * 25 + 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128}});
+  } else {
+    throw config_error("--workload: unknown workload '" + name + "' (expected W1, W2, W3)");
+  }
+  return w;
+}
+
+}  // namespace bnlab

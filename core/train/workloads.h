@@ -1,0 +1,23 @@
+// What this file is: the benchmark workloads (issue 3's W1-W3), shared by `bnlab bench` and
+// bench/, so both measure the same networks as bench/compare_pytorch.py.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/io/config.h"
+
+namespace bnlab {
+
+struct Workload {
+  std::string name;
+  std::string description;
+  Config config;
+  double flops_per_step = 0.0;  // multiply-adds × 2 of the products and convolutions, fwd + bwd
+};
+
+std::vector<std::string> workload_names();
+// Throws a config error naming the workload when it is unknown.
+Workload make_workload(const std::string& name);
+
+}  // namespace bnlab
