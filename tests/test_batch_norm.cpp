@@ -1,0 +1,105 @@
+// What this file is: BN behaviour beyond the PyTorch fixtures: batch size 1 (σ² = 0, output β,
+// a warning), population statistics (the paper's Algorithm 2) against a hand computation, and
+// the scale invariance BN(kWx) = BN(Wx) that the lesson shows.
+#include <gtest/gtest.h>
+
+#include "core/data/dataset.h"
+#include "core/layers/batch_norm.h"
+#include "core/model/model.h"
+#include "core/rng.h"
+
+namespace bnlab {
+namespace {
+
+Tensor random_tensor(Shape s, int batch, uint64_t seed) {
+  Rng rng(seed);
+  Tensor t;
+  t.resize(s, batch);
+  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = rng.normal(1.0f, 2.0f);
+  return t;
+}
+
+TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
+  BatchNorm bn({4, 1, 1}, 0.1f, 1e-5f, true);
+  bn.beta_ << 0.5f, -1.0f, 2.0f, 0.0f;
+  const Tensor x = random_tensor({4, 1, 1}, 1, 1);
+  const Tensor& y = bn.forward(x, Mode::train);
+  EXPECT_TRUE(y.data.col(0).isApprox(bn.beta_)) << y.data.transpose();
+  EXPECT_TRUE(bn.degenerate());
+  EXPECT_EQ(bn.num_batches_tracked_, 0);
+  EXPECT_TRUE(bn.running_var_.allFinite());
+
+  ModelConfig cfg;
+  BlockConfig hidden;
+  hidden.units = 3;
+  hidden.norm = "batch";
+  hidden.activation = "sigmoid";
+  BlockConfig out;
+  out.units = 2;
+  cfg.blocks = {hidden, out};
+  Model model(cfg, {5, 1, 1}, 2, 1);
+  model.forward(random_tensor({5, 1, 1}, 1, 2), Mode::train);
+  const auto warnings = model.take_warnings();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("one value per channel"), std::string::npos);
+  EXPECT_TRUE(model.take_warnings().empty());  // taken once
+}
+
+TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
+  // A model whose BN sees the input directly: dense with an identity weight, BN after it.
+  ModelConfig cfg;
+  BlockConfig first;
+  first.units = 3;
+  first.norm = "batch";
+  BlockConfig out;
+  out.units = 2;
+  cfg.blocks = {first, out};
+  Model model(cfg, {3, 1, 1}, 2, 1);
+  Param w = model.params()[0];
+  Eigen::Map<RowMatrix>(w.value, 3, 3).setIdentity();
+  Dataset train;
+  train.sample_shape = {3, 1, 1};
+  train.classes = 2;
+  train.x = random_tensor({3, 1, 1}, 10, 3).data;
+  train.y.assign(10, 0);
+  model.collect_population(train, 4);  // batches {0..3}, {4..7}; the last 2 examples dropped
+  BatchNorm* bn = model.batch_norms()[0];
+  Vector mean_sum = Vector::Zero(3), var_sum = Vector::Zero(3);
+  for (int b = 0; b < 2; ++b) {
+    const Matrix batch = train.x.middleCols(b * 4, 4);
+    const Vector mu = batch.rowwise().mean();
+    mean_sum += mu;
+    var_sum += (batch.colwise() - mu).array().square().matrix().rowwise().mean();
+  }
+  EXPECT_TRUE(bn->population_mean_.isApprox(mean_sum / 2, 1e-5f));
+  EXPECT_TRUE(bn->population_var_.isApprox(var_sum / 2 * (4.0f / 3.0f), 1e-5f));
+  EXPECT_EQ(bn->num_batches_tracked_, 0);  // collecting is not training
+}
+
+TEST(BatchNorm, ScaleInvarianceOfTheWeightsBeforeIt) {
+  ModelConfig cfg;
+  BlockConfig hidden;
+  hidden.units = 6;
+  hidden.norm = "batch";
+  hidden.activation = "sigmoid";
+  BlockConfig out;
+  out.units = 3;
+  cfg.blocks = {hidden, out};
+  cfg.init.scale = 1.0f;
+  Model a(cfg, {4, 1, 1}, 3, 9);
+  cfg.init.scale = 10.0f;
+  Model b(cfg, {4, 1, 1}, 3, 9);  // the same draws, weights × 10
+  const Tensor x = random_tensor({4, 1, 1}, 8, 4);
+  const Matrix ya = a.forward(x, Mode::train).data;
+  Param wb = b.params().back();  // the output layer is not behind a BN: undo its scale
+  Param wa = a.params().back();
+  std::copy(wa.value, wa.value + wa.size, wb.value);
+  Param wb0 = b.named_params()[b.named_params().size() - 2].param;  // output weight
+  Param wa0 = a.named_params()[a.named_params().size() - 2].param;
+  std::copy(wa0.value, wa0.value + wa0.size, wb0.value);
+  const Matrix yb = b.forward(x, Mode::train).data;
+  EXPECT_TRUE(ya.isApprox(yb, 1e-4f)) << (ya - yb).cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+}  // namespace bnlab

@@ -1,0 +1,182 @@
+// What this file is: the bnlab executable end to end: train / eval / checkpoints on a small
+// generated dataset, and every bad input ending in its exit code (2 config, 3 data or file)
+// with a one-line message that names the field or the file.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  Result r;
+  const std::string cmd = std::string(BNLAB_EXE) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bnlab_cli_" + std::to_string(::getpid()) + "_" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static json good_config() {
+    return json::parse(R"({
+      "seed": 3,
+      "data": {"dataset": "spiral", "n": 240, "noise": 0.05},
+      "model": {"blocks": [
+        {"op": "dense", "units": 16, "norm": "batch", "activation": "tanh"},
+        {"op": "dense", "units": 2, "norm": "none", "activation": "none"}]},
+      "train": {"batch_size": 20, "optimizer": "adam", "lr": 0.01, "log_every": 5}
+    })");
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string write_config(const json& j, const std::string& name = "config.json") { return write(name, j.dump(2)); }
+  fs::path dir_;
+};
+
+// One line of message, naming what is wrong.
+void expect_error(const Result& r, int code, const std::string& must_contain) {
+  EXPECT_EQ(r.code, code) << r.output;
+  EXPECT_NE(r.output.find(must_contain), std::string::npos) << "message lacks '" << must_contain << "': " << r.output;
+  EXPECT_LE(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST_F(Cli, TrainWritesMetricsAndCheckpointThatEvalReads) {
+  const std::string cfg = write_config(good_config());
+  const std::string ckpt = (dir_ / "run.safetensors").string(), csv = (dir_ / "m.csv").string();
+  const Result t = run("train " + cfg + " --epochs 3 --save " + ckpt + " --metrics " + csv);
+  ASSERT_EQ(t.code, 0) << t.output;
+  std::ifstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header, "step,epoch,train_loss,train_accuracy,lr,test_loss,test_accuracy");
+  int rows = 0, eval_rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    if (line.back() != ',') ++eval_rows;
+  }
+  EXPECT_EQ(rows, 36 / 5 + 3);  // 12 steps per epoch: rows at 5, 10, 12, 15, 20, 24, ... and each epoch end
+  EXPECT_EQ(eval_rows, 3);
+  const Result e = run("eval " + cfg + " --weights " + ckpt);
+  ASSERT_EQ(e.code, 0) << e.output;
+  const json j = json::parse(e.output);
+  EXPECT_EQ(j["examples"], 120);
+  EXPECT_GT(j["accuracy"].get<double>(), 0.5);
+  for (const char* stats : {"batch", "population"}) {
+    const Result s = run("eval " + cfg + " --weights " + ckpt + " --stats " + stats + " --split train");
+    ASSERT_EQ(s.code, 0) << s.output;
+    EXPECT_EQ(json::parse(s.output)["examples"], 240);
+  }
+  // --init continues from the checkpoint: the first evaluation is already good.
+  const Result again = run("train " + cfg + " --steps 1 --init " + ckpt);
+  ASSERT_EQ(again.code, 0) << again.output;
+}
+
+TEST_F(Cli, ConfigErrorsNameTheField) {
+  struct Case {
+    std::string pointer, value, expect;
+  };
+  const std::vector<Case> cases = {
+      {"/colour", "1", "colour: unknown field"},
+      {"/model/blocks/0/unitz", "3", "model.blocks[0].unitz: unknown field"},
+      {"/model/blocks/0/activation", "\"swish\"", "model.blocks[0].activation: unknown value 'swish'"},
+      {"/model/blocks/1/units", "-3", "model.blocks[1].units"},
+      {"/train/lr", "\"fast\"", "train.lr: must be a number"},
+      {"/train/optimizer", "\"lion\"", "train.optimizer"},
+      {"/model/bn/position", "\"sideways\"", "model.bn.position"},
+      {"/data/dataset", "\"cifar\"", "data.dataset"},
+      {"/model/blocks/1/units", "7", "model.blocks[1]"},  // 7 outputs for 2 classes
+      {"/train/batch_size", "1000", "train.batch_size"},  // larger than the training set
+  };
+  for (const Case& c : cases) {
+    json j = good_config();
+    j[json::json_pointer(c.pointer)] = json::parse(c.value);
+    expect_error(run("train " + write_config(j) + " --steps 1"), 2, c.expect);
+  }
+  expect_error(run("train " + write("broken.json", "{\"seed\": 1,")), 2, "broken.json: not valid JSON");
+  expect_error(run("train " + (dir_ / "absent.json").string()), 3, "absent.json");
+  expect_error(run("train " + write_config(good_config()) + " --steps many"), 2, "--steps");
+  expect_error(run("train " + write_config(good_config()) + " --frobnicate 1"), 2, "--frobnicate");
+  expect_error(run("eval " + write_config(good_config())), 2, "--weights");
+}
+
+TEST_F(Cli, DataErrorsNameTheFile) {
+  json j = good_config();
+  j["data"] = {{"dataset", "fashion-mnist"}, {"dir", (dir_ / "nowhere").string()}};
+  j["model"]["blocks"][1]["units"] = 10;
+  expect_error(run("train " + write_config(j) + " --steps 1"), 3, "nowhere");
+  // A corrupt IDX file: right name, garbage inside.
+  fs::create_directories(dir_ / "corrupt");
+  for (const char* f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+    std::ofstream(dir_ / "corrupt" / f) << "this is not an IDX file at all";
+  j["data"]["dir"] = (dir_ / "corrupt").string();
+  expect_error(run("train " + write_config(j) + " --steps 1"), 3, "train-images-idx3-ubyte");
+  json c = good_config();
+  c["data"] = {{"dataset", "csv"}, {"path", write("d.csv", "1,2,0\n3,x,1\n")}};
+  expect_error(run("train " + write_config(c) + " --steps 1"), 3, "d.csv");
+}
+
+TEST_F(Cli, CheckpointErrorsNameTheFileAndTensor) {
+  const std::string cfg = write_config(good_config());
+  expect_error(run("eval " + cfg + " --weights " + (dir_ / "none.safetensors").string()), 3, "none.safetensors");
+  expect_error(run("eval " + cfg + " --weights " + write("junk.safetensors", "0123456789abcdef")), 3, "junk.safetensors");
+  // A checkpoint of another shape: trained with 8 hidden units, loaded into 16.
+  json small = good_config();
+  small["model"]["blocks"][0]["units"] = 8;
+  const std::string ckpt = (dir_ / "small.safetensors").string();
+  ASSERT_EQ(run("train " + write_config(small, "small.json") + " --steps 2 --save " + ckpt).code, 0);
+  expect_error(run("eval " + cfg + " --weights " + ckpt), 3, "'0.weight' has shape [8, 2]");
+  expect_error(run("train " + cfg + " --steps 1 --init " + ckpt), 3, "small.safetensors");
+  // Truncated: the header promises more data than the file holds.
+  std::ifstream in(ckpt, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  expect_error(run("eval " + cfg + " --weights " + write("cut.safetensors", bytes.substr(0, bytes.size() - 40))), 3,
+               "cut.safetensors");
+}
+
+TEST_F(Cli, DivergenceStopsAndKeepsMetrics) {
+  json j = good_config();
+  // A linear network under MSE with a learning rate far past 2/λ_max grows geometrically to inf.
+  j["train"] = {{"batch_size", 20}, {"optimizer", "sgd"}, {"lr", 100}, {"loss", "mse"}, {"log_every", 1}};
+  j["model"]["blocks"][0]["norm"] = "none";
+  j["model"]["blocks"][0]["activation"] = "none";
+  const std::string csv = (dir_ / "m.csv").string();
+  const Result r = run("train " + write_config(j) + " --steps 200 --metrics " + csv);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("diverged"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at step "), std::string::npos) << r.output;
+  std::ifstream in(csv);
+  int lines = 0;
+  for (std::string l; std::getline(in, l);) ++lines;
+  EXPECT_GE(lines, 2);  // the header and at least the step that diverged
+}
+
+}  // namespace
