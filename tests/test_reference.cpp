@@ -1,0 +1,302 @@
+// What this file is: PyTorch reference tests. tests/reference/make_fixtures.py (run with
+// Debian's PyTorch 1.13) wrote the fixtures under tests/reference/fixtures; these tests replay
+// the same inputs through bnlab and compare every output, gradient, running statistic, loss and
+// parameter at 1e-4 relative tolerance: BatchNorm1d/2d (train, eval, affine=False), Conv2d,
+// five SGD and five Adam steps of a whole model started from a PyTorch-written checkpoint, and
+// a bnlab-written checkpoint that PyTorch loaded with strict=True.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/data/dataset.h"
+#include "core/io/checkpoint.h"
+#include "core/io/config.h"
+#include "core/layers/batch_norm.h"
+#include "core/layers/conv2d.h"
+#include "core/train/run.h"
+
+using namespace bnlab;
+using nlohmann::json;
+
+namespace {
+
+const std::string kFixtures = BNLAB_FIXTURES_DIR;
+// Relative 1e-4 against the larger of the value and a tenth of its tensor's RMS: a value near
+// zero is usually a sum of much larger terms (a convolution, x - μ), whose float32 rounding
+// error scales with the terms, not with the small result.
+constexpr double kRelTol = 1e-4;
+constexpr double kRmsFraction = 0.1;
+
+json read_fixture(const std::string& name) {
+  std::ifstream in(kFixtures + "/" + name);
+  if (!in) throw std::runtime_error(kFixtures + "/" + name + ": cannot open (run tests/reference/make_fixtures.py)");
+  return json::parse(in);
+}
+
+// A fixture tensor {"shape", "data"}: its values, PyTorch's row-major order.
+std::vector<float> values(const json& t) { return t.at("data").get<std::vector<float>>(); }
+
+int64_t element_count(const json& t) {
+  int64_t n = 1;
+  for (const auto& d : t.at("shape")) n *= d.get<int64_t>();
+  return n;
+}
+
+// A batch (N, ...) from the fixture as bnlab's (features, batch): column n is sample n, which is
+// exactly the row-major data read column-major.
+Tensor batch(const json& t, Shape shape) {
+  const std::vector<float> v = values(t);
+  const int n = t.at("shape")[0].get<int>();
+  Tensor x;
+  x.resize(shape, n);
+  EXPECT_EQ(static_cast<int64_t>(v.size()), static_cast<int64_t>(shape.size()) * n);
+  x.data = Eigen::Map<const Matrix>(v.data(), shape.size(), n);
+  return x;
+}
+
+// Compares `got` to the fixture tensor `want` (see kRelTol); on failure names the tensor, its
+// size, the number of mismatches and the worst one (index, expected, got).
+::testing::AssertionResult close(const std::string& name, const float* got, int64_t size, const json& want) {
+  const std::vector<float> w = values(want);
+  if (static_cast<int64_t>(w.size()) != size || element_count(want) != size)
+    return ::testing::AssertionFailure() << name << ": bnlab has " << size << " values, the fixture "
+                                         << w.size();
+  double sum_sq = 0.0;
+  for (float b : w) sum_sq += static_cast<double>(b) * b;
+  const double floor = kRmsFraction * std::sqrt(sum_sq / std::max<double>(1.0, static_cast<double>(size)));
+  int64_t bad = 0, worst = -1;
+  double worst_ratio = 0.0;
+  for (int64_t i = 0; i < size; ++i) {
+    const double a = got[i], b = w[static_cast<size_t>(i)];
+    const double tol = kRelTol * std::max(std::abs(b), floor) + 1e-12;  // 1e-12: exact zeros
+    const double ratio = std::isfinite(a) ? std::abs(a - b) / tol : INFINITY;
+    if (ratio > 1.0) ++bad;
+    if (ratio > worst_ratio || worst < 0) {
+      worst_ratio = ratio;
+      worst = i;
+    }
+  }
+  if (bad == 0) return ::testing::AssertionSuccess();
+  std::ostringstream s;
+  s.precision(9);
+  s << name << ": " << bad << " of " << size << " values differ from PyTorch; worst at [" << worst
+    << "]: expected " << w[static_cast<size_t>(worst)] << ", got " << got[worst] << " (|diff| "
+    << std::abs(static_cast<double>(got[worst]) - w[static_cast<size_t>(worst)]) << ", "
+    << worst_ratio << "x the tolerance)";
+  return ::testing::AssertionFailure() << s.str();
+}
+
+::testing::AssertionResult close(const std::string& name, const Matrix& got, const json& want) {
+  return close(name, got.data(), got.size(), want);
+}
+::testing::AssertionResult close(const std::string& name, const Vector& got, const json& want) {
+  return close(name, got.data(), got.size(), want);
+}
+::testing::AssertionResult close(const std::string& name, const RowMatrix& got, const json& want) {
+  return close(name, got.data(), got.size(), want);
+}
+
+// ----- BatchNorm ---------------------------------------------------------------------------
+
+Shape bn_shape(const json& f) {
+  const auto in = f.at("input_shape").get<std::vector<int>>();  // (N, C) or (N, C, H, W)
+  return in.size() == 2 ? Shape{in[1], 1, 1} : Shape{in[1], in[2], in[3]};
+}
+
+void check_batch_norm(const std::string& file) {
+  const json f = read_fixture(file);
+  const Shape shape = bn_shape(f);
+  const float momentum = f.at("momentum").get<float>(), eps = f.at("eps").get<float>();
+  BatchNorm bn(shape, momentum, eps, /*affine=*/true);
+  ASSERT_EQ(bn.channels(), f.at("channels").get<int>());
+  const std::vector<float> gamma = values(f.at("gamma")), beta = values(f.at("beta"));
+  bn.gamma_ = Eigen::Map<const Vector>(gamma.data(), bn.channels());
+  bn.beta_ = Eigen::Map<const Vector>(beta.data(), bn.channels());
+
+  for (size_t i = 0; i < f.at("steps").size(); ++i) {
+    const json& s = f.at("steps")[i];
+    SCOPED_TRACE(file + " training step " + std::to_string(i + 1));
+    const Tensor x = batch(s.at("x"), shape), dy = batch(s.at("dy"), shape);
+    bn.zero_grad();
+    EXPECT_TRUE(close("y", bn.forward(x, Mode::train).data, s.at("y")));
+    EXPECT_TRUE(close("dx", bn.backward(dy).data, s.at("dx")));
+    EXPECT_TRUE(close("dgamma", bn.gamma_grad_, s.at("dgamma")));
+    EXPECT_TRUE(close("dbeta", bn.beta_grad_, s.at("dbeta")));
+    EXPECT_TRUE(close("running_mean", bn.running_mean_, s.at("running_mean")));
+    EXPECT_TRUE(close("running_var", bn.running_var_, s.at("running_var")));
+    EXPECT_EQ(bn.num_batches_tracked_, s.at("num_batches_tracked").get<int64_t>());
+  }
+  {
+    SCOPED_TRACE(file + " eval()");
+    const json& e = f.at("eval");
+    const Tensor x = batch(e.at("x"), shape), dy = batch(e.at("dy"), shape);
+    const int64_t tracked = bn.num_batches_tracked_;
+    const Vector running_mean = bn.running_mean_, running_var = bn.running_var_;
+    EXPECT_TRUE(close("y", bn.forward(x, Mode::infer_running).data, e.at("y")));
+    EXPECT_TRUE(close("dx", bn.backward(dy).data, e.at("dx")));
+    EXPECT_EQ(bn.num_batches_tracked_, tracked) << "inference must not count batches";
+    EXPECT_EQ(bn.running_mean_, running_mean) << "inference must not move the running mean";
+    EXPECT_EQ(bn.running_var_, running_var) << "inference must not move the running variance";
+  }
+  {
+    SCOPED_TRACE(file + " affine=False");
+    const json& p = f.at("no_affine");
+    BatchNorm plain(shape, momentum, eps, /*affine=*/false);
+    EXPECT_TRUE(plain.params().empty());
+    const Tensor x = batch(p.at("x"), shape), dy = batch(p.at("dy"), shape);
+    EXPECT_TRUE(close("y", plain.forward(x, Mode::train).data, p.at("y")));
+    EXPECT_TRUE(close("dx", plain.backward(dy).data, p.at("dx")));
+    EXPECT_TRUE(close("running_mean", plain.running_mean_, p.at("running_mean")));
+    EXPECT_TRUE(close("running_var", plain.running_var_, p.at("running_var")));
+  }
+}
+
+TEST(ReferenceBatchNorm, BatchNorm1dMatchesTorch) { check_batch_norm("bn1d.json"); }
+TEST(ReferenceBatchNorm, BatchNorm2dMatchesTorch) { check_batch_norm("bn2d.json"); }
+
+// ----- Conv2d -------------------------------------------------------------------------------
+
+TEST(ReferenceConv2d, ForwardAndBackwardMatchTorch) {
+  const json f = read_fixture("conv2d.json");
+  ASSERT_FALSE(f.at("cases").empty());
+  for (const json& c : f.at("cases")) {
+    const std::string name = c.at("name").get<std::string>();
+    SCOPED_TRACE("conv2d case " + name);
+    const auto in = c.at("in_shape").get<std::vector<int>>();
+    const auto out = c.at("out_shape").get<std::vector<int>>();
+    const Shape in_shape{in[0], in[1], in[2]}, out_shape{out[0], out[1], out[2]};
+    const bool has_bias = c.at("bias").get<bool>();
+    Conv2d conv(in_shape, c.at("out_channels").get<int>(), c.at("kernel").get<int>(), c.at("stride").get<int>(),
+                c.at("padding").get<int>(), has_bias);
+    ASSERT_EQ(conv.output_shape(in_shape), out_shape);
+    const std::vector<float> w = values(c.at("weight"));  // (out, in, k, k) = (out, in·k·k) row-major
+    ASSERT_EQ(static_cast<Eigen::Index>(w.size()), conv.weight_.size());
+    conv.weight_ = Eigen::Map<const RowMatrix>(w.data(), conv.weight_.rows(), conv.weight_.cols());
+    if (has_bias) {
+      const std::vector<float> b = values(c.at("bias_value"));
+      conv.bias_ = Eigen::Map<const Vector>(b.data(), static_cast<Eigen::Index>(b.size()));
+    }
+    const Tensor x = batch(c.at("x"), in_shape), dy = batch(c.at("dy"), out_shape);
+    conv.zero_grad();
+    EXPECT_TRUE(close("y", conv.forward(x, Mode::train).data, c.at("y")));
+    EXPECT_TRUE(close("dx", conv.backward(dy).data, c.at("dx")));
+    EXPECT_TRUE(close("dweight", conv.weight_grad_, c.at("dweight")));
+    if (has_bias) {
+      EXPECT_TRUE(close("dbias", conv.bias_grad_, c.at("dbias")));
+    }
+  }
+}
+
+// ----- The whole model ----------------------------------------------------------------------
+
+// tiny_model.json with its data read from the test data directory.
+Config tiny_config() {
+  Config cfg = load_config(kFixtures + "/tiny_model.json");
+  cfg.data.dir = std::string(BNLAB_TEST_DATA_DIR) + "/tiny8";
+  return cfg;
+}
+
+// Every parameter, running statistic and num_batches_tracked of `model` against a state_dict.
+void expect_state(Model& model, const json& state) {
+  size_t checked = 0;
+  for (const NamedParam& p : model.named_params()) {
+    ASSERT_TRUE(state.contains(p.name)) << p.name << " is not in the fixture's state_dict";
+    EXPECT_TRUE(close(p.name, p.param.value, p.param.size, state.at(p.name)));
+    EXPECT_EQ(state.at(p.name).at("shape").get<std::vector<int64_t>>(), p.param.shape) << p.name;
+    ++checked;
+  }
+  for (const NamedBuffer& b : model.named_buffers()) {
+    ASSERT_TRUE(state.contains(b.name)) << b.name << " is not in the fixture's state_dict";
+    EXPECT_TRUE(close(b.name, b.buffer.value, b.buffer.size, state.at(b.name)));
+    ++checked;
+  }
+  const auto& layers = model.layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const auto* bn = dynamic_cast<const BatchNorm*>(layers[i].get());
+    if (!bn) continue;
+    const std::string name = std::to_string(i) + ".num_batches_tracked";
+    ASSERT_TRUE(state.contains(name)) << name << " is not in the fixture's state_dict";
+    EXPECT_EQ(bn->num_batches_tracked_, state.at(name).at("data")[0].get<int64_t>()) << name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, state.size()) << "the fixture's state_dict has tensors bnlab does not";
+}
+
+void check_training(const std::string& optimizer) {
+  const json f = read_fixture("model_steps.json");
+  const json& run_fixture = f.at(optimizer);
+  const json& hp = run_fixture.at("hyper");
+  Config cfg = tiny_config();
+  cfg.train.batch_size = f.at("batch_size").get<int>();
+  cfg.train.optimizer = hp.at("optimizer").get<std::string>();
+  cfg.train.lr = hp.at("lr").get<float>();
+  cfg.train.weight_decay = hp.at("weight_decay").get<float>();
+  if (optimizer == "sgd") {
+    cfg.train.momentum = hp.at("momentum").get<float>();
+  } else {
+    cfg.train.beta1 = hp.at("beta1").get<float>();
+    cfg.train.beta2 = hp.at("beta2").get<float>();
+    cfg.train.eps = hp.at("eps").get<float>();
+  }
+  ASSERT_FALSE(cfg.data.shuffle) << "the fixture's batches are the training set in file order";
+  bnlab::Run run(cfg, std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed)));
+  // The initial weights come from a checkpoint PyTorch-side code wrote.
+  load_checkpoint(kFixtures + "/torch_init.safetensors", run.model());
+
+  const auto losses = run_fixture.at("losses").get<std::vector<double>>();
+  ASSERT_EQ(static_cast<int>(losses.size()), f.at("steps").get<int>());
+  for (size_t i = 0; i < losses.size(); ++i) {
+    const StepRecord r = run.step();
+    const double tol = kRelTol * std::max(1.0, std::abs(losses[i]));
+    EXPECT_NEAR(r.loss, losses[i], tol) << optimizer << ": loss of step " << i + 1;
+  }
+  SCOPED_TRACE(optimizer + ": state after " + std::to_string(losses.size()) + " steps");
+  expect_state(run.model(), run_fixture.at("state"));
+}
+
+TEST(ReferenceModel, FiveSgdStepsMatchTorch) { check_training("sgd"); }
+TEST(ReferenceModel, FiveAdamStepsMatchTorch) { check_training("adam"); }
+
+TEST(ReferenceModel, TorchWrittenCheckpointLoads) {
+  const SafeTensors st = read_safetensors(kFixtures + "/torch_init.safetensors");
+  ASSERT_TRUE(st.tensors.count("1.num_batches_tracked"));
+  EXPECT_EQ(st.tensors.at("1.num_batches_tracked").dtype, "I64");
+  EXPECT_TRUE(st.tensors.at("1.num_batches_tracked").shape.empty());
+  EXPECT_EQ(st.tensors.at("0.weight").shape, (std::vector<int64_t>{3, 1, 3, 3}));
+  EXPECT_EQ(st.tensors.at("5.weight").shape, (std::vector<int64_t>{6, 48}));
+  EXPECT_TRUE(st.metadata.count("bnlab_config"));
+
+  Config cfg = tiny_config();
+  bnlab::Run run(cfg, std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed)));
+  load_checkpoint(kFixtures + "/torch_init.safetensors", run.model());
+  for (const NamedParam& p : run.model().named_params()) {
+    const StoredTensor& t = st.tensors.at(p.name);
+    EXPECT_TRUE(std::equal(t.f32.begin(), t.f32.end(), p.param.value)) << p.name << " is not loaded bit-exact";
+  }
+}
+
+// ----- bnlab checkpoints in PyTorch ------------------------------------------------------------
+
+TEST(ReferenceInterop, BnlabCheckpointLoadsStrictlyInTorchWithSameLogits) {
+  const json f = read_fixture("bnlab_checkpoint_in_torch.json");
+  ASSERT_TRUE(f.at("strict_load").get<bool>()) << "PyTorch's load_state_dict(strict=True) failed: "
+                                               << f.at("error").get<std::string>();
+  Config cfg = tiny_config();
+  auto data = std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed));
+  bnlab::Run run(cfg, data);
+  load_checkpoint(kFixtures + "/bnlab_written.safetensors", run.model());
+  Tensor x;
+  x.resize(data->test.sample_shape, data->test.size());
+  x.data = data->test.x;
+  const json& logits = f.at("logits");
+  ASSERT_EQ(logits.at("shape"), json({data->test.size(), data->test.classes}));
+  EXPECT_TRUE(close("eval() logits on the test images", run.model().forward(x, Mode::infer_running).data, logits));
+}
+
+}  // namespace
