@@ -57,10 +57,13 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
       fan_in = bl.in_shape.c * k * k;
       fan_out = b.channels * k * k;
     }
-    Param w = layers_[bl.op]->params()[0];
+    // The bias is drawn even when BN makes it redundant and it is thrown away, so the random
+    // stream, and with it every later block's weights, is the same with BN on or off.
     std::vector<Param> op_params = layers_[bl.op]->params();
-    float* bias = op_params.size() > 1 ? op_params[1].value : nullptr;
-    init_weights(cfg.init, fan_in, fan_out, w.value, w.size, bias, bias ? op_params[1].size : 0, rng);
+    std::vector<float> unused_bias(op_params.size() > 1 ? 0 : shape.c);  // (out channels)
+    float* bias = op_params.size() > 1 ? op_params[1].value : unused_bias.data();
+    const int64_t bias_size = op_params.size() > 1 ? op_params[1].size : static_cast<int64_t>(unused_bias.size());
+    init_weights(cfg.init, fan_in, fan_out, op_params[0].value, op_params[0].size, bias, bias_size, rng);
 
     auto add_norm = [&] { bl.norm = add(std::make_unique<BatchNorm>(shape, cfg.bn.momentum, cfg.bn.eps, cfg.bn.affine)); };
     if (bn_first) add_norm();
@@ -144,17 +147,50 @@ int64_t Model::parameter_count() {
   return n;
 }
 
-void Model::collect_population(const Dataset& train, int batch_size) {
+void Model::collect_population(const Dataset& train, int batch_size, const std::atomic<bool>* cancel) {
   const auto bns = batch_norms();
   for (BatchNorm* bn : bns) bn->begin_population();
   BatchStream stream(train, batch_size, /*shuffle=*/false, 0);
   Tensor x;
   std::vector<int> y;
   for (int b = 0; b < stream.batches_per_epoch(); ++b) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) break;
     stream.next(x, y);
     forward(x, Mode::collect_population);
   }
   for (BatchNorm* bn : bns) bn->finish_population();
+}
+
+BlockTaps Model::taps(int block) const {
+  const BlockLayers& b = blocks_[block];
+  BlockTaps t;
+  t.z = &layers_[b.op]->output();
+  t.normalized = b.norm >= 0 ? &layers_[b.norm]->output() : t.z;
+  t.activated = b.activation >= 0 ? &layers_[b.activation]->output() : t.normalized;
+  return t;
+}
+
+void copy_shared_weights(Model& from, Model& to) {
+  const size_t n = std::min(from.blocks().size(), to.blocks().size());
+  for (size_t i = 0; i < n; ++i) {
+    const BlockLayers& a = from.blocks()[i];
+    const BlockLayers& b = to.blocks()[i];
+    std::vector<Param> pa = from.layer(a.op).params(), pb = to.layer(b.op).params();
+    for (size_t k = 0; k < std::min(pa.size(), pb.size()); ++k)
+      if (pa[k].name == pb[k].name && pa[k].shape == pb[k].shape) std::copy(pa[k].value, pa[k].value + pa[k].size, pb[k].value);
+    if (pb.size() > pa.size()) std::fill(pb[1].value, pb[1].value + pb[1].size, 0.0f);  // a bias BN made redundant
+    if (a.norm < 0 || b.norm < 0) continue;
+    auto& na = static_cast<BatchNorm&>(from.layer(a.norm));
+    auto& nb = static_cast<BatchNorm&>(to.layer(b.norm));
+    if (na.channels() != nb.channels()) continue;
+    if (na.affine() && nb.affine()) {
+      nb.gamma_ = na.gamma_;
+      nb.beta_ = na.beta_;
+    }
+    nb.running_mean_ = na.running_mean_;
+    nb.running_var_ = na.running_var_;
+    nb.num_batches_tracked_ = na.num_batches_tracked_;
+  }
 }
 
 std::vector<std::string> Model::take_warnings() {

@@ -3,6 +3,7 @@
 // Per block: [Flatten] op [BatchNorm] [activation] [BatchNorm after activation] [pool] [Dropout].
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,16 @@ struct NamedBuffer {
   Buffer buffer;
 };
 
+// The three probe taps of a block after a forward: the op's output z (pre-norm), the
+// normalized value (the BN's output; z when the block has no BN), and the activation's output
+// (the normalized value when the block has no activation). With BN after the activation,
+// "normalized" is the BN's output and "activated" the activation's, which comes before it.
+struct BlockTaps {
+  const Tensor* z = nullptr;
+  const Tensor* normalized = nullptr;
+  const Tensor* activated = nullptr;
+};
+
 class Model {
  public:
   // Throws a config error naming the block when the blocks do not fit the input or the classes.
@@ -46,10 +57,13 @@ class Model {
   std::vector<BatchNorm*> batch_norms();
 
   // The paper's Algorithm 2: population statistics from one pass over `train` in file order.
-  void collect_population(const Dataset& train, int batch_size);
+  void collect_population(const Dataset& train, int batch_size, const std::atomic<bool>* cancel = nullptr);
 
   // Warnings raised since the last call (e.g. a BN layer that saw one value per channel).
   std::vector<std::string> take_warnings();
+
+  BlockTaps taps(int block) const;
+  Layer& layer(int index) { return *layers_[index]; }
 
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
   const std::vector<BlockLayers>& blocks() const { return blocks_; }
@@ -67,5 +81,11 @@ class Model {
   std::vector<std::string> warnings_;
   std::vector<bool> warned_degenerate_;  // per layer, so a warning is raised once
 };
+
+// Copies what two models share, block by block: the op's weight (and its bias when both have
+// one), and BN's γ, β and running statistics when both blocks have a BN. Used when the network
+// changes live (BN switched on or off): a BN added starts at γ = 1, β = 0, mean 0, var 1; an op
+// that loses its BN gains a zero bias.
+void copy_shared_weights(Model& from, Model& to);
 
 }  // namespace bnlab

@@ -19,15 +19,44 @@ Run::Run(const Config& cfg, std::shared_ptr<const DataSplit> data)
       data_(std::move(data)),
       model_(std::make_unique<Model>(cfg.model, data_->train.sample_shape, data_->train.classes, cfg.seed)),
       optimizer_(cfg.train),
-      loss_(cfg.train.loss == "mse" ? LossKind::mse : LossKind::cross_entropy),
-      stream_(data_->train, cfg.train.batch_size, cfg.data.shuffle, cfg.seed ^ 0x5eedba7c4ULL) {
+      loss_(cfg.train.loss == "mse" ? LossKind::mse : LossKind::cross_entropy) {
+  stream_ = std::make_unique<BatchStream>(data_->train, cfg.train.batch_size, cfg.data.shuffle, batch_seed());
   params_ = model_->params();
+}
+
+uint64_t Run::batch_seed() const { return cfg_.seed ^ 0x5eedba7c4ULL; }
+
+void Run::set_model_config(const ModelConfig& model) {
+  auto next = std::make_unique<Model>(model, data_->train.sample_shape, data_->train.classes, cfg_.seed);
+  copy_shared_weights(*model_, *next);
+  model_ = std::move(next);
+  cfg_.model = model;
+  params_ = model_->params();
+  optimizer_.reset();
+}
+
+void Run::set_train_config(const TrainConfig& train) {
+  if (train.batch_size != cfg_.train.batch_size) {
+    auto stream = std::make_unique<BatchStream>(data_->train, train.batch_size, cfg_.data.shuffle, batch_seed() + steps_);
+    stream_ = std::move(stream);
+  }
+  optimizer_.set_hyperparameters(train);
+  loss_ = Loss(train.loss == "mse" ? LossKind::mse : LossKind::cross_entropy);
+  cfg_.train = train;
+}
+
+void Run::set_seed_and_reset() {
+  model_ = std::make_unique<Model>(cfg_.model, data_->train.sample_shape, data_->train.classes, cfg_.seed);
+  stream_ = std::make_unique<BatchStream>(data_->train, cfg_.train.batch_size, cfg_.data.shuffle, batch_seed());
+  params_ = model_->params();
+  optimizer_.reset();
+  steps_ = 0;
 }
 
 StepRecord Run::step() {
   StepRecord r;
-  r.epoch = stream_.epoch();
-  stream_.next(x_, y_);
+  r.epoch = stream_->epoch();
+  stream_->next(x_, y_);
   model_->zero_grad();
   const Tensor& out = model_->forward(x_, Mode::train);
   int correct = 0;
@@ -40,9 +69,9 @@ StepRecord Run::step() {
   return r;
 }
 
-EvalResult Run::evaluate(const std::string& split, Mode mode) {
+EvalResult Run::evaluate(const std::string& split, Mode mode, const std::atomic<bool>* cancel) {
   const Dataset& set = split == "train" ? data_->train : data_->test;
-  if (mode == Mode::infer_population) model_->collect_population(data_->train, cfg_.train.batch_size);
+  if (mode == Mode::infer_population) model_->collect_population(data_->train, cfg_.train.batch_size, cancel);
   // Batch statistics depend on the batch, so that mode uses the training batch size; the others
   // treat each example alone and can use larger batches.
   const int batch = mode == Mode::infer_batch ? cfg_.train.batch_size : std::max(cfg_.train.batch_size, 500);
@@ -53,6 +82,10 @@ EvalResult Run::evaluate(const std::string& split, Mode mode) {
   double total = 0.0;
   int correct_total = 0;
   for (int start = 0; start < set.size(); start += batch) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      r.cancelled = true;
+      return r;
+    }
     const int n = std::min(batch, set.size() - start);
     x.resize(set.sample_shape, n);
     x.data = set.x.middleCols(start, n);

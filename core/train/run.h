@@ -3,6 +3,7 @@
 // measures loss and accuracy in an inference mode. Single-threaded: the CLI drives it directly.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +29,7 @@ struct EvalResult {
   double loss = 0.0;
   double accuracy = 0.0;
   int examples = 0;
+  bool cancelled = false;
 };
 
 // Which statistics BN uses at inference: "running", "batch" or "population".
@@ -39,23 +41,42 @@ class Run {
   StepRecord step();
   // Loss and accuracy over `split` ("test" or "train"); population statistics are collected
   // over the training set first when `mode` asks for them.
-  EvalResult evaluate(const std::string& split, Mode mode);
+  // `cancel`, when set, stops the pass early (the result is then partial and marked so).
+  EvalResult evaluate(const std::string& split, Mode mode, const std::atomic<bool>* cancel = nullptr);
+
+  // Live changes between steps. A new model config rebuilds the network and carries over what
+  // the old and new share (copy_shared_weights); the optimizer's state (momentum, Adam moments)
+  // restarts, since its tensors changed. A new train config keeps the batch order's epoch and
+  // rebuilds the stream only when the batch size changed.
+  void set_model_config(const ModelConfig& model);
+  void set_train_config(const TrainConfig& train);
+  // Records a model config change that the live model already follows (BN momentum).
+  void set_model_config_only(const ModelConfig& model) { cfg_.model = model; }
+  void set_seed_and_reset();  // back to step 0: fresh weights and batch order from the seed
+
+  // One step's parts, for probes that need to look between them (ICS, smoothness).
+  const Tensor& current_batch() const { return x_; }
+  const std::vector<int>& current_labels() const { return y_; }
+  Loss& loss() { return loss_; }
+  const std::vector<Param>& params() const { return params_; }
 
   Model& model() { return *model_; }
   Optimizer& optimizer() { return optimizer_; }
   const Config& config() const { return cfg_; }
   const DataSplit& data() const { return *data_; }
   int64_t steps_done() const { return steps_; }
-  int epoch() const { return stream_.epoch(); }
-  int batches_per_epoch() const { return stream_.batches_per_epoch(); }
+  int epoch() const { return stream_->epoch(); }
+  int batches_per_epoch() const { return stream_->batches_per_epoch(); }
 
  private:
+  uint64_t batch_seed() const;
+
   Config cfg_;
   std::shared_ptr<const DataSplit> data_;
   std::unique_ptr<Model> model_;
   Optimizer optimizer_;
   Loss loss_;
-  BatchStream stream_;
+  std::unique_ptr<BatchStream> stream_;
   std::vector<Param> params_;  // cached: the optimizer's list
   Tensor x_;                   // (features, batch)
   std::vector<int> y_;         // (batch)

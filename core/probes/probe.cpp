@@ -1,0 +1,109 @@
+// What this file is: taking a probe frame from a model after a training step.
+#include "core/probes/probe.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/layers/activation.h"
+#include "core/layers/batch_norm.h"
+#include "core/model/model.h"
+
+namespace bnlab {
+namespace {
+
+std::vector<float> to_vector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
+
+double norm(const float* v, int64_t n) {
+  double s = 0.0;
+  for (int64_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
+  return std::sqrt(s);
+}
+
+// The fraction of a sigmoid or tanh layer's units in the saturated region, from its output y:
+// σ' = y(1 − y) (max 1/4), tanh' = 1 − y² (max 1).
+float saturation(const Activation& act, const Tensor& y, float threshold) {
+  const auto a = y.data.array();
+  if (act.activation() == ActivationKind::sigmoid)
+    return static_cast<float>((a * (1.0f - a) < threshold * 0.25f).count()) / static_cast<float>(a.size());
+  if (act.activation() == ActivationKind::tanh)
+    return static_cast<float>((1.0f - a.square() < threshold).count()) / static_cast<float>(a.size());
+  return -1.0f;
+}
+
+}  // namespace
+
+size_t ProbeFrame::bytes() const {
+  size_t b = sizeof(ProbeFrame);
+  for (const BlockProbe& bp : blocks) {
+    b += sizeof(BlockProbe);
+    for (const TapProbe& t : bp.taps) b += t.histogram.bins.capacity() * sizeof(uint32_t);
+    for (const auto* v : {&bp.gamma, &bp.beta, &bp.running_mean, &bp.running_var, &bp.batch_mean, &bp.batch_var})
+      b += v->capacity() * sizeof(float);
+  }
+  return b;
+}
+
+std::vector<std::vector<float>> copy_op_weights(Model& model) {
+  std::vector<std::vector<float>> out;
+  for (const BlockLayers& b : model.blocks()) {
+    const Param w = model.layer(b.op).params()[0];
+    out.emplace_back(w.value, w.value + w.size);
+  }
+  return out;
+}
+
+std::shared_ptr<const ProbeFrame> Prober::take(Model& model, int64_t step,
+                                               const std::vector<std::vector<float>>& weights_before) {
+  auto frame = std::make_shared<ProbeFrame>();
+  frame->step = step;
+  const size_t n_blocks = model.blocks().size();
+  if (ranges_.size() != n_blocks) {
+    ranges_.assign(n_blocks, {});
+    for (auto& r : ranges_) r.fill({INFINITY, -INFINITY});
+    previous_.reset();
+  }
+  frame->blocks.resize(n_blocks);
+  for (size_t i = 0; i < n_blocks; ++i) {
+    const BlockLayers& bl = model.blocks()[i];
+    BlockProbe& bp = frame->blocks[i];
+    const BlockTaps taps = model.taps(static_cast<int>(i));
+    const Tensor* tensors[kTapCount] = {taps.z, taps.normalized, taps.activated};
+    for (int t = 0; t < kTapCount; ++t) {
+      const float* v = tensors[t]->data.data();
+      const int64_t n = tensors[t]->data.size();
+      TapProbe& tp = bp.taps[t];
+      tp.summary = summarize(v, n, scratch_);
+      auto& [lo, hi] = ranges_[i][t];
+      if (std::isfinite(tp.summary.percentiles.front())) lo = std::min(lo, tp.summary.percentiles.front());
+      if (std::isfinite(tp.summary.percentiles.back())) hi = std::max(hi, tp.summary.percentiles.back());
+      tp.histogram = histogram(v, n, lo, hi, settings_.bins);
+      if (previous_ && previous_->blocks.size() == n_blocks)
+        tp.shift = static_cast<float>(wasserstein1(previous_->blocks[i].taps[t].histogram, tp.histogram));
+    }
+    if (bl.activation >= 0) {
+      auto& act = static_cast<Activation&>(model.layer(bl.activation));
+      bp.saturation = saturation(act, act.output(), settings_.saturation_threshold);
+    }
+    const Param w = model.layer(bl.op).params()[0];
+    bp.grad_norm = static_cast<float>(norm(w.grad, w.size));
+    bp.weight_norm = static_cast<float>(norm(w.value, w.size));
+    if (i < weights_before.size() && static_cast<int64_t>(weights_before[i].size()) == w.size && bp.weight_norm > 0) {
+      double d = 0.0;
+      for (int64_t k = 0; k < w.size; ++k) d += std::pow(static_cast<double>(w.value[k]) - weights_before[i][k], 2);
+      bp.update_ratio = static_cast<float>(std::sqrt(d) / bp.weight_norm);
+    }
+    if (bl.norm >= 0) {
+      auto& bn = static_cast<BatchNorm&>(model.layer(bl.norm));
+      bp.gamma = to_vector(bn.gamma_);
+      bp.beta = to_vector(bn.beta_);
+      bp.running_mean = to_vector(bn.running_mean_);
+      bp.running_var = to_vector(bn.running_var_);
+      bp.batch_mean = to_vector(bn.batch_mean_);
+      bp.batch_var = to_vector(bn.batch_var_);
+    }
+  }
+  previous_ = frame;
+  return frame;
+}
+
+}  // namespace bnlab

@@ -1,0 +1,70 @@
+// What this file is: probe frames, the measurements the plots show, taken on the current
+// training batch every `probe_every` steps. Per block: the three taps (z, normalized,
+// activated) as histograms and summaries, the sigmoid/tanh saturation, the op's gradient and
+// weight norms and update-to-weight ratio, BN's γ, β and statistics, and each tap's shift
+// (Wasserstein-1) since the previous frame.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/probes/stats.h"
+
+namespace bnlab {
+
+class Model;
+
+enum Tap { tap_z = 0, tap_normalized = 1, tap_activated = 2 };
+inline constexpr int kTapCount = 3;
+
+struct TapProbe {
+  Histogram histogram;
+  Summary summary;
+  float shift = 0.0f;  // W1 distance to the previous frame's histogram of this tap (0 at first)
+};
+
+struct BlockProbe {
+  std::array<TapProbe, kTapCount> taps;
+  float saturation = -1.0f;  // fraction of units with σ'(z) < threshold·max σ'; -1 for other activations
+  float grad_norm = 0.0f;    // ‖∂L/∂W‖ of the op's weight
+  float weight_norm = 0.0f;  // ‖W‖
+  float update_ratio = 0.0f; // ‖ΔW‖ / ‖W‖ of the last step
+  // BN, per feature or channel (empty without BN).
+  std::vector<float> gamma, beta, running_mean, running_var, batch_mean, batch_var;
+};
+
+struct ProbeFrame {
+  int64_t step = 0;
+  std::vector<BlockProbe> blocks;
+  size_t bytes() const;  // memory held, for the bounded history
+};
+
+struct ProbeSettings {
+  int bins = 64;
+  float saturation_threshold = 0.1f;  // a unit is saturated where σ'(z) < 0.1 · max σ'
+};
+
+// Keeps what one probe needs from the last: each tap's running min/max (the histogram range
+// only grows, so successive frames stay comparable) and the previous histograms.
+class Prober {
+ public:
+  explicit Prober(ProbeSettings settings = {}) : settings_(settings) {}
+  // After a training step: `weights_before` are the op weights' values before the update
+  // (one vector per block, for the update ratio; empty to skip it).
+  std::shared_ptr<const ProbeFrame> take(Model& model, int64_t step,
+                                         const std::vector<std::vector<float>>& weights_before);
+  void reset() { ranges_.clear(); previous_.reset(); }
+  ProbeSettings settings_;
+
+ private:
+  std::vector<std::array<std::pair<float, float>, kTapCount>> ranges_;  // (blocks): per tap lo, hi
+  std::shared_ptr<const ProbeFrame> previous_;
+  std::vector<float> scratch_;
+};
+
+// The op weights of every block, copied (for Prober::take's update ratio).
+std::vector<std::vector<float>> copy_op_weights(Model& model);
+
+}  // namespace bnlab

@@ -1,0 +1,218 @@
+// What this file is: the Trainer's worker loop, its commands, and snapshot publishing.
+#include "core/train/trainer.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/train/step_gate.h"
+
+namespace bnlab {
+
+using Clock = std::chrono::steady_clock;
+
+Trainer::Trainer(const Config& cfg, std::shared_ptr<const DataSplit> data, TrainerOptions options,
+                 std::shared_ptr<StepGate> gate, int gate_slot)
+    : run_(std::make_unique<Run>(cfg, std::move(data))),
+      options_(options),
+      gate_(std::move(gate)),
+      gate_slot_(gate_slot) {
+  paused_ = options.start_paused;
+  state_.paused = options.start_paused;
+  state_.config = std::make_shared<const Config>(cfg);
+  if (gate_ && options.start_paused) gate_->leave(gate_slot_);
+  publish();
+}
+
+Trainer::~Trainer() {
+  stop_ = true;
+  queue_cv_.notify_all();
+  if (gate_) gate_->wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Trainer::start() {
+  if (thread_.joinable()) return;
+  rate_start_ = Clock::now();
+  next_step_time_ = rate_start_;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Trainer::post(Command c) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(c));
+  }
+  queue_cv_.notify_all();
+}
+
+std::shared_ptr<const TrainerSnapshot> Trainer::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+void Trainer::publish() {
+  state_.paused = paused_;
+  state_.probe = last_probe_;
+  ++state_.version;
+  auto snap = std::make_shared<const TrainerSnapshot>(state_);
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(snap);
+}
+
+void Trainer::wait_for_commands(Clock::time_point until) {
+  std::unique_lock lock(queue_mutex_);
+  queue_cv_.wait_until(lock, until, [this] { return stop_.load() || !queue_.empty(); });
+}
+
+void Trainer::loop() {
+  while (!stop_) {
+    std::deque<Command> commands;
+    {
+      std::lock_guard lock(queue_mutex_);
+      commands.swap(queue_);
+    }
+    for (const Command& c : commands) apply(c);
+    if (!commands.empty()) publish();
+    if (stop_) break;
+    const bool stepping = !paused_ || steps_requested_ > 0;
+    if (!stepping) {
+      wait_for_commands(Clock::now() + std::chrono::milliseconds(200));
+      continue;
+    }
+    if (options_.steps_per_second > 0.0 && Clock::now() < next_step_time_ && steps_requested_ == 0) {
+      wait_for_commands(next_step_time_);
+      continue;
+    }
+    if (gate_ && !gate_->wait_turn(gate_slot_, run_->steps_done() + 1, stop_)) break;
+    train_one_step();
+    if (steps_requested_ > 0) --steps_requested_;
+    if (gate_) gate_->done(gate_slot_, run_->steps_done());
+    publish();
+  }
+  if (gate_) gate_->leave(gate_slot_);
+}
+
+void Trainer::train_one_step() {
+  const int64_t next = run_->steps_done() + 1;
+  const bool probe_now = options_.probe_every > 0 && next % options_.probe_every == 0;
+  std::vector<std::vector<float>> before;
+  if (probe_now) before = copy_op_weights(run_->model());
+  const StepRecord r = run_->step();
+  state_.last = r;
+  state_.step = r.step;
+  state_.epoch = run_->epoch();
+  state_.epoch_progress = static_cast<double>(r.step) / run_->batches_per_epoch();
+  for (std::string& w : run_->model().take_warnings()) state_.warnings.push_back(std::move(w));
+  history_.add_step(r.step, r.loss, r.accuracy, r.lr);
+  if (!std::isfinite(r.loss)) {
+    state_.diverged = true;
+    state_.diverged_at = r.step;
+    paused_ = true;
+    steps_requested_ = 0;
+    if (gate_) gate_->leave(gate_slot_);
+    return;
+  }
+  if (probe_now) {
+    last_probe_ = prober_.take(run_->model(), r.step, before);
+    history_.add_frame(last_probe_);
+  }
+  const int64_t eval_every = options_.eval_every > 0 ? options_.eval_every : run_->batches_per_epoch();
+  if (r.step % eval_every == 0) {
+    const EvalResult e = run_->evaluate("test", inference_mode(options_.eval_stats), &stop_);
+    if (!e.cancelled) {
+      state_.test = e;
+      state_.test_step = r.step;
+      history_.add_eval(r.step, static_cast<float>(e.loss), static_cast<float>(e.accuracy));
+    }
+  }
+  ++rate_steps_;
+  const auto now = Clock::now();
+  const double secs = std::chrono::duration<double>(now - rate_start_).count();
+  if (secs >= 0.5) {  // steps/s over the last half second or more
+    state_.steps_per_second = rate_steps_ / secs;
+    rate_start_ = now;
+    rate_steps_ = 0;
+  }
+  if (options_.steps_per_second > 0.0) {
+    next_step_time_ += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options_.steps_per_second));
+    if (next_step_time_ < now - std::chrono::milliseconds(100)) next_step_time_ = now;  // no burst to catch up
+  }
+}
+
+void Trainer::apply(const Command& c) {
+  using K = Command::Kind;
+  state_.error.clear();
+  try {
+    Config cfg = run_->config();
+    switch (c.kind) {
+      case K::pause:
+        paused_ = true;
+        steps_requested_ = 0;
+        if (gate_) gate_->leave(gate_slot_);
+        break;
+      case K::resume:
+        if (state_.diverged) break;  // a diverged run stays paused until it is reset
+        paused_ = false;
+        rate_start_ = Clock::now();
+        rate_steps_ = 0;
+        next_step_time_ = Clock::now();
+        if (gate_) gate_->join(gate_slot_);
+        break;
+      case K::step:
+        if (!state_.diverged) ++steps_requested_;
+        break;
+      case K::reset:
+        run_->set_seed_and_reset();
+        if (gate_) gate_->done(gate_slot_, 0);
+        history_.clear();
+        prober_.reset();
+        last_probe_.reset();
+        {
+          TrainerSnapshot fresh;
+          fresh.version = state_.version;
+          state_ = std::move(fresh);
+        }
+        break;
+      case K::set_train:
+        run_->set_train_config(c.train);
+        break;
+      case K::set_norm: {
+        const int last = static_cast<int>(cfg.model.blocks.size()) - 1;
+        if (c.block > last) throw config_error("set_norm: there is no block " + std::to_string(c.block));
+        for (int b = 0; b <= last; ++b)
+          if (b == c.block || (c.block < 0 && b < last)) cfg.model.blocks[b].norm = c.on ? "batch" : "none";
+        run_->set_model_config(cfg.model);
+        prober_.reset();
+        break;
+      }
+      case K::set_bn_position:
+        if (c.text != "before_activation" && c.text != "after_activation")
+          throw config_error("model.bn.position: unknown value '" + c.text + "'");
+        cfg.model.bn.position = c.text;
+        run_->set_model_config(cfg.model);
+        prober_.reset();
+        break;
+      case K::set_bn_momentum:
+        if (!(c.value >= 0.0 && c.value <= 1.0)) throw config_error("model.bn.momentum: must be between 0 and 1");
+        cfg.model.bn.momentum = static_cast<float>(c.value);
+        for (BatchNorm* bn : run_->model().batch_norms()) bn->momentum_ = cfg.model.bn.momentum;
+        run_->set_model_config_only(cfg.model);
+        break;
+      case K::set_speed:
+        options_.steps_per_second = std::max(0.0, c.value);
+        next_step_time_ = Clock::now();
+        break;
+      case K::set_probe_every:
+        options_.probe_every = std::max(0, static_cast<int>(c.value));
+        break;
+      case K::set_eval_every:
+        options_.eval_every = std::max(0, static_cast<int>(c.value));
+        break;
+    }
+  } catch (const Error& e) {
+    state_.error = e.what();
+  }
+  state_.config = std::make_shared<const Config>(run_->config());
+}
+
+}  // namespace bnlab

@@ -1,0 +1,131 @@
+// What this file is: a Trainer owns one run and the worker thread that trains it. The UI (or a
+// test) posts commands, which the worker applies between steps, and reads immutable snapshots
+// the worker publishes after every step: a reader never waits on a step and never sees half of
+// one. Pause and stop are atomics; destroying a Trainer stops and joins its thread promptly,
+// even mid-epoch or mid-evaluation.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/probes/probe.h"
+#include "core/train/history.h"
+#include "core/train/run.h"
+
+namespace bnlab {
+
+class StepGate;
+
+struct Command {
+  enum class Kind {
+    pause, resume, step,     // step: one step, then paused
+    reset,                   // back to step 0 with the same seed
+    set_train,               // `train` replaces the config's train section
+    set_norm,                // block `block` (-1: every block but the last) gets BN when `on`
+    set_bn_position,         // `text`: before_activation or after_activation
+    set_bn_momentum,         // `value`
+    set_speed,               // `value` steps per second; 0: as fast as possible
+    set_probe_every,         // `value` steps between probe frames; 0: none
+    set_eval_every,          // `value` steps between test evaluations; 0: once per epoch
+  };
+  Kind kind = Kind::pause;
+  TrainConfig train{};
+  int block = -1;
+  bool on = false;
+  std::string text;
+  double value = 0.0;
+};
+
+struct TrainerOptions {
+  bool start_paused = true;
+  int probe_every = 10;
+  int eval_every = 0;            // 0: once per epoch
+  std::string eval_stats = "running";
+  double steps_per_second = 0.0; // 0: as fast as possible
+};
+
+// What a reader sees: one consistent step.
+struct TrainerSnapshot {
+  uint64_t version = 0;         // increases with every publish
+  int64_t step = 0;
+  int epoch = 0;
+  double epoch_progress = 0.0;  // steps / batches per epoch
+  StepRecord last;
+  EvalResult test;              // the latest evaluation
+  int64_t test_step = -1;       // its step; -1 before the first
+  double steps_per_second = 0.0;
+  bool paused = true;
+  bool diverged = false;        // the loss became NaN or infinite; the run paused itself
+  int64_t diverged_at = -1;
+  std::string error;            // a command that could not be applied, in words
+  std::shared_ptr<const Config> config;
+  std::shared_ptr<const ProbeFrame> probe;  // the latest frame
+  std::vector<std::string> warnings;
+};
+
+class Trainer {
+ public:
+  Trainer(const Config& cfg, std::shared_ptr<const DataSplit> data, TrainerOptions options = {},
+          std::shared_ptr<StepGate> gate = nullptr, int gate_slot = 0);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  void post(Command c);
+  void post(Command::Kind kind) {
+    Command c;
+    c.kind = kind;
+    post(std::move(c));
+  }
+  void pause() { post(Command::Kind::pause); }
+  void resume() { post(Command::Kind::resume); }
+  void step_once() { post(Command::Kind::step); }
+
+  std::shared_ptr<const TrainerSnapshot> snapshot() const;
+  const History& history() const { return history_; }
+
+  // Before start(): the run itself, e.g. to copy weights between twin runs.
+  Run& run_before_start() { return *run_; }
+  void start();  // starts the worker thread (the constructor does not)
+
+ private:
+  void loop();
+  void apply(const Command& c);
+  void train_one_step();
+  void publish();
+  void wait_for_commands(std::chrono::steady_clock::time_point until);
+
+  std::unique_ptr<Run> run_;
+  TrainerOptions options_;
+  Prober prober_;
+  History history_;
+  std::shared_ptr<StepGate> gate_;
+  int gate_slot_;
+
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> paused_{true};
+  int steps_requested_ = 0;  // single steps asked for while paused (worker only)
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<Command> queue_;
+
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const TrainerSnapshot> snapshot_;
+
+  // Worker-only state behind the published snapshot.
+  TrainerSnapshot state_;
+  std::shared_ptr<const ProbeFrame> last_probe_;
+  std::chrono::steady_clock::time_point rate_start_;
+  int64_t rate_steps_ = 0;
+  std::chrono::steady_clock::time_point next_step_time_;
+  std::thread thread_;
+};
+
+}  // namespace bnlab
