@@ -2,18 +2,20 @@
 # make deps     install the Debian packages bnlab needs (idempotent; apt-get update only if needed)
 # make build    configure and build the release build in build/
 # make run      deps + build + open bnlab
-# make test     deps + build + ctest, then the same suite under AddressSanitizer + UBSan
+# make test     deps + build + ctest, then the suite under AddressSanitizer + UBSan, then the
+#               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libeigen3-dev \
   nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist
 
-.PHONY: deps build run test test-release test-asan bench clean
+.PHONY: deps build run test test-release test-asan test-tsan bench clean
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -32,7 +34,7 @@ build: deps
 run: build
 	./$(BUILD)/bnlab
 
-test: test-release test-asan
+test: test-release test-asan test-tsan
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -43,9 +45,14 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target bnlab_tests
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ./bnlab_tests --gtest_filter='Trainer*:TwinRuns*:Sweep*:History*'
+
 bench: build
 	./$(BUILD)/bnlab bench
 	./$(BUILD)/bnlab_bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -141,7 +141,6 @@ void Trainer::train_one_step() {
 
 void Trainer::apply(const Command& c) {
   using K = Command::Kind;
-  state_.error.clear();
   try {
     Config cfg = run_->config();
     switch (c.kind) {

@@ -1,0 +1,126 @@
+// What this file is: the sweep's worker pool and one cell's run.
+#include "core/train/sweep.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace bnlab {
+
+void apply_setting(Config& cfg, const std::string& setting, double value) {
+  const float v = static_cast<float>(value);
+  if (setting == "lr") cfg.train.lr = v;
+  else if (setting == "momentum") cfg.train.momentum = v;
+  else if (setting == "weight_decay") cfg.train.weight_decay = v;
+  else if (setting == "batch_size") cfg.train.batch_size = static_cast<int>(value);
+  else if (setting == "bn_momentum") cfg.model.bn.momentum = v;
+  else if (setting == "init_scale") cfg.model.init.scale = v;
+  else if (setting == "seed") cfg.seed = static_cast<uint64_t>(value);
+  else if (setting == "bn") {
+    for (size_t b = 0; b + 1 < cfg.model.blocks.size(); ++b) cfg.model.blocks[b].norm = value != 0.0 ? "batch" : "none";
+  } else {
+    throw config_error("sweep: unknown setting '" + setting +
+                       "' (expected lr, momentum, weight_decay, batch_size, bn, bn_momentum, init_scale, seed)");
+  }
+}
+
+Sweep::Sweep(const Config& base, SweepAxis rows, SweepAxis cols, int64_t steps, std::shared_ptr<const DataSplit> data,
+             int threads, int64_t eval_every)
+    : base_(base), rows_(std::move(rows)), cols_(std::move(cols)), steps_(steps), eval_every_(eval_every), data_(std::move(data)) {
+  Config probe = base_;  // fail early, on the caller's thread, for an unknown setting
+  apply_setting(probe, rows_.setting, rows_.values.empty() ? 0.0 : rows_.values[0]);
+  apply_setting(probe, cols_.setting, cols_.values.empty() ? 0.0 : cols_.values[0]);
+  results_.resize(rows_.values.size() * cols_.values.size());
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::min<int>(threads, static_cast<int>(std::max<size_t>(1, results_.size())));
+  for (int t = 0; t < threads; ++t) pool_.emplace_back([this] { work(); });
+}
+
+Sweep::~Sweep() {
+  cancel();
+  wait();
+}
+
+void Sweep::cancel() { cancel_ = true; }
+
+void Sweep::wait() {
+  for (std::thread& t : pool_)
+    if (t.joinable()) t.join();
+}
+
+std::vector<CellResult> Sweep::results() const {
+  std::lock_guard lock(results_mutex_);
+  return results_;
+}
+
+void Sweep::work() {
+  for (size_t i = next_cell_++; i < results_.size(); i = next_cell_++) {
+    run_cell(i);
+    ++finished_cells_;
+  }
+}
+
+void Sweep::run_cell(size_t index) {
+  auto update = [&](auto&& change) {
+    std::lock_guard lock(results_mutex_);
+    change(results_[index]);
+  };
+  if (cancel_) {
+    update([](CellResult& r) { r.cancelled = true; });
+    return;
+  }
+  Config cfg = base_;
+  std::unique_ptr<Run> run;
+  try {
+    apply_setting(cfg, rows_.setting, rows_.values[index / cols_.values.size()]);
+    apply_setting(cfg, cols_.setting, cols_.values[index % cols_.values.size()]);
+    run = std::make_unique<Run>(cfg, data_);
+  } catch (const Error& e) {
+    update([&](CellResult& r) {
+      r.error = e.what();
+      r.finished = true;
+    });
+    return;
+  }
+  const int64_t eval_every = eval_every_ > 0 ? eval_every_ : run->batches_per_epoch();
+  const auto start = std::chrono::steady_clock::now();
+  double best_loss = INFINITY, best_acc = 0.0;
+  for (int64_t s = 1; s <= steps_; ++s) {
+    if (cancel_) {
+      update([](CellResult& r) { r.cancelled = true; });
+      return;
+    }
+    const StepRecord rec = run->step();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!std::isfinite(rec.loss)) {
+      update([&](CellResult& r) {
+        r.steps_done = s;
+        r.diverged = r.finished = true;
+        r.final_loss = rec.loss;
+        r.steps_per_second = s / std::max(secs, 1e-9);
+      });
+      return;
+    }
+    if (s % eval_every == 0 || s == steps_) {
+      const EvalResult e = run->evaluate("test", Mode::infer_running, &cancel_);
+      if (e.cancelled) continue;  // the next iteration records the cancellation
+      best_loss = std::min(best_loss, e.loss);
+      best_acc = std::max(best_acc, e.accuracy);
+      update([&](CellResult& r) {
+        r.final_loss = e.loss;
+        r.final_accuracy = e.accuracy;
+        r.best_loss = best_loss;
+        r.best_accuracy = best_acc;
+      });
+    }
+    update([&](CellResult& r) {
+      r.steps_done = s;
+      r.steps_per_second = s / std::max(secs, 1e-9);
+      r.finished = s == steps_;
+    });
+  }
+}
+
+}  // namespace bnlab

@@ -1,0 +1,158 @@
+// What this file is: probes and history against direct computations: histograms sum to the
+// count, percentiles match a sort (numpy's linear interpolation), saturation matches a count by
+// hand, W1 of shifted histograms equals the shift, and the bounded history keeps its bound and
+// the true min/max of a long run.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "core/layers/activation.h"
+#include "core/model/model.h"
+#include "core/probes/probe.h"
+#include "core/probes/stats.h"
+#include "core/rng.h"
+#include "core/train/history.h"
+
+namespace bnlab {
+namespace {
+
+std::vector<float> random_values(int n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (float& x : v) x = rng.normal(0.5f, 2.0f);
+  return v;
+}
+
+TEST(Stats, HistogramCountsEveryValue) {
+  const auto v = random_values(1001, 1);
+  const Histogram h = histogram(v.data(), static_cast<int64_t>(v.size()), -1.0f, 1.0f, 64);
+  EXPECT_EQ(h.total(), v.size());  // values outside the range land in the end bins
+  const int inside = static_cast<int>(std::count_if(v.begin(), v.end(), [](float x) { return x >= -1 && x < 1; }));
+  EXPECT_GE(h.bins.front() + h.bins.back(), v.size() - inside);
+}
+
+TEST(Stats, PercentilesMatchASort) {
+  for (int n : {1, 2, 7, 100, 6000}) {
+    const auto v = random_values(n, n);
+    std::vector<float> scratch;
+    const Summary s = summarize(v.data(), n, scratch);
+    std::vector<float> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t k = 0; k < kPercentiles.size(); ++k) {
+      const double pos = kPercentiles[k] / 100.0 * (n - 1);
+      const size_t lo = static_cast<size_t>(std::floor(pos));
+      const size_t hi = std::min<size_t>(lo + 1, n - 1);
+      const double expected = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+      EXPECT_NEAR(s.percentiles[k], expected, 1e-5) << "n " << n << " p" << kPercentiles[k];
+    }
+    double mean = 0;
+    for (float x : v) mean += x;
+    mean /= n;
+    EXPECT_NEAR(s.mean, mean, 1e-4);
+  }
+}
+
+TEST(Stats, WassersteinOfAShiftIsTheShift) {
+  Histogram a, b;
+  a.lo = 0.0f;
+  a.hi = 1.0f;
+  a.bins = {0, 10, 0, 0};  // mass spread over [0.25, 0.5)
+  b = a;
+  b.lo = 0.5f;
+  b.hi = 1.5f;  // the same shape moved right by 0.5
+  EXPECT_NEAR(wasserstein1(a, b), 0.5, 1e-9);
+  EXPECT_NEAR(wasserstein1(a, a), 0.0, 1e-12);
+  Histogram c = a;
+  c.bins = {0, 0, 0, 10};  // [0.75, 1): moved by 0.5 within the same range
+  EXPECT_NEAR(wasserstein1(a, c), 0.5, 1e-9);
+}
+
+TEST(Probe, FrameMatchesDirectComputation) {
+  ModelConfig cfg;
+  BlockConfig hidden;
+  hidden.units = 20;
+  hidden.norm = "batch";
+  hidden.activation = "sigmoid";
+  BlockConfig out;
+  out.units = 3;
+  cfg.blocks = {hidden, out};
+  Model model(cfg, {6, 1, 1}, 3, 5);
+  model.batch_norms()[0]->gamma_.setConstant(6.0f);  // wide pre-activations: many saturate
+  Tensor x;
+  x.resize({6, 1, 1}, 32);
+  Rng rng(6);
+  for (Eigen::Index i = 0; i < x.data.size(); ++i) x.data.data()[i] = rng.normal();
+  model.forward(x, Mode::train);
+  Prober prober;
+  const auto frame = prober.take(model, 10, {});
+  ASSERT_EQ(frame->blocks.size(), 2u);
+  const BlockProbe& b = frame->blocks[0];
+  for (const TapProbe& t : b.taps) EXPECT_EQ(t.histogram.total(), 20u * 32u);
+  // Saturation by hand on the activation's output.
+  const Matrix& y = model.layer(model.blocks()[0].activation).output().data;
+  int saturated = 0;
+  for (Eigen::Index i = 0; i < y.size(); ++i) saturated += y.data()[i] * (1 - y.data()[i]) < 0.025f;
+  EXPECT_FLOAT_EQ(b.saturation, static_cast<float>(saturated) / y.size());
+  EXPECT_GT(b.saturation, 0.1f);
+  // BN's post-norm tap: each feature has batch mean β = 0 and std γ (up to ε).
+  EXPECT_NEAR(b.taps[tap_normalized].summary.mean, 0.0f, 1e-4);
+  EXPECT_NEAR(b.taps[tap_normalized].summary.std, 6.0f, 1e-2);
+  ASSERT_EQ(b.gamma.size(), 20u);
+  EXPECT_FLOAT_EQ(b.gamma[3], 6.0f);
+  EXPECT_EQ(frame->blocks[1].saturation, -1.0f);  // no activation
+  EXPECT_TRUE(frame->blocks[1].gamma.empty());
+  // The next frame after a change of the input measures a shift.
+  x.data.array() += 3.0f;
+  model.forward(x, Mode::train);
+  const auto next = prober.take(model, 20, {});
+  EXPECT_GT(next->blocks[0].taps[tap_z].shift, 0.5f);
+  EXPECT_NEAR(next->blocks[0].taps[tap_normalized].shift, 0.0f, 0.2f);  // BN removes the shift
+}
+
+TEST(History, BoundedAndExactMinMaxOverALongRun) {
+  History h;
+  Rng rng(9);
+  float lo = INFINITY, hi = -INFINITY;
+  const int64_t steps = 300000;
+  for (int64_t s = 1; s <= steps; ++s) {
+    const float loss = 2.0f * std::exp(-s / 50000.0f) + 0.1f * rng.normal();
+    lo = std::min(lo, loss);
+    hi = std::max(hi, loss);
+    h.add_step(s, loss, 0.5f, 0.1f);
+    if (s % 10 == 0) {
+      auto f = std::make_shared<ProbeFrame>();
+      f->step = s;
+      f->blocks.resize(4);
+      for (auto& b : f->blocks)
+        for (auto& t : b.taps) t.histogram.bins.assign(64, 1);
+      h.add_frame(f);
+    }
+  }
+  EXPECT_LT(h.bytes(), 100u << 20);
+  const auto all = h.query(History::train_loss, 1, steps, 800);
+  ASSERT_FALSE(all.empty());
+  EXPECT_LE(all.size(), 800u);
+  float qlo = INFINITY, qhi = -INFINITY;
+  for (const SeriesPoint& p : all) {
+    qlo = std::min(qlo, p.min);
+    qhi = std::max(qhi, p.max);
+  }
+  EXPECT_EQ(qlo, lo);
+  EXPECT_EQ(qhi, hi);
+  EXPECT_EQ(all.front().step_lo, 1);
+  EXPECT_EQ(all.back().step_hi, steps);
+  // Recent data stays at full resolution.
+  const auto recent = h.query(History::train_loss, steps - 99, steps, 1000);
+  EXPECT_EQ(recent.size(), 100u);
+  // Frames: thinned but spanning the run, recent ones dense.
+  const auto frames = h.frames(0, steps, 0);
+  EXPECT_LE(frames.size(), 1024u);
+  EXPECT_LT(frames.front()->step, steps / 10);
+  EXPECT_EQ(frames.back()->step, steps);
+  EXPECT_EQ(frames[frames.size() - 2]->step, steps - 10);
+}
+
+}  // namespace
+}  // namespace bnlab

@@ -1,0 +1,273 @@
+// What this file is: the live engine on worker threads: commands posted while training leave
+// every snapshot consistent, live BN switching equals a run built with that BN, twin runs share
+// weights and batches and keep lock-step, trainers stop promptly, and sweeps finish and cancel.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "core/data/dataset.h"
+#include "core/error.h"
+#include "core/train/sweep.h"
+#include "core/train/twin_runs.h"
+
+namespace bnlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Config small_config() {
+  Config c;
+  c.seed = 4;
+  c.data.dataset = "moons";
+  c.data.n = 400;
+  c.data.noise = 0.1f;
+  BlockConfig h1, h2, out;
+  h1.units = h2.units = 12;
+  h1.norm = h2.norm = "batch";
+  h1.activation = "sigmoid";
+  h2.activation = "tanh";
+  out.units = 2;
+  c.model.blocks = {h1, h2, out};
+  c.model.init.scheme = "torch_default";
+  c.train.batch_size = 16;
+  c.train.lr = 0.05f;
+  return c;
+}
+
+std::shared_ptr<const DataSplit> small_data(const Config& c) {
+  return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
+}
+
+void wait_for(const std::function<bool()>& done, double seconds = 20.0) {
+  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
+  while (!done() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
+  const Config cfg = small_config();
+  TrainerOptions opt;
+  opt.start_paused = false;
+  opt.probe_every = 3;
+  opt.eval_every = 7;
+  Trainer t(cfg, small_data(cfg), opt);
+  t.start();
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0}, seen{0};
+  std::thread reader([&] {
+    uint64_t last_version = 0;
+    while (!done) {
+      auto s = t.snapshot();
+      ++seen;
+      if (s->version < last_version) bad |= 64;
+      last_version = s->version;
+      if (s->step > 0 && s->last.step != s->step) bad |= 1;
+      if (!s->config || s->config->model.blocks.size() != 3) bad |= 2;
+      if (s->probe && s->probe->step > s->step) bad |= 4;
+      if (s->probe && s->probe->blocks.size() != 3) bad |= 8;
+      if (s->test_step > s->step) bad |= 16;
+      const auto frames = t.history().frames(0, s->step, 50);
+      for (const auto& f : frames)
+        for (size_t i = 0; i < f->blocks.size(); ++i) {
+          const auto& b = f->blocks[i];
+          const size_t units = i < 2 ? 12u : 2u;
+          if (!b.gamma.empty() && (b.gamma.size() != units || b.running_var.size() != units)) bad |= 32;
+          for (const TapProbe& tap : b.taps)
+            if (tap.histogram.bins.size() != 64u) bad |= 128;
+        }
+    }
+  });
+  Rng rng(123);
+  for (int i = 0; i < 3000; ++i) {
+    Command c;
+    c.kind = static_cast<Command::Kind>(rng.below(10));
+    c.block = static_cast<int>(rng.below(4)) - 1;
+    c.on = rng.below(2) == 1;
+    c.text = rng.below(2) ? "before_activation" : "after_activation";
+    c.value = c.kind == Command::Kind::set_speed ? (rng.below(2) ? 0.0 : 5000.0) : rng.uniform(0.0f, 1.0f) * 20;
+    c.train = cfg.train;
+    c.train.lr = rng.uniform(0.001f, 0.2f);
+    c.train.batch_size = 8 + static_cast<int>(rng.below(3)) * 8;
+    c.train.optimizer = std::vector<std::string>{"sgd", "rmsprop", "adam"}[rng.below(3)];
+    if (c.kind == Command::Kind::set_bn_momentum) c.value = rng.uniform(0.0f, 1.0f);
+    t.post(c);
+    if (i % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  t.resume();
+  const int64_t at = t.snapshot()->step;
+  wait_for([&] { return t.snapshot()->step > at + 20 || t.snapshot()->diverged; });
+  done = true;
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(seen.load(), 100);
+  EXPECT_TRUE(t.snapshot()->error.empty() || t.snapshot()->error.find("model.") != std::string::npos);
+}
+
+TEST(Trainer, StopsPromptlyMidEpoch) {
+  Config cfg = small_config();
+  cfg.data.n = 20000;  // long epochs, and a long evaluation
+  TrainerOptions opt;
+  opt.start_paused = false;
+  auto t = std::make_unique<Trainer>(cfg, small_data(cfg), opt);
+  t->start();
+  wait_for([&] { return t->snapshot()->step > 50; });
+  const auto start = Clock::now();
+  t.reset();
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  EXPECT_LT(ms, 1000.0);  // the target is 100 ms; the bound leaves room for sanitizer builds
+}
+
+TEST(Trainer, PauseStepAndSpeed) {
+  const Config cfg = small_config();
+  Trainer t(cfg, small_data(cfg), {});
+  t.start();
+  EXPECT_TRUE(t.snapshot()->paused);
+  for (int i = 0; i < 5; ++i) t.step_once();
+  wait_for([&] { return t.snapshot()->step == 5; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(t.snapshot()->step, 5);  // single steps, then paused again
+  Command speed;
+  speed.kind = Command::Kind::set_speed;
+  speed.value = 100;  // steps per second
+  t.post(speed);
+  t.resume();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  t.pause();
+  wait_for([&] { return t.snapshot()->paused; });
+  const int64_t steps = t.snapshot()->step - 5;
+  EXPECT_GT(steps, 5);
+  EXPECT_LT(steps, 90);  // about 30 at 100 steps/s; far below the unthrottled thousands
+}
+
+TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
+  Config plain = small_config();
+  plain.model.blocks[0].norm = "none";
+  Config with_bn = small_config();
+  auto data = small_data(plain);
+  bnlab::Run a(plain, data), b(with_bn, data);
+  for (int i = 0; i < 3; ++i) {
+    a.step();
+    b.step();
+  }
+  a.set_model_config(with_bn.model);  // BN switched on live in block 0
+  copy_shared_weights(a.model(), b.model());
+  b.optimizer().reset();
+  // The new BN starts as PyTorch's does.
+  BatchNorm* bn = a.model().batch_norms()[0];
+  EXPECT_TRUE(bn->gamma_.isOnes());
+  EXPECT_TRUE(bn->beta_.isZero());
+  EXPECT_TRUE(bn->running_mean_.isZero());
+  EXPECT_TRUE(bn->running_var_.isOnes());
+  const StepRecord ra = a.step(), rb = b.step();
+  EXPECT_EQ(ra.loss, rb.loss);
+  const auto pa = a.model().named_params(), pb = b.model().named_params();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    ASSERT_EQ(pa[i].name, pb[i].name);
+    for (int64_t k = 0; k < pa[i].param.size; ++k) ASSERT_EQ(pa[i].param.value[k], pb[i].param.value[k]) << pa[i].name;
+  }
+  // Switching it off again keeps the weights of the op.
+  const std::vector<float> w(a.model().params()[0].value, a.model().params()[0].value + a.model().params()[0].size);
+  a.set_model_config(plain.model);
+  EXPECT_EQ(std::vector<float>(a.model().params()[0].value, a.model().params()[0].value + w.size()), w);
+  EXPECT_TRUE(a.model().batch_norms().size() == 1u);  // block 1 keeps its own BN
+}
+
+TEST(Trainer, LiveSwitchThroughCommands) {
+  const Config cfg = small_config();
+  Trainer t(cfg, small_data(cfg), {});
+  t.start();
+  Command off;
+  off.kind = Command::Kind::set_norm;
+  off.block = -1;
+  off.on = false;
+  t.post(off);
+  t.step_once();
+  wait_for([&] { return t.snapshot()->step == 1; });
+  const auto s = t.snapshot();
+  for (const BlockConfig& b : s->config->model.blocks) EXPECT_EQ(b.norm, "none");
+  Command bad;
+  bad.kind = Command::Kind::set_norm;
+  bad.block = 9;
+  t.post(bad);
+  t.step_once();
+  wait_for([&] { return t.snapshot()->step == 2; });
+  EXPECT_NE(t.snapshot()->error.find("no block 9"), std::string::npos);
+}
+
+TEST(TwinRuns, SameInitialWeightsAndBatches) {
+  const Config a = small_config();
+  const Config b = without_batch_norm(a);
+  auto data = small_data(a);
+  bnlab::Run ra(a, data), rb(b, data);
+  for (size_t i = 0; i < a.model.blocks.size(); ++i) {
+    const Param wa = ra.model().layer(ra.model().blocks()[i].op).params()[0];
+    const Param wb = rb.model().layer(rb.model().blocks()[i].op).params()[0];
+    ASSERT_EQ(wa.size, wb.size);
+    EXPECT_TRUE(std::equal(wa.value, wa.value + wa.size, wb.value)) << "block " << i;
+  }
+  for (int s = 0; s < 30; ++s) {
+    ra.step();
+    rb.step();
+    ASSERT_EQ(ra.current_labels(), rb.current_labels());
+    ASSERT_TRUE(ra.current_batch().data == rb.current_batch().data);
+  }
+}
+
+TEST(TwinRuns, LockStep) {
+  const Config a = small_config();
+  TrainerOptions opt;
+  opt.start_paused = false;
+  TwinRuns twins(a, without_batch_norm(a), small_data(a), opt, /*lockstep=*/true);
+  int max_gap = 0;
+  for (int i = 0; i < 2000 && twins.a().snapshot()->step < 300; ++i) {
+    const int64_t sa = twins.a().snapshot()->step, sb = twins.b().snapshot()->step;
+    max_gap = std::max<int>(max_gap, static_cast<int>(std::abs(sa - sb)));
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  EXPECT_GT(twins.a().snapshot()->step, 0);
+  EXPECT_LE(max_gap, 2);  // each waits for the other's previous step; reading two snapshots races by one
+  // A paused twin leaves the gate: the other goes on alone.
+  twins.a().pause();
+  wait_for([&] { return twins.a().snapshot()->paused; });
+  const int64_t b_then = twins.b().snapshot()->step;
+  wait_for([&] { return twins.b().snapshot()->step > b_then + 50; }, 5.0);
+  EXPECT_GT(twins.b().snapshot()->step, b_then + 50);
+}
+
+TEST(Sweep, ThreeByThreeOnTwoThreads) {
+  const Config cfg = small_config();
+  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"bn", {0, 1, 1}}, 60, small_data(cfg), 2, 20);
+  sweep.wait();
+  ASSERT_TRUE(sweep.finished());
+  for (const CellResult& r : sweep.results()) {
+    EXPECT_TRUE(r.finished);
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_TRUE(r.diverged || r.steps_done == 60);
+    EXPECT_GT(r.steps_per_second, 0.0);
+    if (!r.diverged) {
+      EXPECT_GT(r.best_accuracy, 0.0);
+    }
+  }
+  const auto res = sweep.results();
+  EXPECT_EQ(res[1].final_accuracy, res[2].final_accuracy);  // two cells of the same settings agree
+  EXPECT_THROW(Sweep(cfg, {"colour", {1}}, {"lr", {1}}, 1, small_data(cfg)), bnlab::Error);
+}
+
+TEST(Sweep, CancelStopsEveryCellWithinASecond) {
+  Config cfg = small_config();
+  cfg.data.n = 20000;
+  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"momentum", {0.0, 0.5, 0.9}}, 10000000, small_data(cfg), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto start = Clock::now();
+  sweep.cancel();
+  sweep.wait();
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.0);
+  int cancelled = 0;
+  for (const CellResult& r : sweep.results()) cancelled += r.cancelled;
+  EXPECT_EQ(cancelled, 9);
+}
+
+}  // namespace
+}  // namespace bnlab
