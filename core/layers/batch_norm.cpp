@@ -6,27 +6,19 @@
 namespace bnlab {
 namespace {
 
-// Sum over each channel's rows and every column: (C*S, N) -> (C).
+// Sums each channel's features over the batch: (C*S, N) -> (C), S = spatial size.
 Vector channel_sum(const Matrix& m, int channels) {
+  const Vector per_feature = m.rowwise().sum();  // (C*S)
   const int s = static_cast<int>(m.rows()) / channels;
-  if (s == 1) return m.rowwise().sum();
-  Vector out(channels);
-  for (int c = 0; c < channels; ++c) out(c) = m.middleRows(c * s, s).sum();
-  return out;
+  if (s == 1) return per_feature;
+  return per_feature.reshaped(s, channels).colwise().sum().transpose();
 }
 
-// out = (x - center) * scale + shift, per channel (center, scale, shift: (C)).
-void channel_affine(const Matrix& x, const Vector& center, const Vector& scale, const Vector& shift,
-                    Matrix& out) {
-  const int channels = static_cast<int>(scale.size());
-  const int s = static_cast<int>(x.rows()) / channels;
-  out.resize(x.rows(), x.cols());
-  if (s == 1) {
-    out.array() = ((x.colwise() - center).array().colwise() * scale.array()).colwise() + shift.array();
-    return;
-  }
-  for (int c = 0; c < channels; ++c)
-    out.middleRows(c * s, s).array() = (x.middleRows(c * s, s).array() - center(c)) * scale(c) + shift(c);
+// Repeats each channel's value over its S features: (C) -> (C*S), so every per-channel
+// operation becomes one broadcast over contiguous columns.
+Vector per_feature(const Vector& per_channel, int spatial) {
+  if (spatial == 1) return per_channel;
+  return per_channel.transpose().replicate(spatial, 1).reshaped();
 }
 
 }  // namespace
@@ -45,29 +37,30 @@ BatchNorm::BatchNorm(Shape shape, float momentum, float eps, bool affine)
 }
 
 const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
-  const int c = shape_.c;
-  const int64_t m = static_cast<int64_t>(x.batch()) * shape_.spatial();  // values per channel
+  const int c = shape_.c, s = shape_.spatial();
+  const int64_t m = static_cast<int64_t>(x.batch()) * s;  // values per channel
   out_.resize(x.shape, x.batch());
   used_batch_stats_ = mode == Mode::train || mode == Mode::infer_batch || mode == Mode::collect_population;
-  const Vector* mean = &running_mean_;
-  const Vector* var = &running_var_;
   if (used_batch_stats_) {
     batch_mean_ = channel_sum(x.data, c) / static_cast<float>(m);
-    x_hat_ = x.data;
-    const int s = shape_.spatial();
-    for (int ch = 0; ch < c; ++ch) x_hat_.middleRows(ch * s, s).array() -= batch_mean_(ch);  // x - μ_B
+    x_hat_.noalias() = x.data.colwise() - per_feature(batch_mean_, s);  // x − μ_B, scaled below
     batch_var_ = channel_sum(x_hat_.array().square().matrix(), c) / static_cast<float>(m);
-    mean = &batch_mean_;
-    var = &batch_var_;
-  } else if (mode == Mode::infer_population && has_population()) {
-    mean = &population_mean_;
-    var = &population_var_;
+    inv_std_ = (batch_var_.array() + eps_).rsqrt();
+    x_hat_.array().colwise() *= per_feature(inv_std_, s).array();
+  } else {
+    const bool population = mode == Mode::infer_population && has_population();
+    const Vector& mean = population ? population_mean_ : running_mean_;
+    const Vector& var = population ? population_var_ : running_var_;
+    inv_std_ = (var.array() + eps_).rsqrt();
+    x_hat_.noalias() = x.data.colwise() - per_feature(mean, s);
+    x_hat_.array().colwise() *= per_feature(inv_std_, s).array();
   }
-  inv_std_ = (var->array() + eps_).rsqrt();
-  const Vector zero = Vector::Zero(c);
-  channel_affine(x.data, *mean, inv_std_, zero, x_hat_);
-  if (affine_) channel_affine(x_hat_, zero, gamma_, beta_, out_.data);
-  else out_.data = x_hat_;
+  if (affine_) {
+    out_.data.array() = (x_hat_.array().colwise() * per_feature(gamma_, s).array()).colwise() +
+                        per_feature(beta_, s).array();
+  } else {
+    out_.data = x_hat_;
+  }
 
   if (mode == Mode::train) {
     degenerate_ = m < 2;
@@ -95,24 +88,18 @@ const Tensor& BatchNorm::backward(const Tensor& grad_out) {
     gamma_grad_ += dgamma;
     beta_grad_ += dbeta;
   }
-  const Vector g = affine_ ? gamma_ : Vector::Ones(c);
+  const Vector scale = affine_ ? Vector(gamma_.cwiseProduct(inv_std_)) : inv_std_;
   grad_in_.resize(grad_out.shape, grad_out.batch());
   Matrix& dx = grad_in_.data;
   if (!used_batch_stats_) {  // the statistics are constants: dx = dy · γ / √(σ² + ε)
-    const Vector zero = Vector::Zero(c);
-    channel_affine(dy, zero, g.cwiseProduct(inv_std_), zero, dx);
+    dx.array() = dy.array().colwise() * per_feature(scale, s).array();
     return grad_in_;
   }
-  // Through μ_B and σ²_B (paper §3): dx = γ/(m√(σ²+ε)) · (m·dy − Σdy − x̂·Σ(dy·x̂)).
+  // Through μ_B and σ²_B (paper §3): dx = γ/√(σ²+ε) · (dy − mean(dy) − x̂ · mean(dy · x̂)).
   const float m = static_cast<float>(static_cast<int64_t>(dy.cols()) * s);
-  const Vector mean_dy = dbeta / m, mean_dy_xhat = dgamma / m;
-  const Vector scale = g.cwiseProduct(inv_std_);
-  dx.resize(dy.rows(), dy.cols());
-  for (int ch = 0; ch < c; ++ch) {
-    dx.middleRows(ch * s, s).array() =
-        (dy.middleRows(ch * s, s).array() - mean_dy(ch) - x_hat_.middleRows(ch * s, s).array() * mean_dy_xhat(ch)) *
-        scale(ch);
-  }
+  const Vector mean_dy = per_feature(dbeta / m, s), mean_dy_xhat = per_feature(dgamma / m, s);
+  dx.array() = ((dy.colwise() - mean_dy).array() - x_hat_.array().colwise() * mean_dy_xhat.array()).colwise() *
+               per_feature(scale, s).array();
   return grad_in_;
 }
 

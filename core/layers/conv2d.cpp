@@ -97,6 +97,7 @@ const Tensor& Conv2d::backward(const Tensor& grad_out) {
                   grad_out.data.col(n).data() + c * positions, sizeof(float) * positions);
   weight_grad_.noalias() += prod_ * cols_.transpose();
   if (has_bias_) bias_grad_ += prod_.rowwise().sum();
+  if (!input_grad_) return grad_in_;
   dcols_.noalias() = weight_.transpose() * prod_;
   col2im(n_batch);
   return grad_in_;

@@ -24,6 +24,7 @@ const Tensor& Dense::backward(const Tensor& grad_out) {
   const Matrix& dy = grad_out.data;  // (out, batch)
   weight_grad_.noalias() += dy * input_->data.transpose();
   if (has_bias_) bias_grad_ += dy.rowwise().sum();
+  if (!input_grad_) return grad_in_;
   grad_in_.resize(input_->shape, dy.cols());
   grad_in_.data.noalias() = weight_.transpose() * dy;  // (in, batch)
   return grad_in_;

@@ -53,8 +53,13 @@ class Layer {
   virtual void zero_grad() {}
   // The output of the last forward, for probes.
   const Tensor& output() const { return out_; }
+  // The first layer with parameters need not compute the gradient of the network's input:
+  // backward then only accumulates parameter gradients (as PyTorch skips inputs without
+  // requires_grad), and returns an empty tensor.
+  void set_input_grad(bool needed) { input_grad_ = needed; }
 
  protected:
+  bool input_grad_ = true;
   Tensor out_;      // (out_features, batch)
   Tensor grad_in_;  // (in_features, batch)
 };

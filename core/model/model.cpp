@@ -85,6 +85,8 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
                        "]: the last block must be dense with " + std::to_string(classes) +
                        " units (one per class), got output " + shape.str());
   warned_degenerate_.assign(layers_.size(), false);
+  while (first_trained_ < layers_.size() && layers_[first_trained_]->params().empty()) ++first_trained_;
+  if (first_trained_ < layers_.size()) layers_[first_trained_]->set_input_grad(false);
 }
 
 const Tensor& Model::forward(const Tensor& x, Mode mode) {
@@ -106,7 +108,7 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
 
 void Model::backward(const Tensor& grad_out) {
   const Tensor* g = &grad_out;
-  for (size_t i = layers_.size(); i-- > 0;) g = &layers_[i]->backward(*g);
+  for (size_t i = layers_.size(); i-- > first_trained_;) g = &layers_[i]->backward(*g);
 }
 
 void Model::zero_grad() {

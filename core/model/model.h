@@ -80,6 +80,7 @@ class Model {
   std::vector<BlockLayers> blocks_;
   std::vector<std::string> warnings_;
   std::vector<bool> warned_degenerate_;  // per layer, so a warning is raised once
+  size_t first_trained_ = 0;             // backward stops at the first layer with parameters
 };
 
 // Copies what two models share, block by block: the op's weight (and its bias when both have

@@ -26,12 +26,11 @@ BlockConfig conv(int channels, int kernel) {
   return b;
 }
 
-// One multiply-add is 2 FLOPs; a training step does the forward product and two backward
-// products (input gradient and weight gradient): 3 × forward.
-double step_flops(const std::vector<std::pair<double, double>>& macs_and_batch) {
-  double f = 0.0;
-  for (auto [macs, batch] : macs_and_batch) f += 2.0 * 3.0 * macs * batch;
-  return f;
+// One multiply-add is 2 FLOPs. A training step does each layer's forward product and two
+// backward products (weight gradient and input gradient), except that the first layer needs
+// no input gradient: 3 × forward, minus one product for the first layer.
+double step_flops(double first_layer_macs, double other_macs, double batch) {
+  return 2.0 * batch * (2.0 * first_layer_macs + 3.0 * other_macs);
 }
 
 }  // namespace
@@ -53,14 +52,16 @@ Workload make_workload(const std::string& name) {
     for (int i = 0; i < 3; ++i) c.model.blocks.push_back(dense(100, bn, "sigmoid"));
     c.model.blocks.push_back(dense(10, false, "none"));
     c.train.batch_size = 60;
-    w.flops_per_step = step_flops({{784.0 * 100 + 100.0 * 100 * 2 + 100.0 * 10, 60}});
+    w.flops_per_step = step_flops(784.0 * 100, 100.0 * 100 * 2 + 100.0 * 10, 60);
+    w.gemm_m = 100, w.gemm_k = 784, w.gemm_n = 60;
   } else if (name == "W3") {
     w.description = "LeNet + BN: conv 6k5, conv 16k5 (BN, sigmoid, avgpool 2), dense 120/84 + BN, dense 10, batch 128, SGD";
     c.model.blocks = {conv(6, 5), conv(16, 5), dense(120, true, "sigmoid"), dense(84, true, "sigmoid"),
                       dense(10, false, "none")};
     c.train.batch_size = 128;
     // conv1: 6 × 24² outputs × 25; conv2: 16 × 8² × 150; dense 256·120, 120·84, 84·10.
-    w.flops_per_step = step_flops({{6.0 * 24 * 24 * 25 + 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128}});
+    w.flops_per_step = step_flops(6.0 * 24 * 24 * 25, 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128);
+    w.gemm_m = 16, w.gemm_k = 150, w.gemm_n = 8 * 8 * 128;
   } else {
     throw config_error("--workload: unknown workload '" + name + "' (expected W1, W2, W3)");
   }

@@ -14,6 +14,7 @@ struct Workload {
   std::string description;
   Config config;
   double flops_per_step = 0.0;  // multiply-adds × 2 of the products and convolutions, fwd + bwd
+  int gemm_m = 0, gemm_k = 0, gemm_n = 0;  // the step's largest matrix product, (m×k)·(k×n)
 };
 
 std::vector<std::string> workload_names();
