@@ -1,11 +1,14 @@
-// What this file is: forward and backward of Conv2d through im2col / col2im.
+// What this file is: forward and backward of Conv2d through per-sample im2col / col2im.
 #include "core/layers/conv2d.h"
 
-#include <cstring>
+#include <algorithm>
 
 #include "core/error.h"
 
 namespace bnlab {
+
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+using RowMap = Eigen::Map<RowMatrix>;
 
 Conv2d::Conv2d(Shape in, int out_channels, int kernel, int stride, int padding, bool has_bias)
     : in_shape_(in), kernel_(kernel), stride_(stride), padding_(padding), has_bias_(has_bias) {
@@ -18,25 +21,58 @@ Conv2d::Conv2d(Shape in, int out_channels, int kernel, int stride, int padding, 
   weight_grad_ = RowMatrix::Zero(out_channels, patch);
   bias_ = Vector::Zero(has_bias ? out_channels : 0);
   bias_grad_ = Vector::Zero(has_bias ? out_channels : 0);
+  cols_.resize(patch, out_shape_.spatial());
+  dcols_.resize(patch, out_shape_.spatial());
 }
 
-void Conv2d::im2col(const Tensor& x) {
-  const int n_batch = x.batch(), positions = out_shape_.spatial();
-  const int k = kernel_, H = in_shape_.h, W = in_shape_.w;
-  cols_.resize(in_shape_.c * k * k, static_cast<Eigen::Index>(n_batch) * positions);
-  for (int n = 0; n < n_batch; ++n) {
-    const float* img = x.data.col(n).data();
-    for (int oh = 0; oh < out_shape_.h; ++oh) {
-      for (int ow = 0; ow < out_shape_.w; ++ow) {
-        float* col = cols_.col(static_cast<Eigen::Index>(n) * positions + oh * out_shape_.w + ow).data();
-        for (int c = 0; c < in_shape_.c; ++c) {
-          for (int kh = 0; kh < k; ++kh) {
-            const int ih = oh * stride_ - padding_ + kh;
-            for (int kw = 0; kw < k; ++kw) {
-              const int iw = ow * stride_ - padding_ + kw;
-              const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-              *col++ = inside ? img[(c * H + ih) * W + iw] : 0.0f;
-            }
+// Row (c, kh, kw) of cols_ is the input shifted by (kh, kw) and sampled with the stride: with
+// stride 1 each output row is one contiguous copy; elsewhere element by element.
+void Conv2d::im2col(const float* image) {
+  const int H = in_shape_.h, W = in_shape_.w, OH = out_shape_.h, OW = out_shape_.w, k = kernel_;
+  for (int c = 0; c < in_shape_.c; ++c) {
+    for (int kh = 0; kh < k; ++kh) {
+      for (int kw = 0; kw < k; ++kw) {
+        float* row = cols_.row((c * k + kh) * k + kw).data();
+        for (int oh = 0; oh < OH; ++oh, row += OW) {
+          const int ih = oh * stride_ - padding_ + kh;
+          if (ih < 0 || ih >= H) {
+            std::fill(row, row + OW, 0.0f);
+            continue;
+          }
+          const float* src = image + (c * H + ih) * W;
+          const int iw0 = kw - padding_;
+          if (stride_ == 1 && iw0 >= 0 && iw0 + OW <= W) {
+            for (int ow = 0; ow < OW; ++ow) row[ow] = src[iw0 + ow];  // inlined: rows are short
+            continue;
+          }
+          for (int ow = 0; ow < OW; ++ow) {
+            const int iw = ow * stride_ + iw0;
+            row[ow] = iw >= 0 && iw < W ? src[iw] : 0.0f;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Conv2d::col2im(float* image_grad) {
+  const int H = in_shape_.h, W = in_shape_.w, OH = out_shape_.h, OW = out_shape_.w, k = kernel_;
+  for (int c = 0; c < in_shape_.c; ++c) {
+    for (int kh = 0; kh < k; ++kh) {
+      for (int kw = 0; kw < k; ++kw) {
+        const float* row = dcols_.row((c * k + kh) * k + kw).data();
+        for (int oh = 0; oh < OH; ++oh, row += OW) {
+          const int ih = oh * stride_ - padding_ + kh;
+          if (ih < 0 || ih >= H) continue;
+          float* dst = image_grad + (c * H + ih) * W;
+          const int iw0 = kw - padding_;
+          if (stride_ == 1 && iw0 >= 0 && iw0 + OW <= W) {
+            for (int ow = 0; ow < OW; ++ow) dst[iw0 + ow] += row[ow];
+            continue;
+          }
+          for (int ow = 0; ow < OW; ++ow) {
+            const int iw = ow * stride_ + iw0;
+            if (iw >= 0 && iw < W) dst[iw] += row[ow];
           }
         }
       }
@@ -45,61 +81,33 @@ void Conv2d::im2col(const Tensor& x) {
 }
 
 const Tensor& Conv2d::forward(const Tensor& x, Mode) {
-  im2col(x);
-  prod_.noalias() = weight_ * cols_;
+  input_ = &x;
   const int n_batch = x.batch(), positions = out_shape_.spatial();
   out_.resize(out_shape_, n_batch);
-  // prod_ row c holds, for each sample n, its `positions` outputs contiguously: one copy each.
   for (int n = 0; n < n_batch; ++n) {
-    for (int c = 0; c < out_shape_.c; ++c) {
-      float* dst = out_.data.col(n).data() + c * positions;
-      const float* src = prod_.row(c).data() + static_cast<Eigen::Index>(n) * positions;
-      if (has_bias_) {
-        const float b = bias_(c);
-        for (int p = 0; p < positions; ++p) dst[p] = src[p] + b;
-      } else {
-        std::memcpy(dst, src, sizeof(float) * positions);
-      }
-    }
+    im2col(x.data.col(n).data());
+    RowMap y(out_.data.col(n).data(), out_shape_.c, positions);  // (out_c, out_h * out_w)
+    y.noalias() = weight_ * cols_;
+    if (has_bias_) y.colwise() += bias_;
   }
   return out_;
 }
 
-void Conv2d::col2im(int n_batch) {
-  const int positions = out_shape_.spatial(), k = kernel_, H = in_shape_.h, W = in_shape_.w;
-  grad_in_.resize(in_shape_, n_batch);
-  grad_in_.data.setZero();
-  for (int n = 0; n < n_batch; ++n) {
-    float* img = grad_in_.data.col(n).data();
-    for (int oh = 0; oh < out_shape_.h; ++oh) {
-      for (int ow = 0; ow < out_shape_.w; ++ow) {
-        const float* col = dcols_.col(static_cast<Eigen::Index>(n) * positions + oh * out_shape_.w + ow).data();
-        for (int c = 0; c < in_shape_.c; ++c) {
-          for (int kh = 0; kh < k; ++kh) {
-            const int ih = oh * stride_ - padding_ + kh;
-            for (int kw = 0; kw < k; ++kw, ++col) {
-              const int iw = ow * stride_ - padding_ + kw;
-              if (ih >= 0 && ih < H && iw >= 0 && iw < W) img[(c * H + ih) * W + iw] += *col;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
 const Tensor& Conv2d::backward(const Tensor& grad_out) {
   const int n_batch = grad_out.batch(), positions = out_shape_.spatial();
-  // Reorder dy from (out_c * positions, batch) into prod_'s (out_c, batch * positions).
-  for (int n = 0; n < n_batch; ++n)
-    for (int c = 0; c < out_shape_.c; ++c)
-      std::memcpy(prod_.row(c).data() + static_cast<Eigen::Index>(n) * positions,
-                  grad_out.data.col(n).data() + c * positions, sizeof(float) * positions);
-  weight_grad_.noalias() += prod_ * cols_.transpose();
-  if (has_bias_) bias_grad_ += prod_.rowwise().sum();
-  if (!input_grad_) return grad_in_;
-  dcols_.noalias() = weight_.transpose() * prod_;
-  col2im(n_batch);
+  if (input_grad_) {
+    grad_in_.resize(in_shape_, n_batch);
+    grad_in_.data.setZero();
+  }
+  for (int n = 0; n < n_batch; ++n) {
+    const ConstRowMap dy(grad_out.data.col(n).data(), out_shape_.c, positions);  // (out_c, out_h * out_w)
+    im2col(input_->data.col(n).data());  // rebuilt: cheaper than keeping every sample's in memory
+    weight_grad_.noalias() += dy * cols_.transpose();
+    if (has_bias_) bias_grad_ += dy.rowwise().sum();
+    if (!input_grad_) continue;
+    dcols_.noalias() = weight_.transpose() * dy;
+    col2im(grad_in_.data.col(n).data());
+  }
   return grad_in_;
 }
 

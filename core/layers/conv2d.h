@@ -1,5 +1,6 @@
 // What this file is: 2-D convolution with stride and zero padding (PyTorch's Conv2d), computed
-// as one matrix product over the whole batch on an im2col matrix.
+// one sample at a time as a matrix product on that sample's im2col matrix, so the patches of a
+// sample stay in cache between building them and using them.
 #pragma once
 
 #include "core/layers/layer.h"
@@ -23,15 +24,15 @@ class Conv2d : public Layer {
   Vector bias_grad_;       // (out_c)
 
  private:
-  void im2col(const Tensor& x);
-  void col2im(int batch);
+  void im2col(const float* image);   // one sample's (C, H, W) values into cols_
+  void col2im(float* image_grad);    // dcols_ added back into one sample's (C, H, W) gradient
 
   Shape in_shape_, out_shape_;
   int kernel_, stride_, padding_;
   bool has_bias_;
-  Matrix cols_;      // (in_c * k * k, batch * out_h * out_w): one column per output position
-  RowMatrix prod_;   // (out_c, batch * out_h * out_w): W * cols_, and its gradient in backward
-  Matrix dcols_;     // (in_c * k * k, batch * out_h * out_w)
+  const Tensor* input_ = nullptr;  // (in_c * H * W, batch), kept for backward
+  RowMatrix cols_;   // (in_c * k * k, out_h * out_w): row (c, kh, kw) holds that tap for every output
+  RowMatrix dcols_;  // (in_c * k * k, out_h * out_w)
 };
 
 }  // namespace bnlab

@@ -1,8 +1,6 @@
 // What this file is: forward and backward of Pool2d.
 #include "core/layers/pool2d.h"
 
-#include <limits>
-
 #include "core/error.h"
 
 namespace bnlab {
@@ -22,29 +20,28 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode) {
   for (int n = 0; n < n_batch; ++n) {
     const float* img = x.data.col(n).data();
     float* out = out_.data.col(n).data();
+    int* arg = type_ == PoolType::max ? argmax_.data() + static_cast<size_t>(n) * out_features : nullptr;
     for (int c = 0; c < in_shape_.c; ++c) {
       for (int oh = 0; oh < OH; ++oh) {
+        float* o = out + (c * OH + oh) * OW;
+        const int row0 = (c * H + oh * k) * W;  // the window's first input row
+        if (type_ == PoolType::avg) {
+          for (int ow = 0; ow < OW; ++ow) o[ow] = 0.0f;
+          for (int kh = 0; kh < k; ++kh)
+            for (int ow = 0; ow < OW; ++ow)
+              for (int kw = 0; kw < k; ++kw) o[ow] += img[row0 + kh * W + ow * k + kw];
+          for (int ow = 0; ow < OW; ++ow) o[ow] *= inv_area;
+          continue;
+        }
         for (int ow = 0; ow < OW; ++ow) {
-          const int o = (c * OH + oh) * OW + ow;
-          float acc = type_ == PoolType::avg ? 0.0f : -std::numeric_limits<float>::infinity();
-          int best = -1;
-          for (int kh = 0; kh < k; ++kh) {
+          int best = row0 + ow * k;
+          for (int kh = 0; kh < k; ++kh)
             for (int kw = 0; kw < k; ++kw) {
-              const int i = (c * H + oh * k + kh) * W + ow * k + kw;
-              if (type_ == PoolType::avg) {
-                acc += img[i];
-              } else if (img[i] > acc || best < 0) {
-                acc = img[i];
-                best = i;
-              }
+              const int i = row0 + kh * W + ow * k + kw;
+              if (img[i] > img[best]) best = i;
             }
-          }
-          if (type_ == PoolType::avg) {
-            out[o] = acc * inv_area;
-          } else {
-            out[o] = acc;
-            argmax_[static_cast<size_t>(n) * out_features + o] = best;
-          }
+          o[ow] = img[best];
+          arg[(c * OH + oh) * OW + ow] = best;
         }
       }
     }
@@ -56,22 +53,26 @@ const Tensor& Pool2d::backward(const Tensor& grad_out) {
   const int n_batch = grad_out.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
   const int OH = out_shape_.h, OW = out_shape_.w, out_features = out_shape_.size();
   grad_in_.resize(in_shape_, n_batch);
-  grad_in_.data.setZero();
+  // Windows do not overlap, so every covered input is written once; only the rows and columns
+  // that pooling dropped, or the non-maxima, need zeros first.
+  if (type_ == PoolType::max || H % k || W % k) grad_in_.data.setZero();
   const float inv_area = 1.0f / static_cast<float>(k * k);
   for (int n = 0; n < n_batch; ++n) {
     const float* dy = grad_out.data.col(n).data();
     float* dx = grad_in_.data.col(n).data();
     if (type_ == PoolType::max) {
-      for (int o = 0; o < out_features; ++o) dx[argmax_[static_cast<size_t>(n) * out_features + o]] += dy[o];
+      const int* arg = argmax_.data() + static_cast<size_t>(n) * out_features;
+      for (int o = 0; o < out_features; ++o) dx[arg[o]] += dy[o];
       continue;
     }
     for (int c = 0; c < in_shape_.c; ++c)
-      for (int oh = 0; oh < OH; ++oh)
-        for (int ow = 0; ow < OW; ++ow) {
-          const float g = dy[(c * OH + oh) * OW + ow] * inv_area;
-          for (int kh = 0; kh < k; ++kh)
-            for (int kw = 0; kw < k; ++kw) dx[(c * H + oh * k + kh) * W + ow * k + kw] += g;
-        }
+      for (int oh = 0; oh < OH; ++oh) {
+        const float* g = dy + (c * OH + oh) * OW;
+        const int row0 = (c * H + oh * k) * W;
+        for (int kh = 0; kh < k; ++kh)
+          for (int ow = 0; ow < OW; ++ow)
+            for (int kw = 0; kw < k; ++kw) dx[row0 + kh * W + ow * k + kw] = g[ow] * inv_area;
+      }
   }
   return grad_in_;
 }
