@@ -13,11 +13,7 @@ namespace {
 
 std::vector<float> to_vector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
-double norm(const float* v, int64_t n) {
-  double s = 0.0;
-  for (int64_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
-  return std::sqrt(s);
-}
+float norm(const float* v, int64_t n) { return Eigen::Map<const Vector>(v, n).norm(); }
 
 // The fraction of a sigmoid or tanh layer's units in the saturated region, from its output y:
 // σ' = y(1 − y) (max 1/4), tanh' = 1 − y² (max 1).
@@ -72,11 +68,18 @@ std::shared_ptr<const ProbeFrame> Prober::take(Model& model, int64_t step,
       const float* v = tensors[t]->data.data();
       const int64_t n = tensors[t]->data.size();
       TapProbe& tp = bp.taps[t];
-      tp.summary = summarize(v, n, scratch_);
-      auto& [lo, hi] = ranges_[i][t];
-      if (std::isfinite(tp.summary.percentiles.front())) lo = std::min(lo, tp.summary.percentiles.front());
-      if (std::isfinite(tp.summary.percentiles.back())) hi = std::max(hi, tp.summary.percentiles.back());
-      tp.histogram = histogram(v, n, lo, hi, settings_.bins);
+      if (t > 0 && tensors[t] == tensors[t - 1]) {  // the block has no BN, or no activation
+        tp = bp.taps[t - 1];
+        tp.shift = 0.0f;
+      } else {
+        auto& [lo, hi] = ranges_[i][t];
+        tp.histogram.lo = lo;
+        tp.histogram.hi = hi;
+        tp.histogram.bins.assign(settings_.bins, 0u);
+        tp.summary = summarize(v, n, scratch_, &tp.histogram);
+        lo = tp.histogram.lo;
+        hi = tp.histogram.hi;
+      }
       if (previous_ && previous_->blocks.size() == n_blocks)
         tp.shift = static_cast<float>(wasserstein1(previous_->blocks[i].taps[t].histogram, tp.histogram));
     }
@@ -85,12 +88,11 @@ std::shared_ptr<const ProbeFrame> Prober::take(Model& model, int64_t step,
       bp.saturation = saturation(act, act.output(), settings_.saturation_threshold);
     }
     const Param w = model.layer(bl.op).params()[0];
-    bp.grad_norm = static_cast<float>(norm(w.grad, w.size));
-    bp.weight_norm = static_cast<float>(norm(w.value, w.size));
+    bp.grad_norm = norm(w.grad, w.size);
+    bp.weight_norm = norm(w.value, w.size);
     if (i < weights_before.size() && static_cast<int64_t>(weights_before[i].size()) == w.size && bp.weight_norm > 0) {
-      double d = 0.0;
-      for (int64_t k = 0; k < w.size; ++k) d += std::pow(static_cast<double>(w.value[k]) - weights_before[i][k], 2);
-      bp.update_ratio = static_cast<float>(std::sqrt(d) / bp.weight_norm);
+      const Eigen::Map<const Vector> now(w.value, w.size), before(weights_before[i].data(), w.size);
+      bp.update_ratio = (now - before).norm() / bp.weight_norm;
     }
     if (bl.norm >= 0) {
       auto& bn = static_cast<BatchNorm&>(model.layer(bl.norm));

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <Eigen/Core>
+
 namespace bnlab {
 
 uint64_t Histogram::total() const { return std::accumulate(bins.begin(), bins.end(), uint64_t{0}); }
@@ -24,30 +26,96 @@ Histogram histogram(const float* values, int64_t n, float lo, float hi, int bin_
   return h;
 }
 
-Summary summarize(const float* values, int64_t n, std::vector<float>& scratch) {
+// Exact order statistics in linear time: a fine histogram over [min, max] tells which bin holds
+// each wanted rank; only the values of those few bins are gathered and selected among. This is
+// several times cheaper than successive nth_element calls over the whole array, which matters
+// because probes run every few training steps.
+Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, Histogram* hist) {
   Summary s;
-  if (n == 0) return s;
-  double sum = 0.0, sum_sq = 0.0;
-  for (int64_t i = 0; i < n; ++i) sum += values[i];
-  const double mean = sum / static_cast<double>(n);
-  for (int64_t i = 0; i < n; ++i) sum_sq += (values[i] - mean) * (values[i] - mean);
-  s.mean = static_cast<float>(mean);
-  s.std = static_cast<float>(std::sqrt(sum_sq / static_cast<double>(n)));
+  const Eigen::Map<const Eigen::ArrayXf> all(values, n);
+  if (!all.allFinite()) {  // rare (a diverging run): summarize the finite values alone
+    std::vector<float> finite_values;
+    for (int64_t i = 0; i < n; ++i)
+      if (std::isfinite(values[i])) finite_values.push_back(values[i]);
+    return summarize(finite_values.data(), static_cast<int64_t>(finite_values.size()), scratch, hist);
+  }
+  if (n == 0) {
+    s.mean = s.std = NAN;
+    s.percentiles.fill(NAN);
+    return s;
+  }
+  const float lo = all.minCoeff(), hi = all.maxCoeff();
+  const float mean = all.mean();
+  s.mean = mean;
+  s.std = std::sqrt((all - mean).square().mean());
+  const int64_t finite = n;
 
-  scratch.assign(values, values + n);
-  // Select the needed order statistics left to right: each selection only searches the part
-  // of the array right of the previous one, which is already partitioned.
-  auto first = scratch.begin();
+  constexpr int kBins = 1024;
+  const float scale = lo < hi ? kBins / (hi - lo) : 0.0f;
+  std::vector<int64_t> below(kBins + 1, 0);  // below[b]: values in fine bins < b
+  int coarse_bins = 0;
+  float coarse_scale = 0.0f;
+  if (hist) {
+    hist->lo = std::min(hist->lo, lo);
+    hist->hi = std::max(hist->hi, hi);
+    if (!(hist->hi > hist->lo)) hist->hi = hist->lo + 1.0f;
+    coarse_bins = static_cast<int>(hist->bins.size());
+    std::fill(hist->bins.begin(), hist->bins.end(), 0u);
+    coarse_scale = coarse_bins / (hist->hi - hist->lo);
+  }
+  // Bin indices computed vectorized first; counting them is then a plain loop.
+  Eigen::ArrayXi fine = ((all - lo) * scale).cast<int>().min(kBins - 1);  // (n)
+  for (int64_t i = 0; i < n; ++i) ++below[fine[i] + 1];
+  if (hist) {
+    const Eigen::ArrayXi coarse = ((all - hist->lo) * coarse_scale).cast<int>().max(0).min(coarse_bins - 1);
+    for (int64_t i = 0; i < n; ++i) ++hist->bins[coarse[i]];
+  }
+  if (lo == hi) {
+    s.percentiles.fill(lo);
+    return s;
+  }
+  for (int b = 0; b < kBins; ++b) below[b + 1] += below[b];
+
+  // The ranks needed: floor(pos) and the one after it, for each percentile.
+  std::array<int64_t, 2 * kPercentiles.size()> ranks{};
   for (size_t k = 0; k < kPercentiles.size(); ++k) {
-    const double pos = kPercentiles[k] / 100.0 * static_cast<double>(n - 1);
-    const int64_t lower = static_cast<int64_t>(std::floor(pos));
-    const auto nth = scratch.begin() + lower;
-    if (nth >= first) std::nth_element(first, nth, scratch.end());
-    first = nth;
-    const float a = *nth;
-    const double frac = pos - static_cast<double>(lower);
-    float b = a;
-    if (frac > 0.0 && lower + 1 < n) b = *std::min_element(nth + 1, scratch.end());
+    const double pos = kPercentiles[k] / 100.0 * static_cast<double>(finite - 1);
+    ranks[2 * k] = static_cast<int64_t>(std::floor(pos));
+    ranks[2 * k + 1] = std::min(ranks[2 * k] + 1, finite - 1);
+  }
+  auto bin_of_rank = [&](int64_t r) {
+    return static_cast<int>(std::upper_bound(below.begin(), below.end(), r) - below.begin()) - 1;
+  };
+  // Gather the values of the needed bins, bin after bin, into scratch.
+  std::vector<int> slot(kBins, -1);
+  std::vector<int> needed;
+  for (int64_t r : ranks) {
+    const int b = bin_of_rank(r);
+    if (slot[b] < 0) {
+      slot[b] = static_cast<int>(needed.size());
+      needed.push_back(b);
+    }
+  }
+  std::vector<int64_t> offset(needed.size() + 1, 0);
+  for (size_t j = 0; j < needed.size(); ++j) offset[j + 1] = offset[j] + (below[needed[j] + 1] - below[needed[j]]);
+  scratch.resize(static_cast<size_t>(offset.back()));
+  std::vector<int64_t> fill(offset.begin(), offset.end() - 1);
+  for (int64_t i = 0; i < n; ++i) {
+    const int j = slot[fine[i]];
+    if (j >= 0) scratch[fill[j]++] = values[i];
+  }
+  auto value_at_rank = [&](int64_t r) {
+    const int b = bin_of_rank(r);
+    const auto first = scratch.begin() + offset[slot[b]], last = scratch.begin() + offset[slot[b] + 1];
+    const auto nth = first + (r - below[b]);
+    std::nth_element(first, nth, last);
+    return *nth;
+  };
+  for (size_t k = 0; k < kPercentiles.size(); ++k) {
+    const double pos = kPercentiles[k] / 100.0 * static_cast<double>(finite - 1);
+    const float a = value_at_rank(ranks[2 * k]);
+    const double frac = pos - static_cast<double>(ranks[2 * k]);
+    const float b = frac > 0.0 ? value_at_rank(ranks[2 * k + 1]) : a;
     s.percentiles[k] = static_cast<float>(a + frac * (static_cast<double>(b) - a));
   }
   return s;

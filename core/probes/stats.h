@@ -25,8 +25,10 @@ struct Summary {
 };
 
 Histogram histogram(const float* values, int64_t n, float lo, float hi, int bin_count);
-// Exact percentiles by successive selection on a copy of the values (O(n log k), not a sort).
-Summary summarize(const float* values, int64_t n, std::vector<float>& scratch);
+// Mean, std and exact percentiles of the finite values, in a few linear passes. With `hist`
+// given, it is filled in the same passes: its range [lo, hi] is first widened to cover the
+// values (a running range, so successive frames stay comparable), and its bin count kept.
+Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, Histogram* hist = nullptr);
 // W1 = ∫ |F_a(x) − F_b(x)| dx with each histogram's mass spread evenly over its bins.
 double wasserstein1(const Histogram& a, const Histogram& b);
 
