@@ -81,7 +81,7 @@ TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
   Rng rng(123);
   for (int i = 0; i < 3000; ++i) {
     Command c;
-    c.kind = static_cast<Command::Kind>(rng.below(10));
+    c.kind = static_cast<Command::Kind>(rng.below(15));
     c.block = static_cast<int>(rng.below(4)) - 1;
     c.on = rng.below(2) == 1;
     c.text = rng.below(2) ? "before_activation" : "after_activation";

@@ -48,7 +48,7 @@ std::vector<std::vector<float>> copy_op_weights(Model& model) {
   return out;
 }
 
-std::shared_ptr<const ProbeFrame> Prober::take(Model& model, int64_t step,
+std::shared_ptr<ProbeFrame> Prober::take(Model& model, int64_t step,
                                                const std::vector<std::vector<float>>& weights_before) {
   auto frame = std::make_shared<ProbeFrame>();
   frame->step = step;

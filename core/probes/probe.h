@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/probes/landscape.h"
 #include "core/probes/stats.h"
 
 namespace bnlab {
@@ -38,6 +39,8 @@ struct BlockProbe {
 struct ProbeFrame {
   int64_t step = 0;
   std::vector<BlockProbe> blocks;
+  std::vector<IcsMeasure> ics;         // (blocks) when measured at this step, else empty
+  std::vector<SmoothnessMeasure> smoothness;  // one when measured at this step, else empty
   size_t bytes() const;  // memory held, for the bounded history
 };
 
@@ -53,7 +56,7 @@ class Prober {
   explicit Prober(ProbeSettings settings = {}) : settings_(settings) {}
   // After a training step: `weights_before` are the op weights' values before the update
   // (one vector per block, for the update ratio; empty to skip it).
-  std::shared_ptr<const ProbeFrame> take(Model& model, int64_t step,
+  std::shared_ptr<ProbeFrame> take(Model& model, int64_t step,
                                          const std::vector<std::vector<float>>& weights_before);
   void reset() { ranges_.clear(); previous_.reset(); }
   ProbeSettings settings_;

@@ -2,6 +2,7 @@
 #include "core/train/run.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -53,7 +54,7 @@ void Run::set_seed_and_reset() {
   steps_ = 0;
 }
 
-StepRecord Run::step() {
+StepRecord Run::step(StepExtras* extras) {
   StepRecord r;
   r.epoch = stream_->epoch();
   stream_->next(x_, y_);
@@ -62,7 +63,13 @@ StepRecord Run::step() {
   int correct = 0;
   r.loss = loss_.forward(out, y_, &correct);
   model_->backward(loss_.backward());
-  optimizer_.step(params_);
+  if (extras && extras->smoothness) {
+    std::vector<float> etas = extras->etas;
+    for (int k = -4; etas.empty() && k <= 3; ++k) etas.push_back(optimizer_.lr_ * std::ldexp(1.0f, k));
+    extras->smoothness_result = measure_smoothness(*model_, x_, y_, loss_.kind(), etas);
+  }
+  if (extras && extras->ics) extras->ics_result = step_measuring_ics(*model_, optimizer_, x_, y_, loss_.kind());
+  else optimizer_.step(params_);
   r.step = ++steps_;
   r.accuracy = static_cast<float>(correct) / static_cast<float>(y_.size());
   r.lr = optimizer_.lr_;

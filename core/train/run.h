@@ -14,6 +14,7 @@
 #include "core/losses/loss.h"
 #include "core/model/model.h"
 #include "core/optim/optimizer.h"
+#include "core/probes/landscape.h"
 
 namespace bnlab {
 
@@ -32,13 +33,22 @@ struct EvalResult {
   bool cancelled = false;
 };
 
+// Optional measurements taken inside a step (they cost extra passes over the batch).
+struct StepExtras {
+  bool smoothness = false;
+  bool ics = false;
+  std::vector<float> etas;  // smoothness step sizes; empty: lr × 2^k, k = −4 … 3
+  SmoothnessMeasure smoothness_result;
+  std::vector<IcsMeasure> ics_result;
+};
+
 // Which statistics BN uses at inference: "running", "batch" or "population".
 Mode inference_mode(const std::string& stats);
 
 class Run {
  public:
   Run(const Config& cfg, std::shared_ptr<const DataSplit> data);
-  StepRecord step();
+  StepRecord step(StepExtras* extras = nullptr);
   // Loss and accuracy over `split` ("test" or "train"); population statistics are collected
   // over the training set first when `mode` asks for them.
   // `cancel`, when set, stops the pass early (the result is then partial and marked so).

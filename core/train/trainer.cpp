@@ -97,7 +97,10 @@ void Trainer::train_one_step() {
   const bool probe_now = options_.probe_every > 0 && next % options_.probe_every == 0;
   std::vector<std::vector<float>> before;
   if (probe_now) before = copy_op_weights(run_->model());
-  const StepRecord r = run_->step();
+  StepExtras extras;
+  extras.ics = options_.ics_every > 0 && next % options_.ics_every == 0;
+  extras.smoothness = options_.smoothness_every > 0 && next % options_.smoothness_every == 0;
+  const StepRecord r = run_->step(extras.ics || extras.smoothness ? &extras : nullptr);
   state_.last = r;
   state_.step = r.step;
   state_.epoch = run_->epoch();
@@ -113,7 +116,10 @@ void Trainer::train_one_step() {
     return;
   }
   if (probe_now) {
-    last_probe_ = prober_.take(run_->model(), r.step, before);
+    auto frame = prober_.take(run_->model(), r.step, before);
+    if (extras.ics) frame->ics = extras.ics_result;
+    if (extras.smoothness) frame->smoothness.push_back(extras.smoothness_result);
+    last_probe_ = frame;
     history_.add_frame(last_probe_);
   }
   const int64_t eval_every = options_.eval_every > 0 ? options_.eval_every : run_->batches_per_epoch();
@@ -137,6 +143,44 @@ void Trainer::train_one_step() {
     next_step_time_ += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options_.steps_per_second));
     if (next_step_time_ < now - std::chrono::milliseconds(100)) next_step_time_ = now;  // no burst to catch up
   }
+}
+
+// The fixed probe set: the first examples of the training set, in file order, so that frames
+// taken at different times see the same inputs.
+Dataset fixed_probe_set(const Dataset& train, int size) {
+  Dataset d;
+  const int n = std::min(size, train.size());
+  d.name = train.name + " (probe set)";
+  d.sample_shape = train.sample_shape;
+  d.classes = train.classes;
+  d.x = train.x.leftCols(n);
+  d.y.assign(train.y.begin(), train.y.begin() + n);
+  return d;
+}
+
+void Trainer::probe_fixed_batch() {
+  const int batch = std::min(run_->config().train.batch_size, run_->data().train.size());
+  const Dataset set = fixed_probe_set(run_->data().train, batch);
+  Tensor x;
+  x.resize(set.sample_shape, set.size());
+  x.data = set.x;
+  Model& model = run_->model();
+  // Batch statistics as in training, nothing updated; the gradients are this batch's.
+  Loss loss(run_->loss().kind());
+  model.zero_grad();
+  loss.forward(model.forward(x, Mode::infer_batch), set.y);
+  model.backward(loss.backward());
+  state_.fixed_probe = fixed_prober_.take(model, run_->steps_done(), {});
+  model.zero_grad();
+}
+
+void Trainer::compute_loss_slice(int size) {
+  const Dataset set = fixed_probe_set(run_->data().train, options_.probe_set_size);
+  auto slice = std::make_shared<LossSlice>(
+      loss_slice(run_->model(), set, run_->loss().kind(), size, 1.0f, run_->config().seed, &stop_));
+  if (!slice->complete) return;
+  state_.loss_slice = std::move(slice);
+  state_.loss_slice_step = run_->steps_done();
 }
 
 void Trainer::apply(const Command& c) {
@@ -165,6 +209,7 @@ void Trainer::apply(const Command& c) {
         if (gate_) gate_->done(gate_slot_, 0);
         history_.clear();
         prober_.reset();
+        fixed_prober_.reset();
         last_probe_.reset();
         {
           TrainerSnapshot fresh;
@@ -206,6 +251,18 @@ void Trainer::apply(const Command& c) {
         break;
       case K::set_eval_every:
         options_.eval_every = std::max(0, static_cast<int>(c.value));
+        break;
+      case K::set_ics_every:
+        options_.ics_every = std::max(0, static_cast<int>(c.value));
+        break;
+      case K::set_smoothness_every:
+        options_.smoothness_every = std::max(0, static_cast<int>(c.value));
+        break;
+      case K::probe_fixed_batch:
+        probe_fixed_batch();
+        break;
+      case K::loss_slice:
+        compute_loss_slice(c.value >= 3 ? std::min(201, static_cast<int>(c.value)) : 31);
         break;
     }
   } catch (const Error& e) {

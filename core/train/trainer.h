@@ -33,6 +33,10 @@ struct Command {
     set_speed,               // `value` steps per second; 0: as fast as possible
     set_probe_every,         // `value` steps between probe frames; 0: none
     set_eval_every,          // `value` steps between test evaluations; 0: once per epoch
+    set_ics_every,           // `value` steps between ICS measurements (Santurkar); 0: none
+    set_smoothness_every,    // `value` steps between smoothness measurements; 0: none
+    probe_fixed_batch,       // a probe frame now, on the fixed probe batch
+    loss_slice,              // a 2-D slice of the loss now; `value`: grid size (0: 31)
   };
   Kind kind = Kind::pause;
   TrainConfig train{};
@@ -48,6 +52,9 @@ struct TrainerOptions {
   int eval_every = 0;            // 0: once per epoch
   std::string eval_stats = "running";
   double steps_per_second = 0.0; // 0: as fast as possible
+  int ics_every = 0;             // 0: off (each costs a forward and backward per block)
+  int smoothness_every = 0;      // 0: off (each costs 8 forwards and backwards)
+  int probe_set_size = 500;      // training examples (file order) of the fixed probe set
 };
 
 // What a reader sees: one consistent step.
@@ -66,6 +73,9 @@ struct TrainerSnapshot {
   std::string error;            // a command that could not be applied, in words
   std::shared_ptr<const Config> config;
   std::shared_ptr<const ProbeFrame> probe;  // the latest frame
+  std::shared_ptr<const ProbeFrame> fixed_probe;  // the latest frame on the fixed probe batch
+  std::shared_ptr<const LossSlice> loss_slice;    // the latest slice, and its step
+  int64_t loss_slice_step = -1;
   std::vector<std::string> warnings;
 };
 
@@ -100,10 +110,12 @@ class Trainer {
   void train_one_step();
   void publish();
   void wait_for_commands(std::chrono::steady_clock::time_point until);
+  void probe_fixed_batch();
+  void compute_loss_slice(int size);
 
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
-  Prober prober_;
+  Prober prober_, fixed_prober_;
   History history_;
   std::shared_ptr<StepGate> gate_;
   int gate_slot_;
