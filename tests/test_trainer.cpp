@@ -271,3 +271,51 @@ TEST(Sweep, CancelStopsEveryCellWithinASecond) {
 
 }  // namespace
 }  // namespace bnlab
+
+namespace bnlab {
+namespace {
+
+TEST(Trainer, LongRunKeepsItsHistoryBounded) {
+  Config cfg;
+  cfg.seed = 2;
+  cfg.data.dataset = "xor";
+  cfg.data.n = 400;
+  BlockConfig h, out;
+  h.units = 4;
+  h.norm = "batch";
+  h.activation = "tanh";
+  out.units = 2;
+  cfg.model.blocks = {h, out};
+  cfg.train.batch_size = 4;
+  cfg.train.lr = 0.01f;
+  TrainerOptions opt;
+  opt.start_paused = false;
+  opt.eval_every = 10000;
+  Trainer t(cfg, small_data(cfg), opt);
+  t.start();
+  wait_for([&] { return t.snapshot()->step >= 200000; }, 600.0);
+  t.pause();
+  wait_for([&] { return t.snapshot()->paused; });
+  const int64_t steps = t.snapshot()->step;
+  ASSERT_GE(steps, 200000);
+  EXPECT_LT(t.history().bytes(), 100u << 20);
+  const auto all = t.history().query(History::train_loss, 1, steps, 1000);
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.front().step_lo, 1);
+  EXPECT_EQ(all.back().step_hi, steps);
+  float lo = INFINITY, hi = -INFINITY;
+  for (const SeriesPoint& p : all) {
+    lo = std::min(lo, p.min);
+    hi = std::max(hi, p.max);
+  }
+  for (const SeriesPoint& p : t.history().query(History::train_loss, steps - 999, steps, 4000)) {
+    EXPECT_GE(p.min, lo);
+    EXPECT_LE(p.max, hi);
+  }
+  const auto frames = t.history().frames(0, steps, 0);
+  EXPECT_LE(frames.size(), 1024u);
+  EXPECT_EQ(frames.back()->step, steps - steps % 10);
+}
+
+}  // namespace
+}  // namespace bnlab
