@@ -5,16 +5,39 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "ui/gui_app.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
+    "  bnlab [gui] [--scene NAME] [--lang en|zh] [--theme dark|light|projector] [--screenshot FILE.png --frames N]\n"
+    "            [--frame-stats] [--train] [--size WxH]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
     "  bnlab bench [--workload W1|W2|W3] [--steps N]\n";
+
+int run_gui_command(const std::vector<std::string>& argv) {
+  bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size"},
+                   {"--frame-stats", "--train"});
+  bnlab::ui::GuiOptions o;
+  o.scene = args.get("--scene");
+  o.lang = args.get("--lang");
+  if (!o.lang.empty() && o.lang != "en" && o.lang != "zh") throw bnlab::config_error("--lang: expected en or zh, got '" + o.lang + "'");
+  o.theme = args.get("--theme");
+  if (!o.theme.empty() && o.theme != "dark" && o.theme != "light" && o.theme != "projector")
+    throw bnlab::config_error("--theme: expected dark, light or projector, got '" + o.theme + "'");
+  o.screenshot = args.get("--screenshot");
+  o.frames = static_cast<int>(args.get_int("--frames", o.screenshot.empty() ? 0 : 60, 0, 100000000));
+  o.frame_stats = args.has("--frame-stats");
+  o.train = args.has("--train");
+  if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
+    throw bnlab::config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
+  return bnlab::ui::run_gui(o);
+}
 
 }  // namespace
 
@@ -30,10 +53,9 @@ int main(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (command.empty() || command == "gui") {
-      std::fputs("bnlab: the window is not built yet; use the command-line subcommands.\n", stderr);
-      std::fputs(kUsage, stderr);
-      return 2;
+    if (command.empty() || command == "gui" || command.rfind("--", 0) == 0) {
+      if (command.rfind("--", 0) == 0) args.insert(args.begin(), command);
+      return run_gui_command(args);
     }
     std::fprintf(stderr, "bnlab: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;

@@ -1,0 +1,309 @@
+// What this file is: the window and its frame loop. Sections:
+//   1. set-up: GLFW, OpenGL 3.3 core, ImGui, fonts, theme, settings
+//   2. one frame: shortcuts, menu bar, sidebar, panel grid, status bar
+//   3. screenshots and frame statistics
+#include "ui/gui_app.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "panels/panel.h"
+#include "ui/screenshot.h"
+#include "ui/session.h"
+#include "ui/settings.h"
+#include "ui/sidebar.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+
+namespace bnlab::ui {
+namespace {
+
+struct App {
+  GLFWwindow* window = nullptr;
+  Settings settings;
+  Session session;
+  std::vector<PanelEntry> panels;
+  std::string status, font_warning, settings_warning;
+  float applied_font_size = 0.0f;
+  std::string applied_theme;
+  bool want_screenshot = false;
+  int selected_block = 0, selected_tap = 0;
+};
+
+std::string timestamp() {
+  char buf[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return buf;
+}
+
+// --- 2. one frame ---------------------------------------------------------------------------
+
+// ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes.
+void handle_shortcuts(App& app) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) app.session.play_pause();
+  if (ImGui::IsKeyPressed(GLFW_KEY_S) && !io.KeyCtrl) app.session.step();
+  if (ImGui::IsKeyPressed(GLFW_KEY_R) && !io.KeyCtrl) app.session.reset();
+  if (ImGui::IsKeyPressed(GLFW_KEY_B) && !io.KeyCtrl) {
+    const auto& blocks = app.session.config().model.blocks;
+    const bool any_on = std::any_of(blocks.begin(), blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
+    for (size_t i = 0; i + 1 < blocks.size(); ++i) app.session.set_norm_a(static_cast<int>(i), !any_on);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_F12)) app.want_screenshot = true;
+  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)))
+    app.settings.font_size = std::min(48.0f, app.settings.font_size + 2.0f);
+  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)))
+    app.settings.font_size = std::max(10.0f, app.settings.font_size - 2.0f);
+}
+
+void draw_menu_bar(App& app, bool& show_help) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu(tr("menu.file"))) {
+    if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) app.want_screenshot = true;
+    if (ImGui::MenuItem(tr("menu.quit"), "Alt+F4")) glfwSetWindowShouldClose(app.window, 1);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.view"))) {
+    for (PanelEntry& p : app.panels) ImGui::MenuItem(tr(p.panel->key()), nullptr, &p.visible);
+    ImGui::Separator();
+    for (const char* t : {"dark", "light", "projector"})
+      if (ImGui::MenuItem(tr(std::string("theme.") + t), nullptr, app.settings.theme == t)) app.settings.theme = t;
+    ImGui::Separator();
+    if (ImGui::MenuItem("English", nullptr, app.settings.language == "en")) app.settings.language = "en";
+    if (ImGui::MenuItem("简体中文", nullptr, app.settings.language == "zh")) app.settings.language = "zh";
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("menu.font_larger"), "Ctrl +")) app.settings.font_size = std::min(48.0f, app.settings.font_size + 2);
+    if (ImGui::MenuItem(tr("menu.font_smaller"), "Ctrl -")) app.settings.font_size = std::max(10.0f, app.settings.font_size - 2);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.run"))) {
+    if (ImGui::MenuItem(app.session.paused() ? tr("run.play") : tr("run.pause"), "Space")) app.session.play_pause();
+    if (ImGui::MenuItem(tr("run.step"), "S")) app.session.step();
+    if (ImGui::MenuItem(tr("run.reset"), "R")) app.session.reset();
+    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) {
+      const auto& blocks = app.session.config().model.blocks;
+      const bool any_on = std::any_of(blocks.begin(), blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
+      for (size_t i = 0; i + 1 < blocks.size(); ++i) app.session.set_norm_a(static_cast<int>(i), !any_on);
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.help"))) {
+    if (ImGui::MenuItem(tr("menu.shortcuts"))) show_help = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void draw_help(bool& open) {
+  if (!open) return;
+  ImGui::OpenPopup(tr("menu.shortcuts"));
+  if (ImGui::BeginPopupModal(tr("menu.shortcuts"), &open, ImGuiWindowFlags_AlwaysAutoResize)) {
+    for (const char* key : {"help.space", "help.s", "help.r", "help.b", "help.f12", "help.ctrl_e", "help.font"})
+      ImGui::BulletText("%s", tr(key));
+    ImGui::EndPopup();
+  }
+}
+
+void draw_status_bar(App& app, const std::shared_ptr<const TrainerSnapshot>& a,
+                     const std::shared_ptr<const TrainerSnapshot>& b, float height) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
+  ImGui::Begin("##status", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  if (app.session.loading()) {
+    ImGui::Text("%s", tr("status.loading"));
+  } else if (a && b) {
+    ImGui::Text("%s %lld  %s %.2f  A %.0f %s  B %.0f %s  %.0f fps", tr("status.step"), static_cast<long long>(a->step),
+                tr("status.epoch"), a->epoch_progress, a->steps_per_second, tr("status.steps_per_s"), b->steps_per_second,
+                tr("status.steps_per_s"), ImGui::GetIO().Framerate);
+  }
+  for (const std::string* line : {&app.status, &app.session.notice, &app.session.error, &app.font_warning, &app.settings_warning})
+    if (!line->empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(0.9f, 0.5f, 0.1f, 1), " | %s", line->c_str());
+    }
+  ImGui::End();
+}
+
+// The visible panels in a grid that fills the space right of the sidebar.
+void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
+  std::vector<PanelEntry*> visible;
+  for (PanelEntry& p : app.panels)
+    if (p.visible) visible.push_back(&p);
+  if (visible.empty()) return;
+  const int n = static_cast<int>(visible.size());
+  const int cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(n * size.x / std::max(1.0f, size.y) / 1.6f))));
+  const int rows = (n + cols - 1) / cols;
+  const float w = size.x / cols, h = size.y / rows;
+  for (int i = 0; i < n; ++i) {
+    ImGui::SetNextWindowPos(ImVec2(origin.x + (i % cols) * w, origin.y + (i / cols) * h));
+    ImGui::SetNextWindowSize(ImVec2(w, h));
+    const std::string title = std::string(tr(visible[i]->panel->key())) + "###" + visible[i]->panel->key();
+    ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                             ImGuiWindowFlags_NoSavedSettings);
+    visible[i]->panel->draw(ctx);
+    ImGui::End();
+  }
+}
+
+void apply_settings(App& app) {
+  text.set_language(app.settings.language);
+  const Theme& theme = theme_by_name(app.settings.theme);
+  const float size = std::round(app.settings.font_size * theme.font_scale);
+  if (size != app.applied_font_size) {
+    app.font_warning.clear();
+    build_fonts(size, &app.font_warning);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    app.applied_font_size = size;
+  }
+  if (theme.name != app.applied_theme) {
+    apply_theme(theme);
+    app.applied_theme = theme.name;
+  }
+}
+
+void frame(App& app, bool& show_help) {
+  app.session.update();
+  handle_shortcuts(app);
+  TwinRuns* twins = app.session.twins();
+  PanelContext ctx{app.session, theme_by_name(app.settings.theme), twins ? twins->a().snapshot() : nullptr,
+                   twins ? twins->b().snapshot() : nullptr, twins ? &twins->a().history() : nullptr,
+                   twins ? &twins->b().history() : nullptr, app.selected_block, app.selected_tap,
+                   app.settings.export_dir, &app.status};
+  draw_menu_bar(app, show_help);
+  draw_help(show_help);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeightWithSpacing() + 4.0f;
+  const float sidebar_w = std::max(260.0f, ImGui::GetFontSize() * 17.0f);
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(ImVec2(sidebar_w, vp->WorkSize.y - status_h));
+  ImGui::Begin("##sidebar", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  draw_sidebar(app.session, ctx);
+  ImGui::End();
+  draw_panel_grid(app, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
+                  ImVec2(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h));
+  app.selected_block = ctx.selected_block;
+  app.selected_tap = ctx.selected_tap;
+  draw_status_bar(app, ctx.a, ctx.b, status_h);
+}
+
+// --- 3. screenshots and frame statistics ------------------------------------------------------
+
+void take_screenshot(App& app, const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(app.window, &w, &h);
+  std::string file = path, error;
+  if (file.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(app.settings.export_dir, ec);
+    file = app.settings.export_dir + "/bnlab-window-" + timestamp() + ".png";
+  }
+  app.status = save_framebuffer_png(file, w, h, &error) ? std::string(tr("status.saved")) + " " + file : error;
+}
+
+void print_frame_stats(std::vector<double> ms) {
+  if (ms.empty()) return;
+  std::sort(ms.begin(), ms.end());
+  const double median = ms[ms.size() / 2], p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f}\n", ms.size(), median, p99);
+}
+
+}  // namespace
+
+// --- 1. set-up ------------------------------------------------------------------------------
+
+int run_gui(const GuiOptions& options) {
+  App app;
+  app.settings = Settings::load(&app.settings_warning);
+  if (!options.lang.empty()) app.settings.language = options.lang;
+  if (!options.theme.empty()) app.settings.theme = options.theme;
+  text.load(BNLAB_ASSETS_DIR);
+  glfwSetErrorCallback([](int code, const char* what) { std::fprintf(stderr, "bnlab: GLFW error %d: %s\n", code, what); });
+  if (!glfwInit()) {
+    std::fputs("bnlab: cannot open a window (no display? try xvfb-run)\n", stderr);
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  const int width = options.width > 0 ? options.width : app.settings.window_width;
+  const int height = options.height > 0 ? options.height : app.settings.window_height;
+  app.window = glfwCreateWindow(width, height, "bnlab", nullptr, nullptr);
+  if (!app.window) {
+    std::fputs("bnlab: cannot create an OpenGL 3.3 window\n", stderr);
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(app.window);
+  glfwSwapInterval(options.frames > 0 ? 0 : 1);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // layout comes from our settings, not imgui.ini
+  ImGui_ImplGlfw_InitForOpenGL(app.window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  app.panels = make_panels();
+  for (PanelEntry& p : app.panels)
+    if (auto it = app.settings.panels.find(p.panel->key()); it != app.settings.panels.end()) p.visible = it->second;
+  app.session.start(default_config());
+
+  bool show_help = false, started = false;
+  std::vector<double> frame_ms;
+  auto last = std::chrono::steady_clock::now();
+  for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames); ++n) {
+    glfwPollEvents();
+    apply_settings(app);
+    if (options.train && !started && app.session.twins()) {
+      app.session.play_pause();
+      started = true;
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    frame(app, show_help);
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(app.window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const bool last_frame = options.frames > 0 && n + 1 == options.frames;
+    if (app.want_screenshot || (last_frame && !options.screenshot.empty())) {
+      take_screenshot(app, last_frame ? options.screenshot : "");
+      if (last_frame && !options.screenshot.empty()) std::fprintf(stderr, "bnlab: %s\n", app.status.c_str());
+      app.want_screenshot = false;
+    }
+    glfwSwapBuffers(app.window);
+    const auto now = std::chrono::steady_clock::now();
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  }
+  if (options.frame_stats) print_frame_stats(std::vector<double>(frame_ms.begin() + std::min<size_t>(10, frame_ms.size()), frame_ms.end()));
+  glfwGetWindowSize(app.window, &app.settings.window_width, &app.settings.window_height);
+  for (const PanelEntry& p : app.panels) app.settings.panels[p.panel->key()] = p.visible;
+  if (options.frames <= 0) app.settings.save(nullptr);  // scripted runs leave the user's settings alone
+  app.panels.clear();
+  app.session = Session();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(app.window);
+  glfwTerminate();
+  return 0;
+}
+
+}  // namespace bnlab::ui

@@ -1,0 +1,21 @@
+// What this file is: the window's entry point (`bnlab`, `bnlab gui`).
+#pragma once
+
+#include <string>
+
+namespace bnlab::ui {
+
+struct GuiOptions {
+  std::string scene;
+  std::string lang;           // "en" or "zh"; empty: the saved setting
+  std::string theme;          // "dark", "light", "projector"; empty: the saved setting
+  std::string screenshot;     // write a PNG of the last frame here
+  int frames = 0;             // quit after this many frames (0: run until closed)
+  bool frame_stats = false;   // print the median and 99th-percentile frame time at exit
+  bool train = false;         // start training at once (for --frames runs)
+  int width = 0, height = 0;  // window size; 0: the saved one
+};
+
+int run_gui(const GuiOptions& options);
+
+}  // namespace bnlab::ui

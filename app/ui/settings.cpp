@@ -1,0 +1,68 @@
+// What this file is: reading and writing settings.json.
+#include "ui/settings.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace bnlab::ui {
+
+namespace fs = std::filesystem;
+
+std::string Settings::directory() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/bnlab";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.config/bnlab";
+}
+
+Settings Settings::load(std::string* warning) {
+  Settings s;
+  const char* home = std::getenv("HOME");
+  s.export_dir = std::string(home ? home : ".") + "/bnlab-exports";
+  const std::string path = directory() + "/settings.json";
+  std::ifstream in(path);
+  if (!in) return s;
+  try {
+    const auto j = nlohmann::json::parse(in);
+    s.theme = j.value("theme", s.theme);
+    s.language = j.value("language", s.language);
+    s.font_size = std::clamp(j.value("font_size", s.font_size), 10.0f, 48.0f);
+    s.window_width = std::clamp(j.value("window_width", s.window_width), 640, 8192);
+    s.window_height = std::clamp(j.value("window_height", s.window_height), 480, 8192);
+    s.export_dir = j.value("export_dir", s.export_dir);
+    s.last_config = j.value("last_config", s.last_config);
+    if (j.contains("panels") && j["panels"].is_object())
+      for (auto it = j["panels"].begin(); it != j["panels"].end(); ++it)
+        if (it->is_boolean()) s.panels[it.key()] = it->get<bool>();
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::rename(path, path + ".broken", ec);
+    if (warning) *warning = path + " was damaged (" + e.what() + "); kept as settings.json.broken, defaults used";
+    Settings fresh;
+    fresh.export_dir = s.export_dir;
+    return fresh;
+  }
+  return s;
+}
+
+void Settings::save(std::string* warning) const {
+  nlohmann::json j = {{"theme", theme},           {"language", language},       {"font_size", font_size},
+                      {"window_width", window_width}, {"window_height", window_height}, {"export_dir", export_dir},
+                      {"last_config", last_config}, {"panels", panels}};
+  std::error_code ec;
+  fs::create_directories(directory(), ec);
+  const std::string path = directory() + "/settings.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    if (!out) {
+      if (warning) *warning = "cannot write " + tmp;
+      return;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec && warning) *warning = "cannot write " + path + ": " + ec.message();
+}
+
+}  // namespace bnlab::ui

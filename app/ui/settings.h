@@ -1,0 +1,25 @@
+// What this file is: the user's settings (theme, language, font size, visible panels, window
+// size, export folder, last config), kept in $XDG_CONFIG_HOME/bnlab/settings.json (or
+// ~/.config/bnlab/). A damaged file is set aside and defaults used: settings never stop the app.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace bnlab::ui {
+
+struct Settings {
+  std::string theme = "dark";
+  std::string language = "en";
+  float font_size = 18.0f;
+  int window_width = 1600, window_height = 900;
+  std::string export_dir;  // default: ~/bnlab-exports
+  std::map<std::string, bool> panels;  // panel key -> visible
+  std::string last_config;
+
+  static std::string directory();
+  static Settings load(std::string* warning);
+  void save(std::string* warning) const;  // atomic: temporary file, then rename
+};
+
+}  // namespace bnlab::ui

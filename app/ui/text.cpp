@@ -1,0 +1,87 @@
+// What this file is: the translation tables and the font atlas.
+#include "ui/text.h"
+
+#include <fontconfig/fontconfig.h>
+#include <imgui.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace bnlab::ui {
+
+Text text;
+
+void Text::load(const std::string& assets_dir) {
+  for (const char* lang : {"en", "zh"}) {
+    const std::string path = assets_dir + "/i18n/" + lang + ".json";
+    std::ifstream in(path);
+    if (!in) {
+      error = path + ": cannot open";
+      continue;
+    }
+    try {
+      const auto j = nlohmann::json::parse(in);
+      for (auto it = j.begin(); it != j.end(); ++it) tables_[lang][it.key()] = it.value().get<std::string>();
+    } catch (const std::exception& e) {
+      error = path + ": " + e.what();
+    }
+  }
+}
+
+void Text::set_language(const std::string& lang) { lang_ = lang == "zh" ? "zh" : "en"; }
+
+const char* Text::tr(const std::string& key) const {
+  for (const std::string& lang : {lang_, std::string("en")}) {
+    auto t = tables_.find(lang);
+    if (t == tables_.end()) continue;
+    auto it = t->second.find(key);
+    if (it != t->second.end()) return it->second.c_str();
+  }
+  // An unknown key shows as itself, so a missing translation is visible, never a crash.
+  static thread_local std::map<std::string, std::string> missing;
+  return missing.emplace(key, key).first->second.c_str();
+}
+
+std::string find_font_file(const std::string& pattern) {
+  std::string file;
+  if (!FcInit()) return file;
+  FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>(pattern.c_str()));
+  FcConfigSubstitute(nullptr, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult result;
+  if (FcPattern* match = FcFontMatch(nullptr, pat, &result)) {
+    FcChar8* f = nullptr;
+    if (FcPatternGetString(match, FC_FILE, 0, &f) == FcResultMatch) file = reinterpret_cast<const char*>(f);
+    FcPatternDestroy(match);
+  }
+  FcPatternDestroy(pat);
+  return file;
+}
+
+bool build_fonts(float pixel_size, std::string* warning) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  // Latin and the lesson's symbols from DejaVu (it has Greek, √, ², ∇, ≈, ×); Chinese merged in.
+  static const ImWchar latin_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                         0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  const std::string latin = find_font_file("DejaVu Sans");
+  const std::string cjk = find_font_file("sans:lang=zh-cn");
+  bool ok = true;
+  if (!latin.empty()) io.Fonts->AddFontFromFileTTF(latin.c_str(), pixel_size, &cfg, latin_ranges);
+  else io.Fonts->AddFontDefault();
+  if (!cjk.empty() && cjk != latin) {
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    merge.OversampleH = 1;
+    io.Fonts->AddFontFromFileTTF(cjk.c_str(), pixel_size, &merge, io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+  } else {
+    ok = false;
+    if (warning) *warning = "no Chinese font found (install fonts-wqy-microhei)";
+  }
+  io.Fonts->Build();
+  return ok;
+}
+
+}  // namespace bnlab::ui

@@ -1,0 +1,34 @@
+// What this file is: the UI's words and the fonts that draw them. Every string comes from
+// assets/i18n/{en,zh}.json through tr("key"); switching language is a pointer swap. The font
+// atlas holds Latin, Simplified Chinese and the lesson's symbols (γ β μ σ ε √ ² ∇ · ≈ ×),
+// found through fontconfig, and is rebuilt at a new size so text stays crisp.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace bnlab::ui {
+
+class Text {
+ public:
+  // Loads both languages; a missing file or key falls back to English, then to the key.
+  void load(const std::string& assets_dir);
+  void set_language(const std::string& lang);  // "en" or "zh"
+  const std::string& language() const { return lang_; }
+  const char* tr(const std::string& key) const;
+  std::string error;  // why loading failed, shown in the UI
+
+ private:
+  std::map<std::string, std::map<std::string, std::string>> tables_;
+  std::string lang_ = "en";
+};
+
+extern Text text;  // the one instance the panels read
+inline const char* tr(const std::string& key) { return text.tr(key); }
+
+// Builds the ImGui font atlas at `pixel_size`; returns false (and the reason) when no font with
+// Chinese glyphs was found, in which case Chinese text shows as boxes and the UI says so.
+bool build_fonts(float pixel_size, std::string* warning);
+std::string find_font_file(const std::string& fontconfig_pattern);
+
+}  // namespace bnlab::ui
