@@ -25,6 +25,7 @@ int run_gui_command(const std::vector<std::string>& argv) {
                    {"--frame-stats", "--train"});
   bnlab::ui::GuiOptions o;
   o.scene = args.get("--scene");
+  if (!o.scene.empty()) throw bnlab::config_error("--scene: no scenes are built yet; start without --scene");
   o.lang = args.get("--lang");
   if (!o.lang.empty() && o.lang != "en" && o.lang != "zh") throw bnlab::config_error("--lang: expected en or zh, got '" + o.lang + "'");
   o.theme = args.get("--theme");

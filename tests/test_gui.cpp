@@ -1,0 +1,86 @@
+// What this file is: the window under Xvfb (120 frames of the default view while training: it
+// exits 0 and its screenshot is not blank), and the UI text: English and Chinese have the same
+// keys, and every key the code asks for exists.
+#include <cairo.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string run(const std::string& cmd, int* code) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST(Gui, RunsUnderXvfbAndDrawsSomething) {
+  const fs::path dir = fs::temp_directory_path() / ("bnlab_gui_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string png = (dir / "shot.png").string();
+  int code = -1;
+  // A private HOME and XDG_CONFIG_HOME: the test never touches the user's settings.
+  const std::string out = run("cd " + dir.string() + " && HOME=" + dir.string() + " XDG_CONFIG_HOME=" + dir.string() +
+                                  " xvfb-run -a -s '-screen 0 1280x720x24' " + BNLAB_EXE +
+                                  " gui --frames 120 --train --size 1280x720 --screenshot " + png,
+                              &code);
+  ASSERT_EQ(code, 0) << out;
+  cairo_surface_t* s = cairo_image_surface_create_from_png(png.c_str());
+  ASSERT_EQ(cairo_surface_status(s), CAIRO_STATUS_SUCCESS) << out;
+  EXPECT_EQ(cairo_image_surface_get_width(s), 1280);
+  EXPECT_EQ(cairo_image_surface_get_height(s), 720);
+  // Not blank: many distinct colours, not one background.
+  const unsigned char* data = cairo_image_surface_get_data(s);
+  const int stride = cairo_image_surface_get_stride(s);
+  std::set<uint32_t> colours;
+  for (int y = 0; y < 720; y += 3)
+    for (int x = 0; x < 1280; x += 3) colours.insert(reinterpret_cast<const uint32_t*>(data + y * stride)[x]);
+  EXPECT_GT(colours.size(), 20u);
+  cairo_surface_destroy(s);
+  fs::remove_all(dir);
+}
+
+TEST(Gui, EveryLanguageHasEveryKey) {
+  const std::string assets = std::string(BNLAB_SOURCE_DIR) + "/assets/i18n/";
+  std::set<std::string> keys[2];
+  int i = 0;
+  for (const char* lang : {"en", "zh"}) {
+    std::ifstream in(assets + lang + ".json");
+    ASSERT_TRUE(in) << lang;
+    const auto j = nlohmann::json::parse(in);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      keys[i].insert(it.key());
+      EXPECT_FALSE(it.value().get<std::string>().empty()) << lang << " " << it.key();
+    }
+    ++i;
+  }
+  EXPECT_EQ(keys[0], keys[1]);
+  // Every literal key passed to tr("...") in app/ is in the tables.
+  const std::regex call(R"(tr\("([a-z_]+\.[a-z_0-9.]+)\"\))");
+  for (const auto& entry : fs::recursive_directory_iterator(std::string(BNLAB_SOURCE_DIR) + "/app")) {
+    if (entry.path().extension() != ".cpp" && entry.path().extension() != ".h") continue;
+    std::ifstream in(entry.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string src = ss.str();
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), call); it != std::sregex_iterator(); ++it)
+      EXPECT_TRUE(keys[0].count((*it)[1])) << entry.path().filename() << " asks for missing key " << (*it)[1];
+  }
+}
+
+}  // namespace
