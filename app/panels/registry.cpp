@@ -3,8 +3,11 @@
 
 namespace bnlab {
 
+std::unique_ptr<Panel> make_curves_panel();
+
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
+  for (auto make : {make_curves_panel}) panels.push_back({make(), true});
   return panels;
 }
 

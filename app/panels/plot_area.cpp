@@ -1,0 +1,96 @@
+// What this file is: the on-screen plot area and its export menu.
+#include "panels/plot_area.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "plot/cairo_canvas.h"
+#include "plot/imgui_canvas.h"
+#include "ui/text.h"
+
+namespace bnlab {
+namespace {
+
+std::string export_path(const PanelContext& ctx, const std::string& id, const char* ext) {
+  char stamp[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+  std::error_code ec;
+  std::filesystem::create_directories(ctx.export_dir, ec);
+  return ctx.export_dir + "/" + id + "-" + stamp + "." + ext;
+}
+
+void write_csv(PanelContext& ctx, const std::string& id) {
+  const std::string path = export_path(ctx, id, "csv"), tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << plot::LastPlotCsv(id);
+    if (!out) {
+      *ctx.status = "cannot write " + tmp;
+      return;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  *ctx.status = ec ? "cannot write " + path : std::string(ui::tr("status.saved")) + " " + path;
+}
+
+void export_image(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, plot::Format format,
+                  float scale, plot::Rect rect) {
+  const std::string path = export_path(ctx, id, plot::format_extension(format));
+  std::string error;
+  const float w = rect.width(), h = rect.height();
+  const bool ok = plot::export_plot(path, format, w, h, scale,
+                                    [&](plot::Canvas& canvas) { drawing(canvas, plot::Rect{0, 0, w, h}); }, &error);
+  *ctx.status = ok ? std::string(ui::tr("status.saved")) + " " + path : error;
+}
+
+}  // namespace
+
+plot::Color to_color(const ImVec4& c) { return {c.x, c.y, c.z, c.w}; }
+
+plot::PlotSpec base_spec(const PanelContext& ctx, const char* title, const char* x_label, const char* y_label) {
+  plot::PlotSpec spec;
+  spec.title = title;
+  spec.x_label = x_label;
+  spec.y_label = y_label;
+  spec.theme = plot::theme_by_name(ctx.theme.name);
+  spec.line_width_scale = ctx.theme.line_width / 1.5f;
+  return spec;
+}
+
+void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width, float height) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const plot::Rect rect{pos.x, pos.y, pos.x + (width > 0 ? width : avail.x), pos.y + (height > 0 ? height : avail.y)};
+  if (rect.width() < 40 || rect.height() < 40) return;
+  plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());
+  drawing(canvas, rect);
+  const bool hovered = ImGui::IsMouseHoveringRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1));
+  const ImGuiIO& io = ImGui::GetIO();
+  if (hovered && io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E)) export_image(ctx, id, drawing, plot::Format::png, 2, rect);
+  const std::string popup = "export##" + id;
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) ImGui::OpenPopup(popup.c_str());
+  if (ImGui::BeginPopup(popup.c_str())) {
+    ImGui::TextDisabled("%s", ui::tr("plot.export"));
+    for (int scale : {1, 2, 4}) {
+      const std::string label = "PNG " + std::to_string(scale) + "×";
+      if (ImGui::MenuItem(label.c_str())) export_image(ctx, id, drawing, plot::Format::png, static_cast<float>(scale), rect);
+    }
+    if (ImGui::MenuItem("SVG")) export_image(ctx, id, drawing, plot::Format::svg, 1, rect);
+    if (ImGui::MenuItem("PDF")) export_image(ctx, id, drawing, plot::Format::pdf, 1, rect);
+    if (ImGui::MenuItem("CSV")) write_csv(ctx, id);
+    ImGui::EndPopup();
+  }
+}
+
+std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames) {
+  if (!h) return {};
+  return h->frames(0, INT64_MAX, max_frames);
+}
+
+}  // namespace bnlab

@@ -1,0 +1,30 @@
+// What this file is: how a panel puts a plot on screen and exports it. A panel describes a plot
+// once, as a function of a canvas and a rectangle; the same function draws it in the window
+// and, from the plot's Export menu (or Ctrl+E over it), into PNG (1×–4×), SVG, PDF and the CSV
+// of exactly the data drawn, named by panel and time in the export folder.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "panels/panel.h"
+#include "plot/canvas.h"
+#include "plot/plot.h"
+
+namespace bnlab {
+
+using PlotDrawing = std::function<void(plot::Canvas&, plot::Rect)>;
+
+// The plot spec every panel starts from: the theme's colours and line widths.
+plot::PlotSpec base_spec(const PanelContext& ctx, const char* title, const char* x_label, const char* y_label);
+plot::Color to_color(const ImVec4& c);
+
+// Draws `drawing` in a `width` × `height` area at the cursor (0: the rest of the window) and
+// offers the export menu on right-click. `id` names the plot and its files.
+void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width = 0.0f,
+               float height = 0.0f);
+
+// The frames of one run over its whole history, at most `max_frames`.
+std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames = 400);
+
+}  // namespace bnlab
