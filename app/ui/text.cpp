@@ -42,6 +42,13 @@ const char* Text::tr(const std::string& key) const {
   return missing.emplace(key, key).first->second.c_str();
 }
 
+std::string Text::all_text() const {
+  std::string all;
+  for (const auto& [lang, table] : tables_)
+    for (const auto& [key, value] : table) all += value;
+  return all;
+}
+
 std::string find_font_file(const std::string& pattern) {
   std::string file;
   if (!FcInit()) return file;
@@ -75,7 +82,15 @@ bool build_fonts(float pixel_size, std::string* warning) {
     ImFontConfig merge;
     merge.MergeMode = true;
     merge.OversampleH = 1;
-    io.Fonts->AddFontFromFileTTF(cjk.c_str(), pixel_size, &merge, io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+    // The 2,500 common characters, plus every character our own texts use (some, like 函 or 轴,
+    // are not among the common ones).
+    static ImVector<ImWchar> ranges;
+    ranges.clear();
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+    builder.AddText(text.all_text().c_str());
+    builder.BuildRanges(&ranges);
+    io.Fonts->AddFontFromFileTTF(cjk.c_str(), pixel_size, &merge, ranges.Data);
   } else {
     ok = false;
     if (warning) *warning = "no Chinese font found (install fonts-wqy-microhei)";

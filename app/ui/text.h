@@ -16,6 +16,7 @@ class Text {
   void set_language(const std::string& lang);  // "en" or "zh"
   const std::string& language() const { return lang_; }
   const char* tr(const std::string& key) const;
+  std::string all_text() const;  // every string of every language, for the font's glyph ranges
   std::string error;  // why loading failed, shown in the UI
 
  private:

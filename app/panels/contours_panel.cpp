@@ -1,0 +1,147 @@
+// What this file is: panel 9, why inputs are normalized: the loss of a two-feature linear
+// regression over (w1, w2) as filled contours with isolines, and the optimizer's path from a
+// start point the user drags. With feature 2 `ratio` times larger than feature 1 the contours
+// are long ellipses and gradient descent zig-zags; "standardize" makes them circles and the path
+// straight. κ, the condition number of the Hessian, and the steps to the minimum are shown.
+#include <imgui.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/lesson/loss_contours.h"
+#include "panels/panel.h"
+#include "panels/plot_area.h"
+#include "ui/text.h"
+
+namespace bnlab {
+namespace {
+
+constexpr int kGrid = 96;
+
+struct ContoursPanel : Panel {
+  LossContourConfig problem_cfg_;
+  PathConfig path_cfg_;
+  int optimizer_ = 0;
+  float ratio_ = 30.0f, rho_ = 0.0f, lr_scale_ = 0.9f;
+  bool standardize_ = false, have_start_ = false, dirty_ = true;
+  Eigen::Vector2d start_;
+  std::unique_ptr<LossContourProblem> problem_;
+  ViewWindow view_{};
+  LossGrid grid_;
+  std::vector<float> levels_;
+  OptimizerPath path_;
+  std::string error_;
+
+  const char* key() const override { return "panel.contours"; }
+
+  void rebuild() {
+    dirty_ = false;
+    error_.clear();
+    try {
+      problem_cfg_.ratio = ratio_;
+      problem_cfg_.rho = rho_;
+      problem_cfg_.standardize = standardize_;
+      problem_ = std::make_unique<LossContourProblem>(problem_cfg_);
+      view_ = problem_->default_view();
+      grid_ = problem_->grid(view_, kGrid, kGrid);
+      levels_.clear();
+      for (double l : problem_->contour_levels(view_, 14)) levels_.push_back(static_cast<float>(l));
+      if (!have_start_ || !view_.contains(start_)) start_ = problem_->default_start(view_);
+      have_start_ = true;
+      recompute_path();
+    } catch (const Error& e) {
+      error_ = e.what();
+      problem_.reset();
+    }
+  }
+
+  void recompute_path() {
+    // The learning rate is a fraction of 2/λmax, where gradient descent stops converging, so
+    // the slider means the same thing whatever the scale of the features.
+    const double lambda_max = problem_->eigen().values(1);
+    path_cfg_.optimizer = static_cast<PathOptimizer>(optimizer_);
+    path_cfg_.lr = optimizer_ >= 2 ? lr_scale_ * 0.1 * (view_.w1_hi - view_.w1_lo) : lr_scale_ * 2.0 / lambda_max;
+    path_ = run_path(*problem_, start_, path_cfg_);
+  }
+
+  void controls() {
+    const float w = ImGui::GetFontSize() * 7;
+    ImGui::SetNextItemWidth(w);
+    dirty_ |= ImGui::SliderFloat("ratio", &ratio_, 1.0f, 1000.0f, "%.0f", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    dirty_ |= ImGui::SliderFloat("ρ", &rho_, -0.9f, 0.9f, "%.2f");
+    ImGui::SameLine();
+    dirty_ |= ImGui::Checkbox(ui::tr("lesson.standardize"), &standardize_);
+    const char* optimizers[] = {"GD", "momentum", "RMSProp", "Adam"};
+    ImGui::SetNextItemWidth(w);
+    bool path_changed = ImGui::Combo(ui::tr("hp.optimizer"), &optimizer_, optimizers, 4);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    path_changed |= ImGui::SliderFloat(ui::tr("hp.lr"), &lr_scale_, 0.01f, 1.2f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    path_changed |= ImGui::SliderInt(ui::tr("lesson.steps"), &path_cfg_.max_steps, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+    if (dirty_) rebuild();
+    else if (path_changed && problem_) recompute_path();
+  }
+
+  void draw(PanelContext& ctx) override {
+    controls();
+    if (!problem_) {
+      ImGui::TextColored(ctx.theme.warning, "%s", error_.c_str());
+      return;
+    }
+    ImGui::Text("κ = %.3g   %s: %s", problem_->condition_number(), ui::tr("lesson.steps_to_min"),
+                path_.steps_to_tol >= 0 ? std::to_string(path_.steps_to_tol).c_str()
+                                        : (path_.diverged ? ui::tr("run.diverged") : "—"));
+    const ImVec2 pos = ImGui::GetCursorScreenPos(), avail = ImGui::GetContentRegionAvail();
+    const plot::GridBounds bounds{view_.w1_lo, view_.w1_hi, view_.w2_lo, view_.w2_hi};
+    std::vector<float> px, py;
+    for (const PathPoint& p : path_.points) {
+      px.push_back(static_cast<float>(p.w1));
+      py.push_back(static_cast<float>(p.w2));
+    }
+    float lo = grid_.loss.front(), hi = grid_.loss.front();
+    for (float v : grid_.loss) lo = std::min(lo, v), hi = std::max(hi, v);
+    plot_area(ctx, "contours", [&](plot::Canvas& canvas, plot::Rect rect) {
+      plot::PlotSpec spec = base_spec(ctx, ui::tr("panel.contours"), "w1", "w2");
+      spec.x_min = view_.w1_lo;
+      spec.x_max = view_.w1_hi;
+      spec.y_min = view_.w2_lo;
+      spec.y_max = view_.w2_hi;
+      if (!plot::Begin(canvas, "contours", rect, spec)) return;
+      // Colour by log-loss above the minimum, so the valley floor is not one flat colour.
+      std::vector<float> shade(grid_.loss.size());
+      const double floor = problem_->min_loss();
+      for (size_t i = 0; i < shade.size(); ++i) shade[i] = static_cast<float>(std::log10(grid_.loss[i] - floor + 1e-12));
+      plot::Heatmap("##loss", shade.data(), grid_.nx, grid_.ny, bounds, static_cast<float>(std::log10(lo - floor + 1e-12)),
+                    static_cast<float>(std::log10(hi - floor + 1e-12)));
+      plot::Contour("##levels", grid_.loss.data(), grid_.nx, grid_.ny, bounds, levels_.data(), static_cast<int>(levels_.size()),
+                    {.color = plot::Color{1, 1, 1, 0.55f}, .line_width = 1.0f});
+      plot::Line(ui::tr("lesson.path"), px.data(), py.data(), static_cast<int>(px.size()),
+                 {.color = to_color(ctx.theme.run_b), .line_width = 2.5f});
+      const float star_x = static_cast<float>(problem_->minimum()(0)), star_y = static_cast<float>(problem_->minimum()(1));
+      plot::Scatter("w*", &star_x, &star_y, 1, {.color = to_color(ctx.theme.accent), .marker_radius = 6.0f});
+      plot::End();
+    });
+    // Dragging with the right mouse... is the export menu; Shift + left-drag moves the start.
+    const ImGuiIO& io = ImGui::GetIO();
+    double x0, x1, y0, y1;
+    if (io.KeyShift && ImGui::IsMouseDown(ImGuiMouseButton_Left) && plot::ViewRange("contours", &x0, &x1, &y0, &y1) &&
+        ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + avail.x, pos.y + avail.y))) {
+      // Approximate the axes' box as the area minus margins the plot keeps for labels.
+      const float left = pos.x + 4 * ImGui::GetFontSize(), right = pos.x + avail.x - ImGui::GetFontSize();
+      const float top = pos.y + 2 * ImGui::GetFontSize(), bottom = pos.y + avail.y - 3 * ImGui::GetFontSize();
+      const double fx = (io.MousePos.x - left) / std::max(1.0f, right - left), fy = (bottom - io.MousePos.y) / std::max(1.0f, bottom - top);
+      start_ = Eigen::Vector2d(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0));
+      recompute_path();
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_contours_panel() { return std::make_unique<ContoursPanel>(); }
+
+}  // namespace bnlab

@@ -1,0 +1,39 @@
+// What this file is: the on-screen Canvas: draws into an ImGui draw list in screen coordinates,
+// with the current ImGui font. The only file of the plot module, with plot_input.cpp, that
+// touches ImGui.
+#pragma once
+
+#include "plot/canvas.h"
+
+struct ImDrawList;
+struct ImFont;
+
+namespace bnlab::plot {
+
+class ImGuiCanvas final : public Canvas {
+ public:
+  // `font` null: ImGui::GetFont(); `font_size` 0: ImGui::GetFontSize(). Needs a current context.
+  explicit ImGuiCanvas(ImDrawList* draw_list, ImFont* font = nullptr, float font_size = 0.0f);
+
+  void polyline(const Vec2* points, int n, Color color, float width, bool closed) override;
+  void rect_filled(Rect r, Color color) override;
+  void convex_filled(const Vec2* points, int n, Color color) override;
+  void strip_filled(const Vec2* upper, const Vec2* lower, int n, Color color) override;
+  void circle_filled(Vec2 centre, float radius, Color color) override;
+  void text(Vec2 pos, std::string_view utf8, const TextStyle& style) override;
+  Vec2 measure_text(std::string_view utf8, float size) override;
+  void push_clip(Rect r) override;
+  void pop_clip() override;
+
+  float default_text_size() const override { return font_size_; }
+  float pixel_scale() const override { return pixel_scale_; }
+  bool interactive() const override { return true; }
+
+ private:
+  ImDrawList* draw_list_;
+  ImFont* font_;
+  float font_size_;
+  float pixel_scale_;
+};
+
+}  // namespace bnlab::plot

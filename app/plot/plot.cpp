@@ -1,0 +1,244 @@
+// What this file is: Begin() and End(): the per-id view state, fitting the axes to the data,
+// the layout (title, tick labels, axis labels, colour bar), axes and grid, and the CSV of what
+// was drawn. Items are recorded in plot_items.cpp and drawn by plot_draw.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "plot/plot_state.h"
+#include "plot/ticks.h"
+
+namespace bnlab::plot {
+namespace detail {
+
+Context& context() {
+  // One per process, like ImGui's own context: the plots live on the UI thread only.
+  static Context ctx;
+  return ctx;
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
+
+constexpr float kMinWidth = 80.0f, kMinHeight = 60.0f;
+
+// The range of one axis after a fit: the data's extent, the spec's fixed ends, a margin on y,
+// and never empty.
+void fit_axis(double data_lo, double data_hi, double fixed_lo, double fixed_hi, bool log, double margin, double* lo,
+              double* hi) {
+  const bool has_data = data_lo <= data_hi;
+  double a = std::isfinite(fixed_lo) ? fixed_lo : has_data ? data_lo : (log ? 1.0 : 0.0);
+  double b = std::isfinite(fixed_hi) ? fixed_hi : has_data ? data_hi : (log ? 10.0 : 1.0);
+  if (log) {
+    a = a > 0.0 ? std::log10(a) : 0.0;
+    b = b > 0.0 ? std::log10(b) : a + 1.0;
+  }
+  if (!(b > a)) {  // one value: a span around it
+    const double half = log ? 0.5 : (a != 0.0 ? std::abs(a) * 0.1 : 0.5);
+    a -= half;
+    b += half;
+  } else {
+    const double m = (b - a) * margin;
+    if (!std::isfinite(fixed_lo)) a -= m;
+    if (!std::isfinite(fixed_hi)) b += m;
+  }
+  *lo = log ? std::pow(10.0, a) : a;
+  *hi = log ? std::pow(10.0, b) : b;
+}
+
+AxisTicks ticks_for(const Axis& a, int max_ticks) {
+  return a.log ? log_ticks(a.lo, a.hi, max_ticks) : linear_ticks(a.lo, a.hi, max_ticks);
+}
+
+float max_label_width(Canvas& canvas, const std::vector<std::string>& labels, float size) {
+  float w = 0.0f;
+  for (const std::string& s : labels) w = std::max(w, canvas.measure_text(s, size).x);
+  return w;
+}
+
+std::string format_value(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+bool Begin(Canvas& canvas, const std::string& id, Rect rect, const PlotSpec& spec) {
+  Context& ctx = context();
+  if (ctx.frame.open || rect.width() < kMinWidth || rect.height() < kMinHeight) return false;
+  if (canvas.interactive() && spec.interactive) HandleInput(id, rect);
+  Frame& f = ctx.frame;
+  f = Frame{};
+  f.open = true;
+  f.canvas = &canvas;
+  f.id = id;
+  f.rect = rect;
+  f.spec = spec;
+  f.view = &ctx.views[id];
+  if (f.view->drawn && (f.view->log_x != spec.log_x || f.view->log_y != spec.log_y)) f.view->fit = true;
+  f.fitting = f.view->fit || !f.view->drawn;
+  f.columns = std::max(1, static_cast<int>(std::ceil(rect.width() * canvas.pixel_scale())));
+  f.items.reserve(8);
+  return true;
+}
+
+void End() {
+  Context& ctx = context();
+  Frame& f = ctx.frame;
+  if (!f.open) return;
+  Canvas& canvas = *f.canvas;
+  const PlotSpec& spec = f.spec;
+  const PlotTheme& theme = spec.theme;
+  ViewState& view = *f.view;
+
+  if (f.fitting) {
+    fit_axis(f.extent.x_lo, f.extent.x_hi, spec.x_min, spec.x_max, spec.log_x, 0.0, &view.x_lo, &view.x_hi);
+    fit_axis(f.extent.y_lo, f.extent.y_hi, spec.y_min, spec.y_max, spec.log_y, 0.05, &view.y_lo, &view.y_hi);
+  }
+
+  // Layout, outside in.
+  const float ts = canvas.default_text_size();
+  const float pad = std::round(ts * 0.5f);
+  const Rect r = f.rect;
+  Rect area{r.x0 + pad, r.y0 + pad, r.x1 - pad, r.y1 - pad};
+  if (!spec.title.empty()) area.y0 += ts * 1.15f + pad;
+  if (!spec.x_label.empty()) area.y1 -= ts + pad * 0.5f;
+  area.y1 -= ts + pad * 0.5f;  // x tick labels
+  if (!spec.y_label.empty()) area.x0 += ts + pad * 0.5f;
+  const Item* heatmap = nullptr;
+  for (const Item& it : f.items)
+    if (it.kind == ItemKind::heatmap && !heatmap) heatmap = &it;
+  AxisTicks bar_ticks;
+  if (heatmap) {
+    bar_ticks = linear_ticks(heatmap->vmin, heatmap->vmax, std::max(2, static_cast<int>(area.height() / (ts * 4.0f))));
+    area.x1 -= ts * 1.0f + pad + max_label_width(canvas, bar_ticks.labels, ts) + pad;
+  }
+  area.y1 = std::max(area.y1, area.y0 + 1.0f);  // huge fonts in a small panel: degrade, never invert
+  Axis y{view.y_lo, view.y_hi, spec.log_y, area.y1, area.y0};
+  const AxisTicks yt = ticks_for(y, std::max(2, static_cast<int>(area.height() / (ts * 2.2f))));
+  area.x0 += max_label_width(canvas, yt.labels, ts) + pad * 0.75f;
+  area.x0 = std::min(area.x0, area.x1 - 1.0f);
+  Axis x{view.x_lo, view.x_hi, spec.log_x, area.x0, area.x1};
+  AxisTicks xt;
+  for (int max_x = std::max(2, static_cast<int>(area.width() / (ts * 5.0f)));; --max_x) {
+    xt = ticks_for(x, max_x);
+    const float widest = max_label_width(canvas, xt.labels, ts) + ts;
+    if (max_x <= 2 || widest * static_cast<float>(xt.major.size()) <= area.width()) break;
+  }
+
+  const float lw = std::max(1.0f, spec.line_width_scale);
+  canvas.rect_filled(r, theme.background);
+  canvas.rect_filled(area, theme.plot_background);
+  auto vertical = [&](double v, Color c) {
+    const float px = x.to_px(v);
+    if (px >= area.x0 && px <= area.x1) canvas.line({px, area.y0}, {px, area.y1}, c, 1.0f);
+  };
+  auto horizontal = [&](double v, Color c) {
+    const float py = y.to_px(v);
+    if (py >= area.y0 && py <= area.y1) canvas.line({area.x0, py}, {area.x1, py}, c, 1.0f);
+  };
+  for (double v : xt.minor) vertical(v, theme.grid_minor);
+  for (double v : yt.minor) horizontal(v, theme.grid_minor);
+  for (double v : xt.major) vertical(v, theme.grid);
+  for (double v : yt.major) horizontal(v, theme.grid);
+
+  canvas.push_clip(area);
+  for (const Item& it : f.items) draw_item(canvas, it, x, y, theme);
+  canvas.pop_clip();
+  canvas.rect_outline(area, theme.frame, lw);
+
+  TextStyle label{ts, theme.text};
+  label.h = HAlign::center;
+  for (size_t i = 0; i < xt.major.size(); ++i) {
+    const float px = x.to_px(xt.major[i]);
+    if (px >= area.x0 - 0.5f && px <= area.x1 + 0.5f) canvas.text({px, area.y1 + pad * 0.5f}, xt.labels[i], label);
+  }
+  label.h = HAlign::right;
+  label.v = VAlign::middle;
+  for (size_t i = 0; i < yt.major.size(); ++i) {
+    const float py = y.to_px(yt.major[i]);
+    if (py >= area.y0 - 0.5f && py <= area.y1 + 0.5f) canvas.text({area.x0 - pad * 0.5f, py}, yt.labels[i], label);
+  }
+  label.h = HAlign::center;
+  label.v = VAlign::bottom;
+  if (!spec.x_label.empty()) canvas.text({(area.x0 + area.x1) * 0.5f, r.y1 - pad}, spec.x_label, label);
+  if (!spec.y_label.empty()) {
+    TextStyle vl{ts, theme.text, HAlign::center, VAlign::top, true};
+    canvas.text({r.x0 + pad, (area.y0 + area.y1) * 0.5f}, spec.y_label, vl);
+  }
+  if (!spec.title.empty()) {
+    TextStyle tl{ts * 1.15f, theme.text, HAlign::center, VAlign::top};
+    canvas.text({(area.x0 + area.x1) * 0.5f, r.y0 + pad}, spec.title, tl);
+  }
+  if (spec.legend) draw_legend(canvas, f.items, area, theme, ts);
+  if (heatmap)
+    draw_colorbar(canvas, *heatmap, bar_ticks, Rect{area.x1 + pad, area.y0, area.x1 + pad + ts, area.y1}, theme, ts);
+
+  // Hover read-out: the nearest drawn point, marked, with its series and coordinates.
+  Vec2 mouse;
+  const Item* hit = nullptr;
+  float hx = 0.0f, hy = 0.0f;
+  if (canvas.interactive() && view.hovered && mouse_position(&mouse) && area.contains(mouse) &&
+      nearest_point(f.items, x, y, mouse, &hit, &hx, &hy)) {
+    canvas.circle_filled({x.to_px(hx), y.to_px(hy)}, 3.5f * lw, hit->color.with_alpha(1.0f));
+    show_tooltip(hit->name + "\nx = " + format_value(hx) + "\ny = " + format_value(hy));
+  }
+
+  // An export draws the same plot elsewhere (a file, at the origin): the mouse still maps
+  // through the on-screen rectangle.
+  if (canvas.interactive()) view.area = area;
+  view.log_x = spec.log_x;
+  view.log_y = spec.log_y;
+  view.drawn = true;
+  view.items = std::move(f.items);
+  f = Frame{};
+}
+
+void FitView(const std::string& id) { context().views[id].fit = true; }
+
+bool AxesRect(const std::string& id, Rect* rect) {
+  const auto it = context().views.find(id);
+  if (it == context().views.end() || !it->second.drawn || it->second.area.width() <= 0.0f) return false;
+  *rect = it->second.area;
+  return true;
+}
+
+bool PixelToData(const std::string& id, Vec2 pixel, double* x, double* y) {
+  Rect area;
+  if (!AxesRect(id, &area)) return false;
+  const ViewState& v = context().views[id];
+  *x = Axis{v.x_lo, v.x_hi, v.log_x, area.x0, area.x1}.from_px(pixel.x);
+  *y = Axis{v.y_lo, v.y_hi, v.log_y, area.y1, area.y0}.from_px(pixel.y);
+  return true;
+}
+
+bool DataToPixel(const std::string& id, double x, double y, Vec2* pixel) {
+  Rect area;
+  if (!AxesRect(id, &area)) return false;
+  const ViewState& v = context().views[id];
+  *pixel = {Axis{v.x_lo, v.x_hi, v.log_x, area.x0, area.x1}.to_px(x),
+            Axis{v.y_lo, v.y_hi, v.log_y, area.y1, area.y0}.to_px(y)};
+  return true;
+}
+
+bool ViewRange(const std::string& id, double* x_lo, double* x_hi, double* y_lo, double* y_hi) {
+  const auto it = context().views.find(id);
+  if (it == context().views.end() || !it->second.drawn) return false;
+  *x_lo = it->second.x_lo;
+  *x_hi = it->second.x_hi;
+  *y_lo = it->second.y_lo;
+  *y_hi = it->second.y_hi;
+  return true;
+}
+
+void ResetState() {
+  Context& ctx = context();
+  ctx.views.clear();
+  ctx.frame = Frame{};
+}
+
+}  // namespace bnlab::plot

@@ -1,0 +1,39 @@
+// What this file is: the plot module's colours: a theme (background, grid, text, a palette for
+// series that do not name their colour) for dark, light and projector, and the colour maps of
+// heatmaps. Plain structs, so an export renders without ImGui.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "plot/canvas.h"
+
+namespace bnlab::plot {
+
+struct PlotTheme {
+  Color background{};          // whole plot rectangle
+  Color plot_background{};     // inside the axes
+  Color frame{};               // the axes' box
+  Color grid{}, grid_minor{};  // lines at major and minor ticks
+  Color text{};                // title, labels, tick labels
+  Color legend_background{};
+  std::array<Color, 8> palette{};  // series colours in call order, and scatter class colours
+};
+
+PlotTheme dark_theme();
+PlotTheme light_theme();
+// Light, high contrast, darker grid: survives a washed-out projector.
+PlotTheme projector_theme();
+// "dark", "light", "projector" (anything else: dark), matching ui::Theme's names.
+PlotTheme theme_by_name(const std::string& name);
+
+enum class Colormap {
+  viridis,    // sequential, perceptually even, readable in grey and by most colour-blind readers
+  diverging,  // blue – white – red, for values around a centre (a classifier's output)
+  greys,
+};
+
+// The colour at t in [0, 1] (clamped; NaN gives transparent).
+Color colormap_at(Colormap map, float t);
+
+}  // namespace bnlab::plot
