@@ -125,16 +125,13 @@ struct ContoursPanel : Panel {
       plot::Scatter("w*", &star_x, &star_y, 1, {.color = to_color(ctx.theme.accent), .marker_radius = 6.0f});
       plot::End();
     });
-    // Dragging with the right mouse... is the export menu; Shift + left-drag moves the start.
+    // Shift + left-drag moves the start point (a plain drag pans the plot).
     const ImGuiIO& io = ImGui::GetIO();
-    double x0, x1, y0, y1;
-    if (io.KeyShift && ImGui::IsMouseDown(ImGuiMouseButton_Left) && plot::ViewRange("contours", &x0, &x1, &y0, &y1) &&
-        ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + avail.x, pos.y + avail.y))) {
-      // Approximate the axes' box as the area minus margins the plot keeps for labels.
-      const float left = pos.x + 4 * ImGui::GetFontSize(), right = pos.x + avail.x - ImGui::GetFontSize();
-      const float top = pos.y + 2 * ImGui::GetFontSize(), bottom = pos.y + avail.y - 3 * ImGui::GetFontSize();
-      const double fx = (io.MousePos.x - left) / std::max(1.0f, right - left), fy = (bottom - io.MousePos.y) / std::max(1.0f, bottom - top);
-      start_ = Eigen::Vector2d(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0));
+    double x = 0.0, y = 0.0;
+    if (io.KeyShift && ImGui::IsMouseDown(ImGuiMouseButton_Left) &&
+        ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + avail.x, pos.y + avail.y)) &&
+        plot::PixelToData("contours", {io.MousePos.x, io.MousePos.y}, &x, &y)) {
+      start_ = Eigen::Vector2d(x, y);
       recompute_path();
     }
   }

@@ -44,8 +44,11 @@ void export_image(PanelContext& ctx, const std::string& id, const PlotDrawing& d
   const std::string path = export_path(ctx, id, plot::format_extension(format));
   std::string error;
   const float w = rect.width(), h = rect.height();
+  // The same fonts and size as on screen, so the file looks like the window.
+  plot::ExportFont font;
+  font.size = ImGui::GetFontSize();
   const bool ok = plot::export_plot(path, format, w, h, scale,
-                                    [&](plot::Canvas& canvas) { drawing(canvas, plot::Rect{0, 0, w, h}); }, &error);
+                                    [&](plot::Canvas& canvas) { drawing(canvas, plot::Rect{0, 0, w, h}); }, &error, font);
   *ctx.status = ok ? std::string(ui::tr("status.saved")) + " " + path : error;
 }
 
