@@ -145,9 +145,12 @@ void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
   const int n = static_cast<int>(visible.size());
   const int cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(n * size.x / std::max(1.0f, size.y) / 1.6f))));
   const int rows = (n + cols - 1) / cols;
-  const float w = size.x / cols, h = size.y / rows;
+  const float h = size.y / rows;
   for (int i = 0; i < n; ++i) {
-    ImGui::SetNextWindowPos(ImVec2(origin.x + (i % cols) * w, origin.y + (i / cols) * h));
+    // The last row's panels share its whole width, so no cell stays empty.
+    const int row = i / cols, in_row = row == rows - 1 ? n - row * cols : cols;
+    const float w = size.x / in_row;
+    ImGui::SetNextWindowPos(ImVec2(origin.x + (i % cols) * w, origin.y + row * h));
     ImGui::SetNextWindowSize(ImVec2(w, h));
     const std::string title = std::string(tr(visible[i]->panel->key())) + "###" + visible[i]->panel->key();
     ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
