@@ -81,10 +81,10 @@ TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
   Rng rng(123);
   for (int i = 0; i < 3000; ++i) {
     Command c;
-    c.kind = static_cast<Command::Kind>(rng.below(15));
+    c.kind = static_cast<Command::Kind>(rng.below(16));
     c.block = static_cast<int>(rng.below(4)) - 1;
     c.on = rng.below(2) == 1;
-    c.text = rng.below(2) ? "before_activation" : "after_activation";
+    c.text = std::vector<std::string>{"before_activation", "after_activation", "running", "population", "bad"}[rng.below(5)];
     c.value = c.kind == Command::Kind::set_speed ? (rng.below(2) ? 0.0 : 5000.0) : rng.uniform(0.0f, 1.0f) * 20;
     c.train = cfg.train;
     c.train.lr = rng.uniform(0.001f, 0.2f);
@@ -101,7 +101,9 @@ TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
   reader.join();
   EXPECT_EQ(bad.load(), 0);
   EXPECT_GT(seen.load(), 100);
-  EXPECT_TRUE(t.snapshot()->error.empty() || t.snapshot()->error.find("model.") != std::string::npos);
+  const std::string error = t.snapshot()->error;  // the last command refused, if any
+  EXPECT_TRUE(error.empty() || error.find("model.") != std::string::npos || error.find("--stats") != std::string::npos)
+      << error;
 }
 
 TEST(Trainer, StopsPromptlyMidEpoch) {

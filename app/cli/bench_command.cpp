@@ -68,10 +68,12 @@ std::pair<double, double> headless_rates(Run& plain, Run& probed, int steps, int
 }
 
 // Steps/s of a Trainer on its worker thread (default probes) while this thread reads its
-// snapshot 60 times a second, as the window will.
+// snapshot 60 times a second, as the window will. Test evaluations are off, as in the headless
+// loop it is compared with: this measures what the thread and the snapshots cost.
 double threaded_rate(const Config& cfg, std::shared_ptr<const DataSplit> data, double seconds) {
   TrainerOptions options;
   options.start_paused = false;
+  options.eval_every = 1 << 30;
   Trainer trainer(cfg, std::move(data), options);
   trainer.start();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // warm-up

@@ -252,6 +252,10 @@ void Trainer::apply(const Command& c) {
       case K::set_eval_every:
         options_.eval_every = std::max(0, static_cast<int>(c.value));
         break;
+      case K::set_eval_stats:
+        inference_mode(c.text);  // throws for an unknown name
+        options_.eval_stats = c.text;
+        break;
       case K::set_ics_every:
         options_.ics_every = std::max(0, static_cast<int>(c.value));
         break;

@@ -33,6 +33,7 @@ struct Command {
     set_speed,               // `value` steps per second; 0: as fast as possible
     set_probe_every,         // `value` steps between probe frames; 0: none
     set_eval_every,          // `value` steps between test evaluations; 0: once per epoch
+    set_eval_stats,          // `text`: running, batch or population (BN at evaluation)
     set_ics_every,           // `value` steps between ICS measurements (Santurkar); 0: none
     set_smoothness_every,    // `value` steps between smoothness measurements; 0: none
     probe_fixed_batch,       // a probe frame now, on the fixed probe batch
