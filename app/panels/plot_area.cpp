@@ -91,6 +91,24 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
   }
 }
 
+void lines_per_block(const PanelContext& ctx, const std::function<FrameValue(int block)>& value, int skip_last,
+                     float smoothing) {
+  const History* hs[2] = {ctx.history_a, ctx.history_b};
+  const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
+  for (int r = 0; r < 2; ++r) {
+    const auto frames = recent_frames(hs[r]);
+    const int blocks = frames.empty() ? 0 : static_cast<int>(frames.back()->blocks.size()) - skip_last;
+    for (int b = 0; b < blocks; ++b) {
+      const FrameTrack f = frame_series(frames, value(b));
+      if (f.values.empty() || f.values.back() < 0) continue;
+      const std::string name = std::string(r == 0 ? "A " : "B ") + std::to_string(b + 1);
+      plot::Line(name, f.steps.data(), f.values.data(), static_cast<int>(f.steps.size()),
+                 {.color = colors[r].with_alpha(1.0f - 0.18f * b), .line_width = b == ctx.selected_block ? 3.0f : 1.5f,
+                  .smoothing = smoothing});
+    }
+  }
+}
+
 std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames) {
   if (!h) return {};
   return h->frames(0, INT64_MAX, max_frames);

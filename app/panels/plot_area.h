@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "panels/frame_series.h"
 #include "panels/panel.h"
 #include "plot/canvas.h"
 #include "plot/plot.h"
@@ -26,5 +27,11 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
 
 // The frames of one run over its whole history, at most `max_frames`.
 std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames = 400);
+
+// Inside Begin/End: one line per block for runs A and B ("A 1", "B 3", ...), each run in its
+// colour, later blocks fainter. Blocks whose latest value is negative (not measured, e.g. the
+// saturation of a ReLU block) and the last `skip_last` blocks are left out.
+void lines_per_block(const PanelContext& ctx, const std::function<FrameValue(int block)>& value, int skip_last = 0,
+                     float smoothing = 0.0f);
 
 }  // namespace bnlab

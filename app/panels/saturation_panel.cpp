@@ -66,18 +66,7 @@ struct SaturationPanel : Panel {
       plot::PlotSpec spec = base_spec(ctx, ui::tr("plot.fraction_saturated"), ui::tr("plot.step"), "");
       spec.y_min = 0.0;
       if (!plot::Begin(canvas, "saturation-fraction", rect, spec)) return;
-      const History* hs[2] = {ctx.history_a, ctx.history_b};
-      for (int r = 0; r < 2; ++r) {
-        const auto frames = recent_frames(hs[r]);
-        const int blocks = frames.empty() ? 0 : static_cast<int>(frames.back()->blocks.size());
-        for (int b = 0; b < blocks; ++b) {
-          const FrameTrack f = frame_series(frames, block_value(b, &BlockProbe::saturation));
-          if (f.values.empty() || f.values.back() < 0) continue;  // not a sigmoid or tanh block
-          const std::string name = std::string(r == 0 ? "A " : "B ") + std::to_string(b + 1);
-          plot::Line(name, f.steps.data(), f.values.data(), static_cast<int>(f.steps.size()),
-                     {.color = colors[r].with_alpha(1.0f - 0.2f * b), .line_width = b == block ? 3.0f : 1.5f});
-        }
-      }
+      lines_per_block(ctx, [](int b) { return block_value(b, &BlockProbe::saturation); });
       plot::End();
     });
   }
