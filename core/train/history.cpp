@@ -19,7 +19,6 @@ std::vector<SeriesPoint> to_columns(const std::vector<SeriesPoint>& points, int6
     const double w = static_cast<double>(p.step_hi - p.step_lo + 1);
     if (c != column) {
       out.push_back(p);
-      out.back().mean = static_cast<float>(p.mean);
       weights.push_back(w);
       column = c;
       continue;

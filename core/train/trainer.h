@@ -101,8 +101,6 @@ class Trainer {
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
   const History& history() const { return history_; }
 
-  // Before start(): the run itself, e.g. to copy weights between twin runs.
-  Run& run_before_start() { return *run_; }
   void start();  // starts the worker thread (the constructor does not)
 
  private:
