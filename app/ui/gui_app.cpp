@@ -153,8 +153,10 @@ void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
     ImGui::SetNextWindowPos(ImVec2(origin.x + (i % cols) * w, origin.y + row * h));
     ImGui::SetNextWindowSize(ImVec2(w, h));
     const std::string title = std::string(tr(visible[i]->panel->key())) + "###" + visible[i]->panel->key();
+    // No window background: the frame is cleared to the same colour, and under software OpenGL
+    // (llvmpipe) every full-size layer costs milliseconds (measured: median 23-28 -> 20-23 ms).
     ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                             ImGuiWindowFlags_NoSavedSettings);
+                                             ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     visible[i]->panel->draw(ctx);
     ImGui::End();
   }
