@@ -7,22 +7,15 @@
 #include "core/layers/batch_norm.h"
 #include "core/model/model.h"
 #include "core/rng.h"
+#include "random_tensor.h"
 
 namespace bnlab {
 namespace {
 
-Tensor random_tensor(Shape s, int batch, uint64_t seed) {
-  Rng rng(seed);
-  Tensor t;
-  t.resize(s, batch);
-  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = rng.normal(1.0f, 2.0f);
-  return t;
-}
-
 TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
   BatchNorm bn({4, 1, 1}, 0.1f, 1e-5f, true);
   bn.beta_ << 0.5f, -1.0f, 2.0f, 0.0f;
-  const Tensor x = random_tensor({4, 1, 1}, 1, 1);
+  const Tensor x = random_tensor({4, 1, 1}, 1, 1, 2.0f, 1.0f);
   const Tensor& y = bn.forward(x, Mode::train);
   EXPECT_TRUE(y.data.col(0).isApprox(bn.beta_)) << y.data.transpose();
   EXPECT_TRUE(bn.degenerate());
@@ -38,7 +31,7 @@ TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
   out.units = 2;
   cfg.blocks = {hidden, out};
   Model model(cfg, {5, 1, 1}, 2, 1);
-  model.forward(random_tensor({5, 1, 1}, 1, 2), Mode::train);
+  model.forward(random_tensor({5, 1, 1}, 1, 2, 2.0f, 1.0f), Mode::train);
   const auto warnings = model.take_warnings();
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("one value per channel"), std::string::npos);
@@ -60,7 +53,7 @@ TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
   Dataset train;
   train.sample_shape = {3, 1, 1};
   train.classes = 2;
-  train.x = random_tensor({3, 1, 1}, 10, 3).data;
+  train.x = random_tensor({3, 1, 1}, 10, 3, 2.0f, 1.0f).data;
   train.y.assign(10, 0);
   model.collect_population(train, 4);  // batches {0..3}, {4..7}; the last 2 examples dropped
   BatchNorm* bn = model.batch_norms()[0];
@@ -89,7 +82,7 @@ TEST(BatchNorm, ScaleInvarianceOfTheWeightsBeforeIt) {
   Model a(cfg, {4, 1, 1}, 3, 9);
   cfg.init.scale = 10.0f;
   Model b(cfg, {4, 1, 1}, 3, 9);  // the same draws, weights × 10
-  const Tensor x = random_tensor({4, 1, 1}, 8, 4);
+  const Tensor x = random_tensor({4, 1, 1}, 8, 4, 2.0f, 1.0f);
   const Matrix ya = a.forward(x, Mode::train).data;
   Param wb = b.params().back();  // the output layer is not behind a BN: undo its scale
   Param wa = a.params().back();

@@ -16,19 +16,12 @@
 #include "core/losses/loss.h"
 #include "core/model/model.h"
 #include "core/rng.h"
+#include "random_tensor.h"
 
 namespace bnlab {
 namespace {
 
 constexpr float kStep = 1e-2f;
-
-Tensor random_tensor(Shape s, int batch, uint64_t seed, float scale = 1.0f) {
-  Rng rng(seed);
-  Tensor t;
-  t.resize(s, batch);
-  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = scale * rng.normal();
-  return t;
-}
 
 // Moves every value at least `gap` away from zero, so ReLU's kink is never crossed by ±h.
 void keep_off_zero(Tensor& t, float gap) {

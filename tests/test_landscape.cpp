@@ -9,17 +9,10 @@
 #include "core/data/dataset.h"
 #include "core/probes/landscape.h"
 #include "core/rng.h"
+#include "random_tensor.h"
 
 namespace bnlab {
 namespace {
-
-Tensor random_batch(Shape s, int n, uint64_t seed) {
-  Rng rng(seed);
-  Tensor t;
-  t.resize(s, n);
-  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = rng.normal();
-  return t;
-}
 
 std::vector<float> all_values(Model& m) {
   std::vector<float> v;
@@ -42,7 +35,7 @@ TEST(Landscape, SmoothnessOnAQuadraticLoss) {
   cfg.init.scheme = "normal";
   cfg.init.std = 0.5f;
   Model model(cfg, {4, 1, 1}, 3, 2);
-  const Tensor x = random_batch({4, 1, 1}, 10, 3);
+  const Tensor x = random_tensor({4, 1, 1}, 10, 3);
   const std::vector<int> y = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
   backward_once(model, x, y, LossKind::mse);
   const std::vector<float> before = all_values(model);
@@ -75,7 +68,7 @@ TEST(Landscape, IcsMatchesSteppingTheEarlierBlockByHand) {
   cfg.blocks = {h, out};
   TrainConfig train;
   train.lr = 0.5f;
-  const Tensor x = random_batch({4, 1, 1}, 8, 5);
+  const Tensor x = random_tensor({4, 1, 1}, 8, 5);
   const std::vector<int> y = {0, 1, 2, 0, 1, 2, 1, 1};
 
   // By hand: G of the output weight, then block 0 stepped by SGD, then G′.
@@ -121,12 +114,12 @@ TEST(Landscape, SliceCentreIsTheCurrentLoss) {
   out.units = 2;
   cfg.blocks = {h, out};
   Model model(cfg, {2, 1, 1}, 2, 11);
-  const Tensor x = random_batch({2, 1, 1}, 16, 12);
+  const Tensor x = random_tensor({2, 1, 1}, 16, 12);
   model.forward(x, Mode::train);  // some running statistics
   Dataset set;
   set.sample_shape = {2, 1, 1};
   set.classes = 2;
-  set.x = random_batch({2, 1, 1}, 40, 13).data;
+  set.x = random_tensor({2, 1, 1}, 40, 13).data;
   for (int i = 0; i < 40; ++i) set.y.push_back(i % 2);
   const std::vector<float> before = all_values(model);
   const LossSlice s = loss_slice(model, set, LossKind::cross_entropy, 5, 1.0f, 3);
