@@ -21,11 +21,9 @@ Run::Run(const Config& cfg, std::shared_ptr<const DataSplit> data)
       model_(std::make_unique<Model>(cfg.model, data_->train.sample_shape, data_->train.classes, cfg.seed)),
       optimizer_(cfg.train),
       loss_(cfg.train.loss == "mse" ? LossKind::mse : LossKind::cross_entropy) {
-  stream_ = std::make_unique<BatchStream>(data_->train, cfg.train.batch_size, cfg.data.shuffle, batch_seed());
+  stream_ = std::make_unique<BatchStream>(data_->train, cfg.train.batch_size, cfg.data.shuffle, batch_seed(cfg_.seed));
   params_ = model_->params();
 }
-
-uint64_t Run::batch_seed() const { return cfg_.seed ^ 0x5eedba7c4ULL; }
 
 void Run::set_model_config(const ModelConfig& model) {
   auto next = std::make_unique<Model>(model, data_->train.sample_shape, data_->train.classes, cfg_.seed);
@@ -38,7 +36,7 @@ void Run::set_model_config(const ModelConfig& model) {
 
 void Run::set_train_config(const TrainConfig& train) {
   if (train.batch_size != cfg_.train.batch_size) {
-    auto stream = std::make_unique<BatchStream>(data_->train, train.batch_size, cfg_.data.shuffle, batch_seed() + steps_);
+    auto stream = std::make_unique<BatchStream>(data_->train, train.batch_size, cfg_.data.shuffle, batch_seed(cfg_.seed) + steps_);
     stream_ = std::move(stream);
   }
   optimizer_.set_hyperparameters(train);
@@ -48,7 +46,7 @@ void Run::set_train_config(const TrainConfig& train) {
 
 void Run::set_seed_and_reset() {
   model_ = std::make_unique<Model>(cfg_.model, data_->train.sample_shape, data_->train.classes, cfg_.seed);
-  stream_ = std::make_unique<BatchStream>(data_->train, cfg_.train.batch_size, cfg_.data.shuffle, batch_seed());
+  stream_ = std::make_unique<BatchStream>(data_->train, cfg_.train.batch_size, cfg_.data.shuffle, batch_seed(cfg_.seed));
   params_ = model_->params();
   optimizer_.reset();
   steps_ = 0;

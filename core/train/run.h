@@ -70,6 +70,10 @@ class Run {
   Loss& loss() { return loss_; }
   const std::vector<Param>& params() const { return params_; }
 
+  // The seed of a run's batch order: derived from the config's seed so that the order and the
+  // initial weights do not draw the same random numbers.
+  static uint64_t batch_seed(uint64_t seed) { return seed ^ 0x5eedba7c4ULL; }
+
   Model& model() { return *model_; }
   Optimizer& optimizer() { return optimizer_; }
   const Config& config() const { return cfg_; }
@@ -79,8 +83,6 @@ class Run {
   int batches_per_epoch() const { return stream_->batches_per_epoch(); }
 
  private:
-  uint64_t batch_seed() const;
-
   Config cfg_;
   std::shared_ptr<const DataSplit> data_;
   std::unique_ptr<Model> model_;
