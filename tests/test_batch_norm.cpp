@@ -7,7 +7,7 @@
 #include "core/layers/batch_norm.h"
 #include "core/model/model.h"
 #include "core/rng.h"
-#include "random_tensor.h"
+#include "test_helpers.h"
 
 namespace bnlab {
 namespace {
@@ -22,15 +22,7 @@ TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
   EXPECT_EQ(bn.num_batches_tracked_, 0);
   EXPECT_TRUE(bn.running_var_.allFinite());
 
-  ModelConfig cfg;
-  BlockConfig hidden;
-  hidden.units = 3;
-  hidden.norm = "batch";
-  hidden.activation = "sigmoid";
-  BlockConfig out;
-  out.units = 2;
-  cfg.blocks = {hidden, out};
-  Model model(cfg, {5, 1, 1}, 2, 1);
+  Model model(one_hidden_block(3, "batch", "sigmoid", 2), {5, 1, 1}, 2, 1);
   model.forward(random_tensor({5, 1, 1}, 1, 2, 2.0f, 1.0f), Mode::train);
   const auto warnings = model.take_warnings();
   ASSERT_EQ(warnings.size(), 1u);
@@ -40,14 +32,7 @@ TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
 
 TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
   // A model whose BN sees the input directly: dense with an identity weight, BN after it.
-  ModelConfig cfg;
-  BlockConfig first;
-  first.units = 3;
-  first.norm = "batch";
-  BlockConfig out;
-  out.units = 2;
-  cfg.blocks = {first, out};
-  Model model(cfg, {3, 1, 1}, 2, 1);
+  Model model(one_hidden_block(3, "batch", "none", 2), {3, 1, 1}, 2, 1);
   Param w = model.params()[0];
   Eigen::Map<RowMatrix>(w.value, 3, 3).setIdentity();
   Dataset train;
@@ -70,14 +55,7 @@ TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
 }
 
 TEST(BatchNorm, ScaleInvarianceOfTheWeightsBeforeIt) {
-  ModelConfig cfg;
-  BlockConfig hidden;
-  hidden.units = 6;
-  hidden.norm = "batch";
-  hidden.activation = "sigmoid";
-  BlockConfig out;
-  out.units = 3;
-  cfg.blocks = {hidden, out};
+  ModelConfig cfg = one_hidden_block(6, "batch", "sigmoid", 3);
   cfg.init.scale = 1.0f;
   Model a(cfg, {4, 1, 1}, 3, 9);
   cfg.init.scale = 10.0f;

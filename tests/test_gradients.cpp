@@ -16,7 +16,7 @@
 #include "core/losses/loss.h"
 #include "core/model/model.h"
 #include "core/rng.h"
-#include "random_tensor.h"
+#include "test_helpers.h"
 
 namespace bnlab {
 namespace {

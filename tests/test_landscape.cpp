@@ -9,7 +9,7 @@
 #include "core/data/dataset.h"
 #include "core/probes/landscape.h"
 #include "core/rng.h"
-#include "random_tensor.h"
+#include "test_helpers.h"
 
 namespace bnlab {
 namespace {
@@ -59,13 +59,7 @@ TEST(Landscape, SmoothnessOnAQuadraticLoss) {
 }
 
 TEST(Landscape, IcsMatchesSteppingTheEarlierBlockByHand) {
-  ModelConfig cfg;
-  BlockConfig h, out;
-  h.units = 5;
-  h.norm = "batch";
-  h.activation = "sigmoid";
-  out.units = 3;
-  cfg.blocks = {h, out};
+  const ModelConfig cfg = one_hidden_block(5, "batch", "sigmoid", 3);
   TrainConfig train;
   train.lr = 0.5f;
   const Tensor x = random_tensor({4, 1, 1}, 8, 5);
@@ -106,14 +100,7 @@ TEST(Landscape, IcsMatchesSteppingTheEarlierBlockByHand) {
 }
 
 TEST(Landscape, SliceCentreIsTheCurrentLoss) {
-  ModelConfig cfg;
-  BlockConfig h, out;
-  h.units = 6;
-  h.norm = "batch";
-  h.activation = "tanh";
-  out.units = 2;
-  cfg.blocks = {h, out};
-  Model model(cfg, {2, 1, 1}, 2, 11);
+  Model model(one_hidden_block(6, "batch", "tanh", 2), {2, 1, 1}, 2, 11);
   const Tensor x = random_tensor({2, 1, 1}, 16, 12);
   model.forward(x, Mode::train);  // some running statistics
   Dataset set;

@@ -14,6 +14,7 @@
 #include "core/probes/stats.h"
 #include "core/rng.h"
 #include "core/train/history.h"
+#include "test_helpers.h"
 
 namespace bnlab {
 namespace {
@@ -70,15 +71,7 @@ TEST(Stats, WassersteinOfAShiftIsTheShift) {
 }
 
 TEST(Probe, FrameMatchesDirectComputation) {
-  ModelConfig cfg;
-  BlockConfig hidden;
-  hidden.units = 20;
-  hidden.norm = "batch";
-  hidden.activation = "sigmoid";
-  BlockConfig out;
-  out.units = 3;
-  cfg.blocks = {hidden, out};
-  Model model(cfg, {6, 1, 1}, 3, 5);
+  Model model(one_hidden_block(20, "batch", "sigmoid", 3), {6, 1, 1}, 3, 5);
   model.batch_norms()[0]->gamma_.setConstant(6.0f);  // wide pre-activations: many saturate
   Tensor x;
   x.resize({6, 1, 1}, 32);

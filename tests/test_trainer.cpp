@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/train/sweep.h"
 #include "core/train/twin_runs.h"
+#include "test_helpers.h"
 
 namespace bnlab {
 namespace {
@@ -282,12 +283,7 @@ TEST(Trainer, LongRunKeepsItsHistoryBounded) {
   cfg.seed = 2;
   cfg.data.dataset = "xor";
   cfg.data.n = 400;
-  BlockConfig h, out;
-  h.units = 4;
-  h.norm = "batch";
-  h.activation = "tanh";
-  out.units = 2;
-  cfg.model.blocks = {h, out};
+  cfg.model = one_hidden_block(4, "batch", "tanh", 2);
   cfg.train.batch_size = 4;
   cfg.train.lr = 0.01f;
   TrainerOptions opt;
