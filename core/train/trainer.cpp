@@ -1,6 +1,7 @@
 // What this file is: the Trainer's worker loop, its commands, and snapshot publishing.
 #include "core/train/trainer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -105,7 +106,12 @@ void Trainer::train_one_step() {
   state_.step = r.step;
   state_.epoch = run_->epoch();
   state_.epoch_progress = static_cast<double>(r.step) / run_->batches_per_epoch();
-  for (std::string& w : run_->model().take_warnings()) state_.warnings.push_back(std::move(w));
+  // Every step copies the snapshot, so the list stays short: new warnings only, the last 8.
+  for (std::string& w : run_->model().take_warnings()) {
+    if (std::find(state_.warnings.begin(), state_.warnings.end(), w) != state_.warnings.end()) continue;
+    state_.warnings.push_back(std::move(w));
+    if (state_.warnings.size() > 8) state_.warnings.erase(state_.warnings.begin());
+  }
   history_.add_step(r.step, r.loss, r.accuracy, r.lr);
   if (!std::isfinite(r.loss)) {
     state_.diverged = true;

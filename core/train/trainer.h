@@ -77,7 +77,7 @@ struct TrainerSnapshot {
   std::shared_ptr<const ProbeFrame> fixed_probe;  // the latest frame on the fixed probe batch
   std::shared_ptr<const LossSlice> loss_slice;    // the latest slice, and its step
   int64_t loss_slice_step = -1;
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;  // the last 8 distinct warnings of the run
 };
 
 class Trainer {
