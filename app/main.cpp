@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/io/config.h"
 #include "ui/gui_app.h"
 
 namespace {
@@ -15,13 +16,13 @@ namespace {
 constexpr const char* kUsage =
     "usage:\n"
     "  bnlab [gui] [--scene NAME] [--lang en|zh] [--theme dark|light|projector] [--screenshot FILE.png --frames N]\n"
-    "            [--frame-stats] [--train] [--size WxH]\n"
+    "            [--frame-stats] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
     "  bnlab bench [--workload W1|W2|W3] [--steps N]\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {
-  bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size"},
+  bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size", "--config"},
                    {"--frame-stats", "--train"});
   bnlab::ui::GuiOptions o;
   o.scene = args.get("--scene");
@@ -37,6 +38,8 @@ int run_gui_command(const std::vector<std::string>& argv) {
   o.train = args.has("--train");
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
     throw bnlab::config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
+  // Read here, so a wrong file or field is one clear line and exit code 2 or 3, before a window opens.
+  if (args.has("--config")) o.config = std::make_shared<const bnlab::Config>(bnlab::load_config(args.get("--config")));
   return bnlab::ui::run_gui(o);
 }
 

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "panels/panel.h"
 #include "ui/screenshot.h"
@@ -195,7 +196,7 @@ void frame(App& app, bool& show_help) {
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(sidebar_w, vp->WorkSize.y - status_h));
   ImGui::Begin("##sidebar", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  draw_sidebar(app.session, ctx);
+  draw_sidebar(app.session, ctx, &app.settings.export_dir);
   ImGui::End();
   draw_panel_grid(app, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
                   ImVec2(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h));
@@ -216,6 +217,19 @@ void take_screenshot(App& app, const std::string& path) {
     file = app.settings.export_dir + "/bnlab-window-" + timestamp() + ".png";
   }
   app.status = save_framebuffer_png(file, w, h, &error) ? std::string(tr("status.saved")) + " " + file : error;
+}
+
+// --config, else the experiment open when the window last closed, else the default view.
+Config startup_config(const GuiOptions& options, const Settings& settings, std::string* warning) {
+  if (options.config) return *options.config;
+  if (!settings.last_config.empty()) {
+    try {
+      return parse_config(nlohmann::json::parse(settings.last_config), "settings.json last_config");
+    } catch (const std::exception& e) {
+      *warning = std::string("the last experiment could not be restored (") + e.what() + "); the default view is open";
+    }
+  }
+  return default_config();
 }
 
 void print_frame_stats(std::vector<double> ms) {
@@ -262,7 +276,7 @@ int run_gui(const GuiOptions& options) {
   app.panels = make_panels();
   for (PanelEntry& p : app.panels)
     if (auto it = app.settings.panels.find(p.panel->key()); it != app.settings.panels.end()) p.visible = it->second;
-  app.session.start(default_config());
+  app.session.start(startup_config(options, app.settings, &app.settings_warning));
 
   bool show_help = false, started = false;
   std::vector<double> frame_ms;
@@ -300,6 +314,7 @@ int run_gui(const GuiOptions& options) {
   if (options.frame_stats) print_frame_stats(std::vector<double>(frame_ms.begin() + std::min<size_t>(10, frame_ms.size()), frame_ms.end()));
   glfwGetWindowSize(app.window, &app.settings.window_width, &app.settings.window_height);
   for (const PanelEntry& p : app.panels) app.settings.panels[p.panel->key()] = p.visible;
+  app.settings.last_config = to_json(app.session.chosen_config()).dump();
   if (options.frames <= 0) app.settings.save(nullptr);  // scripted runs leave the user's settings alone
   app.panels.clear();
   app.session = Session();

@@ -1,7 +1,10 @@
 // What this file is: the window's entry point (`bnlab`, `bnlab gui`).
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "core/io/config.h"
 
 namespace bnlab::ui {
 
@@ -14,6 +17,7 @@ struct GuiOptions {
   bool frame_stats = false;   // print the median and 99th-percentile frame time at exit
   bool train = false;         // start training at once (for --frames runs)
   int width = 0, height = 0;  // window size; 0: the saved one
+  std::shared_ptr<const Config> config;  // the experiment to open; null: the last one, else the default view
 };
 
 int run_gui(const GuiOptions& options);

@@ -1,8 +1,10 @@
-// What this file is: loading the data in the background and relaying the sidebar's edits.
+// What this file is: loading data in the background, building the twin runs, and relaying the
+// sidebar's edits to them.
 #include "ui/session.h"
 
 #include "core/data/dataset.h"
 #include "core/error.h"
+#include "core/io/config.h"
 
 namespace bnlab::ui {
 
@@ -26,11 +28,24 @@ Config default_config() {
   return c;
 }
 
+namespace {
+
+// The data depends on the data section and, for the generated sets, on the seed.
+bool same_data(const Config& x, const Config& y) { return x.seed == y.seed && to_json(x)["data"] == to_json(y)["data"]; }
+
+}  // namespace
+
 void Session::start(const Config& cfg) {
-  config_a_ = cfg;
+  applied_ = draft_ = cfg;
+  fallback_allowed_ = true;
   twins_.reset();
+  data_.reset();
+  load(cfg);
+}
+
+void Session::load(const Config& cfg) {
+  loading_config_ = cfg;
   loading_ = true;
-  notice.clear();
   error.clear();
   pending_ = std::async(std::launch::async, [cfg]() -> std::shared_ptr<const DataSplit> {
     return std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed));
@@ -44,26 +59,65 @@ void Session::update() {
   try {
     data = pending_.get();
   } catch (const Error& e) {
-    // Without Fashion-MNIST the lesson still works on a generated set.
-    if (config_a_.data.dataset == "fashion-mnist" || config_a_.data.dataset == "mnist") {
-      notice = std::string(e.what()) + " | using the generated spiral set instead";
-      config_a_.data.dataset = "spiral";
-      config_a_.data.n = 1000;
-      config_a_.data.noise = 0.1f;
-      config_a_.model.blocks.back().units = 2;
-      start(config_a_);
+    const std::string& name = loading_config_.data.dataset;
+    if (fallback_allowed_ && (name == "fashion-mnist" || name == "mnist")) {
+      // Without the image files the lesson still works on a generated set.
+      Config spiral = loading_config_;
+      spiral.data = DataConfig{};
+      spiral.data.dataset = "spiral";
+      spiral.data.normalize = "none";
+      notice = std::string(e.what()) + " | " + "using the generated spiral set; sudo apt install dataset-fashion-mnist";
+      start(spiral);
       return;
     }
-    error = e.what();
+    error = e.what();  // the runs the user had go on
+    draft_.data = applied_.data;
     return;
   }
+  fallback_allowed_ = false;
+  data_ = data;
+  Config cfg = loading_config_;
+  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data->train.classes;  // one output per class
+  if (build(cfg, resume_after_load_)) draft_ = applied_;
+  resume_after_load_ = false;
+}
+
+bool Session::build(const Config& cfg, bool playing) {
   TrainerOptions options;
-  options.start_paused = true;
+  options.start_paused = !playing;
+  options.steps_per_second = speed_;
   try {
-    twins_ = std::make_unique<TwinRuns>(config_a_, without_batch_norm(config_a_), data, options, true);
+    auto twins = std::make_unique<TwinRuns>(cfg, without_batch_norm(cfg), data_, options, true);
+    twins_ = std::move(twins);  // the old runs stop and join here
+    applied_ = cfg;
+    error.clear();
+    return true;
   } catch (const Error& e) {
     error = e.what();
+    return false;
   }
+}
+
+bool Session::needs_rebuild() const { return to_json(draft_) != to_json(applied_); }
+
+void Session::discard_draft() { draft_ = applied_; }
+
+void Session::reset() {
+  if (loading_) return;
+  if (!needs_rebuild()) {
+    post_both(Command::Kind::reset);
+    return;
+  }
+  const bool playing = !paused();
+  if (!same_data(draft_, applied_) || !data_) {
+    resume_after_load_ = playing;
+    load(draft_);
+    return;
+  }
+  Config cfg = draft_;
+  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data_->train.classes;
+  build(cfg, playing);
+  draft_ = applied_;  // a refused draft is dropped, with the error saying why
 }
 
 void Session::post_both(Command::Kind kind, double value) {
@@ -75,7 +129,7 @@ void Session::post_both(Command::Kind kind, double value) {
 }
 
 void Session::set_train(const TrainConfig& train) {
-  config_a_.train = train;
+  applied_.train = draft_.train = train;
   if (!twins_) return;
   Command c;
   c.kind = Command::Kind::set_train;
@@ -84,8 +138,9 @@ void Session::set_train(const TrainConfig& train) {
 }
 
 void Session::set_norm_a(int block, bool on) {
-  if (block < 0 || block >= static_cast<int>(config_a_.model.blocks.size())) return;
-  config_a_.model.blocks[block].norm = on ? "batch" : "none";
+  if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
+  applied_.model.blocks[block].norm = on ? "batch" : "none";
+  if (block < static_cast<int>(draft_.model.blocks.size())) draft_.model.blocks[block].norm = applied_.model.blocks[block].norm;
   if (!twins_) return;
   Command c;
   c.kind = Command::Kind::set_norm;
@@ -95,7 +150,7 @@ void Session::set_norm_a(int block, bool on) {
 }
 
 void Session::set_bn_position(const std::string& position) {
-  config_a_.model.bn.position = position;
+  applied_.model.bn.position = draft_.model.bn.position = position;
   if (!twins_) return;
   Command c;
   c.kind = Command::Kind::set_bn_position;
@@ -104,15 +159,18 @@ void Session::set_bn_position(const std::string& position) {
 }
 
 void Session::set_bn_momentum(float momentum) {
-  config_a_.model.bn.momentum = momentum;
+  applied_.model.bn.momentum = draft_.model.bn.momentum = momentum;
   post_both(Command::Kind::set_bn_momentum, momentum);
+}
+
+void Session::set_speed(double steps_per_second) {
+  speed_ = steps_per_second;
+  post_both(Command::Kind::set_speed, steps_per_second);
 }
 
 bool Session::paused() const { return !twins_ || twins_->a().snapshot()->paused; }
 
 void Session::play_pause() { post_both(paused() ? Command::Kind::resume : Command::Kind::pause); }
 void Session::step() { post_both(Command::Kind::step); }
-void Session::reset() { post_both(Command::Kind::reset); }
-void Session::set_speed(double steps_per_second) { post_both(Command::Kind::set_speed, steps_per_second); }
 
 }  // namespace bnlab::ui

@@ -1,6 +1,11 @@
 // What this file is: what the window trains: twin runs A (BN on every block) and B (the same
-// network without BN), built once the dataset has loaded on a background thread. The sidebar
-// edits A's settings; B follows them except where the user set it apart (default: BN off).
+// network without BN). The sidebar edits two things:
+//   - live settings (learning rate, optimizer, BN momentum and position, BN per block of A,
+//     speed) reach both trainers within one step;
+//   - the draft (dataset, blocks, init, BN ε and affine, dropout), which needs new networks and
+//     applies on reset. A new dataset loads in the background while the old runs go on; if it
+//     cannot be loaded, the error is shown and nothing the user had is lost.
+// B follows A's settings except BN, which is off on every block of B.
 #pragma once
 
 #include <future>
@@ -16,30 +21,41 @@ Config default_config();  // Fashion-MNIST, dense 100/100/100 sigmoid + BN, dens
 class Session {
  public:
   // Starts loading `cfg`'s dataset in the background; the runs start paused when it is there.
+  // At start-up only, a missing Fashion-MNIST or MNIST falls back to the spiral set.
   void start(const Config& cfg);
-  void update();  // once per frame: picks up the loaded data and builds the runs
+  void update();  // once per frame: picks up loaded data and builds the runs
 
   bool loading() const { return loading_; }
   TwinRuns* twins() { return twins_.get(); }
-  const Config& config() const { return config_a_; }  // A's settings as last applied
-  std::string notice;   // e.g. "Fashion-MNIST is missing: using the spiral set"
-  std::string error;    // why nothing could be loaded
+  const Config& config() const { return applied_; }  // what the runs train now (A's settings)
+  Config& draft() { return draft_; }                 // edited by the sidebar; applies on reset
+  const Config& chosen_config() const { return draft_; }  // what to reopen next time
+  bool needs_rebuild() const;   // the draft differs from what runs, in a way only reset applies
+  void discard_draft();         // back to what runs
+  std::string notice;  // e.g. "Fashion-MNIST is missing: using the spiral set"
+  std::string error;   // the last thing that could not be applied, in words
 
-  // Edits from the sidebar; each reaches the trainers within one step.
+  // Live edits; each reaches the trainers within one step.
   void set_train(const TrainConfig& train);
   void set_norm_a(int block, bool on);  // only run A: B keeps BN off
   void set_bn_position(const std::string& position);
   void set_bn_momentum(float momentum);
+  void set_speed(double steps_per_second);
+  double speed() const { return speed_; }
   void play_pause();
   void step();
-  void reset();
+  void reset();  // back to step 0; builds new networks (and loads data) if the draft asks for it
   bool paused() const;
-  void set_speed(double steps_per_second);
 
  private:
   void post_both(Command::Kind kind, double value = 0.0);
-  Config config_a_;
-  bool loading_ = false;
+  void load(const Config& cfg);                 // in the background
+  bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
+
+  Config applied_, draft_, loading_config_;
+  bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false;
+  double speed_ = 0.0;
+  std::shared_ptr<const DataSplit> data_;
   std::future<std::shared_ptr<const DataSplit>> pending_;
   std::unique_ptr<TwinRuns> twins_;
 };

@@ -1,34 +1,75 @@
-// What this file is: the sidebar's widgets.
+// What this file is: the sidebar's widgets. Sections:
+//   1. run controls, and the "applies on reset" banner for the draft
+//   2. live hyperparameters (learning rate, batch, optimizer, weight decay, BN momentum/position)
+//   3. the draft: dataset, initialization, BN ε and affine
+//   4. the network editor: blocks with BN switch (live), width, activation, dropout, add/remove
+//   5. export folder
 #include "ui/sidebar.h"
 
 #include <imgui.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include "ui/text.h"
 
 namespace bnlab::ui {
 namespace {
 
-void run_controls(Session& session) {
+// An InputText over a std::string without imgui_stdlib (Debian's libimgui-dev does not ship it).
+bool input_path(const char* label, std::string* value) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, "%s", value->c_str());
+  if (!ImGui::InputText(label, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
+  *value = buf;
+  return true;
+}
+
+// A combo over a list of config words, shown through their i18n keys `prefix + word`.
+bool word_combo(const char* label, std::string* value, std::initializer_list<const char*> words, const char* prefix) {
+  bool changed = false;
+  const std::string shown = tr(prefix + *value);
+  if (ImGui::BeginCombo(label, shown.c_str())) {
+    for (const char* w : words)
+      if (ImGui::Selectable(tr(std::string(prefix) + w), *value == w)) {
+        *value = w;
+        changed = true;
+      }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// --- 1. run controls ------------------------------------------------------------------------
+
+void run_controls(Session& session, const Theme& theme) {
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
   if (ImGui::Button(session.paused() ? tr("run.play") : tr("run.pause"), ImVec2(w, 0))) session.play_pause();
   ImGui::SameLine();
   if (ImGui::Button(tr("run.step"), ImVec2(w, 0))) session.step();
   ImGui::SameLine();
   if (ImGui::Button(tr("run.reset"), ImVec2(w, 0))) session.reset();
-  static float speed = 0.0f;  // steps per second; 0 = as fast as possible
+  float speed = static_cast<float>(session.speed());  // steps per second; 0 = as fast as possible
   if (ImGui::SliderFloat(tr("run.speed"), &speed, 0.0f, 1000.0f, speed == 0.0f ? tr("run.fastest") : "%.0f /s",
                          ImGuiSliderFlags_Logarithmic))
     session.set_speed(speed);
+  if (session.needs_rebuild()) {
+    ImGui::TextColored(theme.warning, "%s", tr("draft.pending"));
+    if (ImGui::Button(tr("draft.apply"))) session.reset();
+    ImGui::SameLine();
+    if (ImGui::Button(tr("draft.discard"))) session.discard_draft();
+  }
 }
+
+// --- 2. live hyperparameters -----------------------------------------------------------------
 
 void hyperparameters(Session& session) {
   TrainConfig t = session.config().train;
   bool changed = false;
   changed |= ImGui::SliderFloat(tr("hp.lr"), &t.lr, 1e-4f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic);
-  changed |= ImGui::SliderInt(tr("hp.batch_size"), &t.batch_size, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
+  changed |= ImGui::SliderInt(tr("hp.batch_size"), &t.batch_size, 2, 512, "%d", ImGuiSliderFlags_Logarithmic);
   const char* optimizers[] = {"sgd", "rmsprop", "adam"};
   int current = t.optimizer == "adam" ? 2 : t.optimizer == "rmsprop" ? 1 : 0;
   if (ImGui::Combo(tr("hp.optimizer"), &current, optimizers, 3)) {
@@ -40,6 +81,7 @@ void hyperparameters(Session& session) {
     changed |= ImGui::SliderFloat("β1", &t.beta1, 0.0f, 0.999f, "%.3f");
     changed |= ImGui::SliderFloat("β2", &t.beta2, 0.9f, 0.99999f, "%.5f");
   }
+  if (t.optimizer == "rmsprop") changed |= ImGui::SliderFloat("α", &t.alpha, 0.5f, 0.999f, "%.3f");
   if (t.optimizer != "sgd") changed |= ImGui::SliderFloat("ε", &t.eps, 1e-10f, 1e-2f, "%.0e", ImGuiSliderFlags_Logarithmic);
   changed |= ImGui::SliderFloat(tr("hp.weight_decay"), &t.weight_decay, 0.0f, 0.1f, "%.4f");
   if (changed) session.set_train(t);
@@ -53,30 +95,120 @@ void hyperparameters(Session& session) {
     session.set_bn_position(position == 1 ? "after_activation" : "before_activation");
 }
 
+// --- 3. the draft: dataset, initialization, BN ε and affine -----------------------------------
+
+void dataset(Session& session) {
+  DataConfig& d = session.draft().data;
+  const std::string before = d.dataset;
+  if (word_combo(tr("data.dataset"), &d.dataset, {"fashion-mnist", "mnist", "spiral", "circles", "xor", "gaussians", "moons"},
+                 "data.")) {
+    const bool images = d.dataset == "fashion-mnist" || d.dataset == "mnist";
+    if (images != (before == "fashion-mnist" || before == "mnist")) d.normalize = images ? "scale" : "none";
+    if (d.dataset == "fashion-mnist") d.dir = "/usr/share/datasets/fashion-mnist";
+    if (d.dataset == "mnist" && d.dir == "/usr/share/datasets/fashion-mnist") d.dir.clear();
+  }
+  if (d.dataset == "fashion-mnist" || d.dataset == "mnist") {
+    ImGui::TextDisabled("%s", tr("data.dir_hint"));
+    input_path(tr("data.dir"), &d.dir);
+  } else {
+    ImGui::SliderInt(tr("data.points"), &d.n, 100, 5000, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderFloat(tr("data.noise"), &d.noise, 0.0f, 0.5f, "%.2f");
+  }
+  word_combo(tr("data.normalize"), &d.normalize, {"scale", "standardize", "none"}, "normalize.");
+}
+
+void initialization(Session& session) {
+  InitConfig& init = session.draft().model.init;
+  word_combo(tr("init.scheme"), &init.scheme, {"torch_default", "xavier_uniform", "xavier_normal", "he_normal", "normal"},
+             "init.");
+  if (init.scheme == "normal") ImGui::SliderFloat("σ", &init.std, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat(tr("init.scale"), &init.scale, 0.01f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  BnConfig& bn = session.draft().model.bn;
+  ImGui::SliderFloat(tr("hp.bn_eps"), &bn.eps, 1e-8f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  ImGui::Checkbox(tr("hp.bn_affine"), &bn.affine);
+}
+
+// --- 4. the network editor ----------------------------------------------------------------------
+
 void network(Session& session, PanelContext& ctx) {
-  const auto& blocks = session.config().model.blocks;
+  std::vector<BlockConfig>& blocks = session.draft().model.blocks;
   ImGui::TextDisabled("%s", tr("net.hint"));
+  int remove = -1;
+  const char* activations[] = {"sigmoid", "tanh", "relu", "leaky_relu", "none"};
   for (size_t i = 0; i < blocks.size(); ++i) {
-    const BlockConfig& b = blocks[i];
+    BlockConfig& b = blocks[i];
+    const bool output = i + 1 == blocks.size();
     ImGui::PushID(static_cast<int>(i));
     bool on = b.norm == "batch";
-    if (ImGui::Checkbox("BN", &on)) session.set_norm_a(static_cast<int>(i), on);
+    if (output) {
+      ImGui::BeginDisabled();
+      ImGui::Checkbox("BN", &on);
+      ImGui::EndDisabled();
+    } else if (ImGui::Checkbox("BN", &on)) {
+      // Live while the draft has the running network's blocks; otherwise part of the draft.
+      if (blocks.size() == session.config().model.blocks.size())
+        session.set_norm_a(static_cast<int>(i), on);
+      else
+        b.norm = on ? "batch" : "none";
+    }
     ImGui::SameLine();
     char label[96];
-    std::snprintf(label, sizeof label, "%zu  %s %d  %s", i + 1, b.op == "conv" ? "conv" : "dense",
-                  b.op == "conv" ? b.channels : b.units, b.activation.c_str());
-    if (ImGui::Selectable(label, ctx.selected_block == static_cast<int>(i))) ctx.selected_block = static_cast<int>(i);
+    std::snprintf(label, sizeof label, "%zu  %s %d  %s%s", i + 1, b.op == "conv" ? "conv" : "dense",
+                  b.op == "conv" ? b.channels : b.units, b.activation.c_str(), output ? tr("net.output") : "");
+    if (ImGui::Selectable(label, ctx.selected_block == static_cast<int>(i), ImGuiSelectableFlags_AllowItemOverlap))
+      ctx.selected_block = static_cast<int>(i);
+    if (!output && ctx.selected_block == static_cast<int>(i)) {
+      ImGui::Indent();
+      int& width = b.op == "conv" ? b.channels : b.units;
+      ImGui::SliderInt(b.op == "conv" ? tr("net.channels") : tr("net.units"), &width, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
+      int act = 4;
+      for (int k = 0; k < 5; ++k)
+        if (b.activation == activations[k]) act = k;
+      if (ImGui::Combo(tr("net.activation"), &act, activations, 5)) b.activation = activations[act];
+      ImGui::SliderFloat(tr("net.dropout"), &b.dropout, 0.0f, 0.9f, "%.2f");
+      if (blocks.size() > 2 && ImGui::Button(tr("net.remove"))) remove = static_cast<int>(i);
+      ImGui::Unindent();
+    }
     ImGui::PopID();
+  }
+  if (remove >= 0) {
+    blocks.erase(blocks.begin() + remove);
+    ctx.selected_block = std::min(ctx.selected_block, static_cast<int>(blocks.size()) - 1);
+  }
+  if (blocks.size() < 12 && ImGui::Button(tr("net.add"))) {
+    // A copy of the last hidden block (or a dense 100 sigmoid), just before the output.
+    BlockConfig b;
+    b.units = 100;
+    b.activation = "sigmoid";
+    b.norm = "batch";
+    if (blocks.size() >= 2) b = blocks[blocks.size() - 2];
+    blocks.insert(blocks.end() - 1, b);
+  }
+}
+
+// --- 5. export folder ---------------------------------------------------------------------------
+
+void export_folder(PanelContext& ctx, std::string* export_dir) {
+  std::string dir = *export_dir;
+  if (input_path(tr("export.folder"), &dir)) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir, ec)) {
+      *ctx.status = std::string(tr("export.bad_folder")) + " " + dir;
+    } else {
+      *export_dir = dir;
+      *ctx.status = std::string(tr("export.folder_set")) + " " + dir;
+    }
   }
 }
 
 }  // namespace
 
-void draw_sidebar(Session& session, PanelContext& ctx) {
+void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir) {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   ImGui::TextUnformatted(tr("app.title"));
   ImGui::Separator();
-  run_controls(session);
+  run_controls(session, ctx.theme);
   if (session.loading()) {
     ImGui::ProgressBar(static_cast<float>(std::fmod(ImGui::GetTime() * 0.5, 1.0)), ImVec2(-1, 0), tr("status.loading"));
   }
@@ -86,10 +218,14 @@ void draw_sidebar(Session& session, PanelContext& ctx) {
     if (snap && snap->diverged)
       ImGui::TextColored(ctx.theme.warning, "%s %s %lld (%s)", snap == ctx.a ? "A" : "B", tr("run.diverged"),
                          static_cast<long long>(snap->diverged_at), tr("run.lr_too_high"));
+  if (!session.error.empty()) ImGui::TextColored(ctx.theme.warning, "%s", session.error.c_str());
   if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session);
   if (ImGui::CollapsingHeader(tr("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, ctx);
   const char* taps[] = {tr("tap.z"), tr("tap.normalized"), tr("tap.activated")};
   ImGui::Combo(tr("sidebar.tap"), &ctx.selected_tap, taps, 3);
+  if (ImGui::CollapsingHeader(tr("sidebar.data"))) dataset(session);
+  if (ImGui::CollapsingHeader(tr("sidebar.init"))) initialization(session);
+  if (ImGui::CollapsingHeader(tr("sidebar.export"))) export_folder(ctx, export_dir);
   ImGui::PopItemWidth();
 }
 

@@ -1,12 +1,15 @@
-// What this file is: the left sidebar: run controls, hyperparameters, and the network's blocks
-// with a BN switch on each. Every change reaches the trainers within one step.
+// What this file is: the left sidebar: run controls, live hyperparameters, the draft (dataset,
+// initialization, BN ε and affine, the network's blocks) that applies on reset, a BN switch per
+// block that applies live, and the export folder.
 #pragma once
+
+#include <string>
 
 #include "panels/panel.h"
 #include "ui/session.h"
 
 namespace bnlab::ui {
 
-void draw_sidebar(Session& session, PanelContext& ctx);
+void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir);
 
 }  // namespace bnlab::ui
