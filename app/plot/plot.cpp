@@ -131,7 +131,9 @@ void End() {
   }
 
   const float lw = std::max(1.0f, spec.line_width_scale);
-  canvas.rect_filled(r, theme.background);
+  // On screen the window behind the plot already has the theme's background colour (ui/theme.cpp),
+  // and under software OpenGL every full-size layer costs milliseconds a frame; files get it.
+  if (!canvas.interactive()) canvas.rect_filled(r, theme.background);
   canvas.rect_filled(area, theme.plot_background);
   auto vertical = [&](double v, Color c) {
     const float px = x.to_px(v);

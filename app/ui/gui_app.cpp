@@ -15,9 +15,12 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <thread>
+#include <time.h>
 #include <nlohmann/json.hpp>
 
 #include "panels/panel.h"
+#include "ui/frame_pacer.h"
 #include "ui/screenshot.h"
 #include "ui/session.h"
 #include "ui/settings.h"
@@ -38,7 +41,26 @@ struct App {
   std::string applied_theme;
   bool want_screenshot = false;
   int selected_block = 0, selected_tap = 0;
+  uint64_t input_events = 0;  // counted by the GLFW callbacks below; the frame pacer reads it
 };
+
+// Every input event wakes the frame pacer: the callbacks count them in App::input_events (the
+// window's user pointer). They are installed before ImGui's GLFW back end, which calls them from
+// its own callbacks for keys, buttons, wheel, characters, focus and cursor enter.
+void bump(GLFWwindow* w) { ++*static_cast<uint64_t*>(glfwGetWindowUserPointer(w)); }
+
+void count_input_events(GLFWwindow* window, uint64_t* counter) {
+  glfwSetWindowUserPointer(window, counter);
+  glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { bump(w); });
+  glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { bump(w); });
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned) { bump(w); });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { bump(w); });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { bump(w); });
+  glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { bump(w); });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { bump(w); });  // exposed: draw again
+}
 
 std::string timestamp() {
   char buf[32];
@@ -48,6 +70,11 @@ std::string timestamp() {
 }
 
 // --- 2. one frame ---------------------------------------------------------------------------
+
+// The sidebar and the status bar. No window draws its background: the frame is cleared to that
+// colour, and under software OpenGL (llvmpipe) every full-size layer costs milliseconds.
+constexpr ImGuiWindowFlags kFixedWindow =
+    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground;
 
 // ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes.
 void handle_shortcuts(App& app) {
@@ -121,7 +148,7 @@ void draw_status_bar(App& app, const std::shared_ptr<const TrainerSnapshot>& a,
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
-  ImGui::Begin("##status", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("##status", nullptr, kFixedWindow);
   if (app.session.loading()) {
     ImGui::Text("%s", tr("status.loading"));
   } else if (a && b) {
@@ -195,7 +222,7 @@ void frame(App& app, bool& show_help) {
   const float sidebar_w = std::max(260.0f, ImGui::GetFontSize() * 17.0f);
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(sidebar_w, vp->WorkSize.y - status_h));
-  ImGui::Begin("##sidebar", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("##sidebar", nullptr, kFixedWindow);
   draw_sidebar(app.session, ctx, &app.settings.export_dir);
   ImGui::End();
   draw_panel_grid(app, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
@@ -232,11 +259,49 @@ Config startup_config(const GuiOptions& options, const Settings& settings, std::
   return default_config();
 }
 
-void print_frame_stats(std::vector<double> ms) {
-  if (ms.empty()) return;
-  std::sort(ms.begin(), ms.end());
-  const double median = ms[ms.size() / 2], p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
-  std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f}\n", ms.size(), median, p99);
+// What --frame-stats measures, from the 11th frame on (the first ones build fonts and load data).
+struct FrameStats {
+  std::vector<double> work_ms;  // from the start of a frame to its buffer swap, pacing excluded
+  std::vector<int> vertices;
+  std::chrono::steady_clock::time_point start;
+  double process_cpu0 = 0.0, thread_cpu0 = 0.0;
+  int64_t steps_a0 = 0, steps_b0 = 0;
+};
+
+double cpu_seconds(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int64_t steps_of(Session& session, bool a) {
+  TwinRuns* twins = session.twins();
+  return twins ? (a ? twins->a() : twins->b()).snapshot()->step : 0;
+}
+
+void begin_frame_stats(FrameStats& s, Session& session) {
+  s.start = std::chrono::steady_clock::now();
+  s.process_cpu0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+  s.thread_cpu0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+  s.steps_a0 = steps_of(session, true);
+  s.steps_b0 = steps_of(session, false);
+}
+
+// One JSON line: frame work time (median, p99), frames per second, the CPU time per frame of
+// the UI thread and of the whole process (trainers and the GL driver's threads included), the
+// vertices drawn, and each run's steps per second over the same interval.
+void print_frame_stats(FrameStats& s, Session& session) {
+  const size_t n = s.work_ms.size();
+  if (n == 0) return;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count();
+  std::sort(s.work_ms.begin(), s.work_ms.end());
+  std::sort(s.vertices.begin(), s.vertices.end());
+  std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f, \"fps\": %.1f, \"ui_cpu_ms_per_frame\": %.2f, "
+              "\"process_cpu_ms_per_frame\": %.2f, \"vertices\": %d, \"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n",
+              n, s.work_ms[n / 2], s.work_ms[std::min(n - 1, n * 99 / 100)], n / secs,
+              (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - s.thread_cpu0) * 1e3 / n,
+              (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - s.process_cpu0) * 1e3 / n, s.vertices[n / 2],
+              (steps_of(session, true) - s.steps_a0) / secs, (steps_of(session, false) - s.steps_b0) / secs);
 }
 
 }  // namespace
@@ -271,6 +336,7 @@ int run_gui(const GuiOptions& options) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout comes from our settings, not imgui.ini
+  count_input_events(app.window, &app.input_events);
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   app.panels = make_panels();
@@ -279,10 +345,37 @@ int run_gui(const GuiOptions& options) {
   app.session.start(startup_config(options, app.settings, &app.settings_warning));
 
   bool show_help = false, started = false;
-  std::vector<double> frame_ms;
-  auto last = std::chrono::steady_clock::now();
-  for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames); ++n) {
-    glfwPollEvents();
+  FrameStats stats;
+  constexpr int kWarmUpFrames = 10;
+  FramePacer pacer;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  pacer.input(seconds());  // the first frames
+  uint64_t seen_events = 0, drawn_a = 0, drawn_b = 0;
+  for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames);) {
+    // Sleep until an event arrives or the pacer wants a frame; no frame, no work.
+    TwinRuns* twins = app.session.twins();
+    // A scripted run (--frames) that is not training stands in for a user at work: it draws
+    // every frame, so --frame-stats measures the drawing itself.
+    const bool scripted_idle = options.frames > 0 && app.session.paused();
+    const bool animating = app.session.loading() || app.want_screenshot || (options.train && !started) || scripted_idle;
+    bool new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
+    glfwWaitEventsTimeout(pacer.wait(seconds(), animating, new_data));
+    if (app.input_events != seen_events) {
+      seen_events = app.input_events;
+      pacer.input(seconds());
+    }
+    app.session.update();
+    twins = app.session.twins();
+    new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
+    if (!pacer.should_draw(seconds(), animating || app.session.loading(), new_data)) continue;
+    if (twins) {
+      drawn_a = twins->a().snapshot()->version;
+      drawn_b = twins->b().snapshot()->version;
+    }
+
+    const double frame_start = seconds();
+    if (n == kWarmUpFrames) begin_frame_stats(stats, app.session);
     apply_settings(app);
     if (options.train && !started && app.session.twins()) {
       app.session.play_pause();
@@ -307,11 +400,15 @@ int run_gui(const GuiOptions& options) {
       app.want_screenshot = false;
     }
     glfwSwapBuffers(app.window);
-    const auto now = std::chrono::steady_clock::now();
-    frame_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
-    last = now;
+    const double frame_end = seconds();
+    pacer.drew(frame_start, frame_end);
+    if (n >= kWarmUpFrames) {
+      stats.work_ms.push_back((frame_end - frame_start) * 1e3);
+      stats.vertices.push_back(ImGui::GetDrawData()->TotalVtxCount);
+    }
+    ++n;
   }
-  if (options.frame_stats) print_frame_stats(std::vector<double>(frame_ms.begin() + std::min<size_t>(10, frame_ms.size()), frame_ms.end()));
+  if (options.frame_stats) print_frame_stats(stats, app.session);
   glfwGetWindowSize(app.window, &app.settings.window_width, &app.settings.window_height);
   for (const PanelEntry& p : app.panels) app.settings.panels[p.panel->key()] = p.visible;
   app.settings.last_config = to_json(app.session.chosen_config()).dump();

@@ -86,6 +86,7 @@ bool Session::build(const Config& cfg, bool playing) {
   TrainerOptions options;
   options.start_paused = !playing;
   options.steps_per_second = speed_;
+  options.background_priority = true;  // the window's frames come first
   try {
     auto twins = std::make_unique<TwinRuns>(cfg, without_batch_norm(cfg), data_, options, true);
     twins_ = std::move(twins);  // the old runs stop and join here

@@ -1,6 +1,8 @@
 // What this file is: the theme definitions.
 #include "ui/theme.h"
 
+#include "plot/theme.h"
+
 namespace bnlab::ui {
 
 const Theme& theme_by_name(const std::string& name) {
@@ -39,6 +41,10 @@ void apply_theme(const Theme& t) {
     style.FrameBorderSize = 1.0f;
     style.WindowBorderSize = 1.5f;
   }
+  // Windows take the plots' background colour, so the plots need not paint their own on screen
+  // (plot.cpp) and the frame is cleared to it once.
+  const plot::Color bg = plot::theme_by_name(t.name).background;
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(bg.r, bg.g, bg.b, 1.0f);
 }
 
 }  // namespace bnlab::ui

@@ -7,6 +7,11 @@
 #include "core/error.h"
 #include "core/train/step_gate.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace bnlab {
 
 using Clock = std::chrono::steady_clock;
@@ -66,6 +71,10 @@ void Trainer::wait_for_commands(Clock::time_point until) {
 }
 
 void Trainer::loop() {
+#ifdef __linux__
+  // On Linux a nice value belongs to the thread; raising it needs no privileges.
+  if (options_.background_priority) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+#endif
   while (!stop_) {
     std::deque<Command> commands;
     {

@@ -56,6 +56,9 @@ struct TrainerOptions {
   int ics_every = 0;             // 0: off (each costs a forward and backward per block)
   int smoothness_every = 0;      // 0: off (each costs 8 forwards and backwards)
   int probe_set_size = 500;      // training examples (file order) of the fixed probe set
+  // The worker runs at a lower CPU priority (Linux nice +10), so a window drawn beside it gets
+  // the cores first and training takes the rest.
+  bool background_priority = false;
 };
 
 // What a reader sees: one consistent step.
