@@ -1,10 +1,14 @@
 // What this file is: the small helpers every canvas back end shares: colour packing and mixing,
-// and a UTF-8 decoder (the cairo back end splits text into Latin and CJK runs, the ImGui back
-// end looks glyphs up one by one for rotated text).
+// the default image and heatmap drawing (cells coloured on the CPU), and a UTF-8 decoder (the
+// cairo back end splits text into Latin and CJK runs, the ImGui back end looks glyphs up one by
+// one for rotated text).
 #include "plot/canvas.h"
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "plot/theme.h"
 
 namespace bnlab::plot {
 
@@ -29,6 +33,14 @@ void Canvas::image(Rect dst, const Color* cells, int w, int h) {
       rect_filled({dst.x0 + c * cw, dst.y0 + r * ch, dst.x0 + (c + 1) * cw, dst.y0 + (r + 1) * ch}, col);
     }
   }
+}
+
+void Canvas::heatmap(Rect dst, const HeatmapImage& h) {
+  if (!h.values || h.cols <= 0 || h.rows <= 0) return;
+  const float inv = 1.0f / (h.vmax - h.vmin);
+  std::vector<Color> cells(static_cast<size_t>(h.cols) * h.rows);
+  for (size_t i = 0; i < cells.size(); ++i) cells[i] = colormap_at(h.map, (h.values[i] - h.vmin) * inv);
+  image(dst, cells.data(), h.cols, h.rows);
 }
 
 bool next_codepoint(std::string_view s, size_t& i, uint32_t& codepoint) {

@@ -31,6 +31,9 @@ bool next_codepoint(std::string_view s, size_t& i, uint32_t& codepoint);
 // Han, kana, hangul and full-width forms: the code points a CJK font must draw.
 bool is_cjk(uint32_t codepoint);
 
+// The colour maps of heatmaps (theme.h); declared here so a canvas can colour a heatmap itself.
+enum class Colormap;
+
 struct Vec2 {
   float x = 0.0f, y = 0.0f;
 };
@@ -42,6 +45,19 @@ struct Rect {
   float width() const { return x1 - x0; }
   float height() const { return y1 - y0; }
   bool contains(Vec2 p) const { return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1; }
+};
+
+// A heatmap's values as a canvas receives them: cols × rows, row 0 at the top of the rectangle,
+// coloured by (v − vmin) / (vmax − vmin) along `map` (vmax > vmin). The values are only read
+// during the call.
+struct HeatmapImage {
+  // Names this heatmap from frame to frame (plot id and item), so a back end that keeps a
+  // texture per heatmap can find it again and upload only when the values change.
+  std::string_view key;
+  const float* values = nullptr;  // (rows, cols), row-major
+  int cols = 0, rows = 0;
+  float vmin = 0.0f, vmax = 1.0f;
+  Colormap map{};
 };
 
 enum class HAlign { left, center, right };
@@ -73,6 +89,10 @@ class Canvas {
   // A w × h grid of colours stretched over `dst`, row 0 at the top, each cell a flat colour.
   // The default draws one rectangle per cell; a back end may draw one image instead.
   virtual void image(Rect dst, const Color* cells, int w, int h);
+  // A heatmap stretched over `dst`, one flat cell per value. The default colours the cells here
+  // (colormap_at; NaN cells stay transparent, ±inf clamp to the ends of the map) and draws them
+  // with image(); the screen's canvas may hand the values to the GPU instead.
+  virtual void heatmap(Rect dst, const HeatmapImage& heatmap);
   // UTF-8 text; `pos` is the anchor that `style.h`/`style.v` align the text box to.
   virtual void text(Vec2 pos, std::string_view utf8, const TextStyle& style) = 0;
   // Width and height of the text's box, unrotated; size 0 means default_text_size().

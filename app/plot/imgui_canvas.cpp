@@ -10,6 +10,8 @@
 #include <cfloat>
 #include <vector>
 
+#include "plot/plot_state.h"
+
 namespace bnlab::plot {
 namespace {
 
@@ -35,7 +37,10 @@ ImGuiCanvas::ImGuiCanvas(ImDrawList* draw_list, ImFont* font, float font_size)
     : draw_list_(draw_list),
       font_(font ? font : ImGui::GetFont()),
       font_size_(font_size > 0.0f ? font_size : ImGui::GetFontSize()),
-      pixel_scale_(ImGui::GetIO().DisplayFramebufferScale.x > 0.0f ? ImGui::GetIO().DisplayFramebufferScale.x : 1.0f) {}
+      pixel_scale_(ImGui::GetIO().DisplayFramebufferScale.x > 0.0f ? ImGui::GetIO().DisplayFramebufferScale.x : 1.0f),
+      gpu_(detail::context().heatmap_renderer) {}
+
+void SetHeatmapRenderer(HeatmapRenderer* renderer) { detail::context().heatmap_renderer = renderer; }
 
 void ImGuiCanvas::polyline(const Vec2* points, int n, Color color, float width, bool closed) {
   if (n < 2) return;
@@ -86,6 +91,12 @@ void ImGuiCanvas::strip_filled(const Vec2* upper, const Vec2* lower, int n, Colo
 
 void ImGuiCanvas::circle_filled(Vec2 centre, float radius, Color color) {
   draw_list_->AddCircleFilled(im(centre), radius, color.to_abgr8());
+}
+
+void ImGuiCanvas::heatmap(Rect dst, const HeatmapImage& heatmap) {
+  // One textured quad instead of a rectangle per cell (9,216 for the loss contours).
+  if (gpu_ && gpu_->draw(draw_list_, dst, heatmap)) return;
+  Canvas::heatmap(dst, heatmap);
 }
 
 Vec2 ImGuiCanvas::measure_text(std::string_view utf8, float size) {

@@ -113,19 +113,22 @@ void draw_heatmap(Canvas& canvas, const Item& it, const Axis& x, const Axis& y) 
   const GridBounds& g = it.bounds;
   const double hx = it.cols > 1 ? (g.x1 - g.x0) / (it.cols - 1) * 0.5 : 0.5;
   const double hy = it.rows > 1 ? (g.y1 - g.y0) / (it.rows - 1) * 0.5 : 0.5;
+  if (!x.log && !y.log) {  // cells are equal on screen: one image, data row 0 at the bottom
+    thread_local std::vector<float> top_down;  // (rows, cols), row 0 at the top
+    top_down.resize(it.zs.size());
+    for (int r = 0; r < it.rows; ++r)
+      std::copy_n(it.zs.begin() + static_cast<ptrdiff_t>(r) * it.cols, it.cols,
+                  top_down.begin() + static_cast<ptrdiff_t>(it.rows - 1 - r) * it.cols);
+    const float xa = x.to_px(g.x0 - hx), xb = x.to_px(g.x1 + hx), ya = y.to_px(g.y1 + hy), yb = y.to_px(g.y0 - hy);
+    canvas.heatmap({std::min(xa, xb), std::min(ya, yb), std::max(xa, xb), std::max(ya, yb)},
+                   {it.key, top_down.data(), it.cols, it.rows, it.vmin, it.vmax, it.map});
+    return;
+  }
+  // Log axes: cells differ in size on screen, so each is its own rectangle.
   const float inv = 1.0f / (it.vmax - it.vmin);
   auto colour = [&](int c, int r) {
     return colormap_at(it.map, (it.zs[static_cast<size_t>(r) * it.cols + c] - it.vmin) * inv);
   };
-  if (!x.log && !y.log) {  // cells are equal on screen: one image, data row 0 at the bottom
-    std::vector<Color> cells(it.zs.size());
-    for (int r = 0; r < it.rows; ++r)
-      for (int c = 0; c < it.cols; ++c) cells[static_cast<size_t>(it.rows - 1 - r) * it.cols + c] = colour(c, r);
-    const float xa = x.to_px(g.x0 - hx), xb = x.to_px(g.x1 + hx), ya = y.to_px(g.y1 + hy), yb = y.to_px(g.y0 - hy);
-    canvas.image({std::min(xa, xb), std::min(ya, yb), std::max(xa, xb), std::max(ya, yb)}, cells.data(), it.cols,
-                 it.rows);
-    return;
-  }
   const double sx = it.cols > 1 ? 2.0 * hx : 1.0, sy = it.rows > 1 ? 2.0 * hy : 1.0;
   for (int r = 0; r < it.rows; ++r) {
     for (int c = 0; c < it.cols; ++c) {

@@ -210,6 +210,8 @@ void Heatmap(std::string_view name, const float* values, int cols, int rows, con
   it.vmin = vmin;
   it.vmax = vmax > vmin ? vmax : vmin + 1.0f;
   it.map = map;
+  // The raw name ("##loss" has no label) and the item's position: unique within the plot.
+  it.key = f->id + '/' + std::to_string(f->items.size() - 1) + '/' + std::string(name);
   const double hx = cols > 1 ? (bounds.x1 - bounds.x0) / (cols - 1) * 0.5 : 0.5;
   const double hy = rows > 1 ? (bounds.y1 - bounds.y0) / (rows - 1) * 0.5 : 0.5;
   f->extent.add_x(bounds.x0 - hx, f->spec.log_x);

@@ -14,6 +14,10 @@
 #include "plot/plot.h"
 #include "plot/ticks.h"
 
+namespace bnlab::plot {
+class HeatmapRenderer;
+}
+
 namespace bnlab::plot::detail {
 
 enum class ItemKind { line, band, histogram, ridgeline, scatter, heatmap, contour };
@@ -24,7 +28,7 @@ enum class ItemKind { line, band, histogram, ridgeline, scatter, heatmap, contou
 //   histogram  xs = bins + 1 edges, ys = counts
 //   ridgeline  per row (row r starts at starts[r]): xs, ys = curve top, zs = baseline, counts
 //   scatter    xs, ys; classes
-//   heatmap    zs = values (cols × rows), bounds, vmin, vmax, map
+//   heatmap    zs = values (cols × rows), bounds, vmin, vmax, map, key
 //   contour    xs, ys = segment end points in pairs, zs = level of each point
 struct Item {
   std::string name;
@@ -42,6 +46,7 @@ struct Item {
   GridBounds bounds;
   float vmin = 0.0f, vmax = 1.0f;
   Colormap map = Colormap::viridis;
+  std::string key;  // heatmap: plot id and item, which the GPU path keeps a texture under
 };
 
 // Data extents, accumulated while items are recorded.
@@ -111,6 +116,7 @@ struct Context {
   std::unordered_map<std::string, ViewState> views;
   Frame frame;
   std::vector<float> scratch;  // smoothing buffer, reused across items and frames
+  HeatmapRenderer* heatmap_renderer = nullptr;  // SetHeatmapRenderer (imgui_canvas.h)
 };
 
 Context& context();

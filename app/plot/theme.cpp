@@ -1,4 +1,4 @@
-// What this file is: theme and colour-map definitions.
+// What this file is: theme and colour-map definitions, and the colour maps' lookup tables.
 #include "plot/theme.h"
 
 #include <algorithm>
@@ -90,6 +90,13 @@ Color colormap_at(Colormap map, float t) {
       return sample(kGreys, t);
   }
   return sample(kViridis, t);
+}
+
+std::vector<Color> colormap_table(Colormap map, int n) {
+  std::vector<Color> table(static_cast<size_t>(std::max(n, 2)));
+  const float last = static_cast<float>(table.size() - 1);
+  for (size_t i = 0; i < table.size(); ++i) table[i] = colormap_at(map, static_cast<float>(i) / last);
+  return table;
 }
 
 }  // namespace bnlab::plot

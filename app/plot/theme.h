@@ -5,6 +5,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "plot/canvas.h"
 
@@ -33,7 +34,17 @@ enum class Colormap {
   greys,
 };
 
+inline constexpr Colormap kColormaps[] = {Colormap::viridis, Colormap::diverging, Colormap::greys};
+
 // The colour at t in [0, 1] (clamped; NaN gives transparent).
 Color colormap_at(Colormap map, float t);
+
+// Entries in a colour map's lookup table (the GPU heatmap's): 257 puts an entry on t = k/256,
+// so on every stop of every map (eighths for viridis, quarters, ends), and interpolating
+// linearly between neighbouring entries gives exactly colormap_at's piecewise-linear colours.
+inline constexpr int kColormapTableSize = 257;
+
+// colormap_at(map, i / (n − 1)) for i = 0 … n − 1.
+std::vector<Color> colormap_table(Colormap map, int n = kColormapTableSize);
 
 }  // namespace bnlab::plot
