@@ -19,6 +19,7 @@
 #include <time.h>
 #include <nlohmann/json.hpp>
 
+#include "gl/gpu_heatmap.h"
 #include "panels/panel.h"
 #include "ui/frame_pacer.h"
 #include "ui/screenshot.h"
@@ -339,6 +340,9 @@ int run_gui(const GuiOptions& options) {
   count_input_events(app.window, &app.input_events);
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  // Null if the heatmap shaders do not build (their log is on stderr): heatmaps stay on the CPU.
+  std::unique_ptr<gl::GpuHeatmaps> gpu_heatmaps = gl::GpuHeatmaps::create();
+  plot::SetHeatmapRenderer(gpu_heatmaps.get());
   app.panels = make_panels();
   for (PanelEntry& p : app.panels)
     if (auto it = app.settings.panels.find(p.panel->key()); it != app.settings.panels.end()) p.visible = it->second;
@@ -415,6 +419,8 @@ int run_gui(const GuiOptions& options) {
   if (options.frames <= 0) app.settings.save(nullptr);  // scripted runs leave the user's settings alone
   app.panels.clear();
   app.session = Session();
+  plot::SetHeatmapRenderer(nullptr);
+  gpu_heatmaps.reset();  // its textures and program go while the context is still current
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
