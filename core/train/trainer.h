@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/probes/decision_grid.h"
 #include "core/probes/probe.h"
 #include "core/train/history.h"
 #include "core/train/run.h"
@@ -59,6 +60,14 @@ struct TrainerOptions {
   // The worker runs at a lower CPU priority (Linux nice +10), so a window drawn beside it gets
   // the cores first and training takes the rest.
   bool background_priority = false;
+  // Decision grids, for 2-D datasets only (other inputs never get one). One is due when at
+  // least `decision_grid_every` steps (0: never) and `decision_grid_seconds` have passed since
+  // the last, and the gap is at least 19 times the last grid's cost, which keeps grids under 5%
+  // of the worker's time. 0 seconds: every N steps exactly, as tests want. A single step, a
+  // reset or a change to the network gets one at once.
+  int decision_grid_every = 1;
+  double decision_grid_seconds = 1.0 / 30.0;  // a screen shows no more
+  int decision_grid_size = 64;                // nodes per side
 };
 
 // What a reader sees: one consistent step.
@@ -80,6 +89,9 @@ struct TrainerSnapshot {
   std::shared_ptr<const ProbeFrame> fixed_probe;  // the latest frame on the fixed probe batch
   std::shared_ptr<const LossSlice> loss_slice;    // the latest slice, and its step
   int64_t loss_slice_step = -1;
+  std::shared_ptr<const DataSplit> data;  // what the run trains on; the same object for its life
+  std::shared_ptr<const DecisionGrid> decision_grid;  // the latest grid (2-D data), and its step
+  int64_t decision_grid_step = -1;
   std::vector<std::string> warnings;  // the last 8 distinct warnings of the run
 };
 
@@ -114,6 +126,8 @@ class Trainer {
   void wait_for_commands(std::chrono::steady_clock::time_point until);
   void probe_fixed_batch();
   void compute_loss_slice(int size);
+  bool decision_grid_due(int64_t step) const;
+  void compute_decision_grid();
 
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
@@ -125,6 +139,10 @@ class Trainer {
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{true};
   int steps_requested_ = 0;  // single steps asked for while paused (worker only)
+  bool grid_stale_ = false;  // the network changed since the last decision grid (worker only)
+  PlaneBox grid_box_;        // the decision grid's area: the data's, fixed for the Trainer's life
+  std::chrono::steady_clock::time_point grid_time_{};  // when the last grid was taken
+  double grid_cost_ = 0.0;                             // and how long it took, in seconds
 
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
