@@ -9,13 +9,14 @@ std::unique_ptr<Panel> make_shift_panel();
 std::unique_ptr<Panel> make_saturation_panel();
 std::unique_ptr<Panel> make_gradients_panel();
 std::unique_ptr<Panel> make_gamma_beta_panel();
+std::unique_ptr<Panel> make_decision_boundary_panel();
 std::unique_ptr<Panel> make_network_panel();
 std::unique_ptr<Panel> make_contours_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
   for (auto make : {make_curves_panel, make_distributions_panel, make_shift_panel, make_saturation_panel,
-                    make_gradients_panel, make_gamma_beta_panel, make_network_panel,
+                    make_gradients_panel, make_gamma_beta_panel, make_decision_boundary_panel, make_network_panel,
                     make_contours_panel})
     panels.push_back({make(), true});
   return panels;
