@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev libeigen3-dev \
   nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
   libcairo2-dev libfontconfig-dev fontconfig fonts-wqy-microhei fonts-dejavu-core \
-  xvfb xauth libgl1-mesa-dri
+  xvfb xauth xdotool libgl1-mesa-dri
 
 .PHONY: deps build run test test-release test-asan test-tsan bench clean
 

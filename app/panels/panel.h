@@ -23,6 +23,7 @@ struct PanelContext {
   int selected_tap = 0;    // tap_z, tap_normalized, tap_activated
   std::string export_dir;
   std::string* status;     // a line for the status bar (e.g. the path just exported)
+  bool export_shortcut = false;  // Ctrl+E this frame: the plot under the mouse exports itself
 };
 
 struct Panel {

@@ -1,7 +1,6 @@
 // What this file is: the on-screen plot area and its export menu.
 #include "panels/plot_area.h"
 
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <ctime>
@@ -74,8 +73,7 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
   plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());
   drawing(canvas, rect);
   const bool hovered = ImGui::IsMouseHoveringRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1));
-  const ImGuiIO& io = ImGui::GetIO();
-  if (hovered && io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E)) export_image(ctx, id, drawing, plot::Format::png, 2, rect);
+  if (hovered && ctx.export_shortcut) export_image(ctx, id, drawing, plot::Format::png, 2, rect);
   const std::string popup = "export##" + id;
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) ImGui::OpenPopup(popup.c_str());
   if (ImGui::BeginPopup(popup.c_str())) {

@@ -32,6 +32,15 @@
 namespace bnlab::ui {
 namespace {
 
+struct KeyPress {
+  int key, mods;  // GLFW codes
+};
+
+struct InputLog {
+  uint64_t events = 0;            // every input event, for the frame pacer
+  std::vector<KeyPress> presses;  // since the last frame, for the shortcuts
+};
+
 struct App {
   GLFWwindow* window = nullptr;
   Settings settings;
@@ -42,20 +51,31 @@ struct App {
   std::string applied_theme;
   bool want_screenshot = false;
   int selected_block = 0, selected_tap = 0;
-  uint64_t input_events = 0;  // counted by the GLFW callbacks below; the frame pacer reads it
+  InputLog input;  // filled by the GLFW callbacks below
 };
 
-// Every input event wakes the frame pacer: the callbacks count them in App::input_events (the
-// window's user pointer). They are installed before ImGui's GLFW back end, which calls them from
-// its own callbacks for keys, buttons, wheel, characters, focus and cursor enter.
-void bump(GLFWwindow* w) { ++*static_cast<uint64_t*>(glfwGetWindowUserPointer(w)); }
+void toggle_bn_a(Session& session) {
+  const auto& blocks = session.config().model.blocks;
+  const bool any_on = std::any_of(blocks.begin(), blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) session.set_norm_a(static_cast<int>(i), !any_on);
+}
 
-void count_input_events(GLFWwindow* window, uint64_t* counter) {
-  glfwSetWindowUserPointer(window, counter);
+// Every input event wakes the frame pacer: the callbacks count them in the InputLog that is the
+// window's user pointer, and log key presses for the shortcuts. They are installed before ImGui's
+// GLFW back end, which calls them from its own callbacks for keys, buttons, wheel, characters,
+// focus and cursor enter.
+InputLog& log_of(GLFWwindow* w) { return *static_cast<InputLog*>(glfwGetWindowUserPointer(w)); }
+void bump(GLFWwindow* w) { ++log_of(w).events; }
+
+void log_input_events(GLFWwindow* window, InputLog* log) {
+  glfwSetWindowUserPointer(window, log);
   glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { bump(w); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
-  glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { bump(w); });
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) {
+    bump(w);
+    if (action == GLFW_PRESS) log_of(w).presses.push_back({key, mods});
+  });
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned) { bump(w); });
   glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { bump(w); });
   glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { bump(w); });
@@ -78,29 +98,36 @@ constexpr ImGuiWindowFlags kFixedWindow =
     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground;
 
 // ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes.
-void handle_shortcuts(App& app) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) app.session.play_pause();
-  if (ImGui::IsKeyPressed(GLFW_KEY_S) && !io.KeyCtrl) app.session.step();
-  if (ImGui::IsKeyPressed(GLFW_KEY_R) && !io.KeyCtrl) app.session.reset();
-  if (ImGui::IsKeyPressed(GLFW_KEY_B) && !io.KeyCtrl) {
-    const auto& blocks = app.session.config().model.blocks;
-    const bool any_on = std::any_of(blocks.begin(), blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
-    for (size_t i = 0; i + 1 < blocks.size(); ++i) app.session.set_norm_a(static_cast<int>(i), !any_on);
+// Shortcuts act on the key presses the GLFW callback logged since the last frame, not on ImGui's
+// key state: ImGui 1.86 keeps only whether a key is down, so a press and its release that arrive
+// between two frames (a quick tap, or a frame drawn late while training) would be lost.
+void handle_shortcuts(App& app, bool* export_plot) {
+  const bool typing = ImGui::GetIO().WantTextInput;
+  for (const KeyPress& k : app.input.presses) {
+    const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0;
+    if (ctrl) {
+      if (k.key == GLFW_KEY_Q) glfwSetWindowShouldClose(app.window, 1);
+      if (k.key == GLFW_KEY_E) *export_plot = true;
+      if (k.key == GLFW_KEY_EQUAL || k.key == GLFW_KEY_KP_ADD) app.settings.font_size = std::min(48.0f, app.settings.font_size + 2.0f);
+      if (k.key == GLFW_KEY_MINUS || k.key == GLFW_KEY_KP_SUBTRACT)
+        app.settings.font_size = std::max(10.0f, app.settings.font_size - 2.0f);
+      continue;
+    }
+    if (k.key == GLFW_KEY_F12) app.want_screenshot = true;
+    if (typing) continue;  // letters and space belong to the text field
+    if (k.key == GLFW_KEY_SPACE) app.session.play_pause();
+    if (k.key == GLFW_KEY_S) app.session.step();
+    if (k.key == GLFW_KEY_R) app.session.reset();
+    if (k.key == GLFW_KEY_B) toggle_bn_a(app.session);
   }
-  if (ImGui::IsKeyPressed(GLFW_KEY_F12)) app.want_screenshot = true;
-  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)))
-    app.settings.font_size = std::min(48.0f, app.settings.font_size + 2.0f);
-  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)))
-    app.settings.font_size = std::max(10.0f, app.settings.font_size - 2.0f);
+  app.input.presses.clear();
 }
 
 void draw_menu_bar(App& app, bool& show_help) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu(tr("menu.file"))) {
     if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) app.want_screenshot = true;
-    if (ImGui::MenuItem(tr("menu.quit"), "Alt+F4")) glfwSetWindowShouldClose(app.window, 1);
+    if (ImGui::MenuItem(tr("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(app.window, 1);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr("menu.view"))) {
@@ -120,11 +147,7 @@ void draw_menu_bar(App& app, bool& show_help) {
     if (ImGui::MenuItem(app.session.paused() ? tr("run.play") : tr("run.pause"), "Space")) app.session.play_pause();
     if (ImGui::MenuItem(tr("run.step"), "S")) app.session.step();
     if (ImGui::MenuItem(tr("run.reset"), "R")) app.session.reset();
-    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) {
-      const auto& blocks = app.session.config().model.blocks;
-      const bool any_on = std::any_of(blocks.begin(), blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
-      for (size_t i = 0; i + 1 < blocks.size(); ++i) app.session.set_norm_a(static_cast<int>(i), !any_on);
-    }
+    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) toggle_bn_a(app.session);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr("menu.help"))) {
@@ -138,7 +161,7 @@ void draw_help(bool& open) {
   if (!open) return;
   ImGui::OpenPopup(tr("menu.shortcuts"));
   if (ImGui::BeginPopupModal(tr("menu.shortcuts"), &open, ImGuiWindowFlags_AlwaysAutoResize)) {
-    for (const char* key : {"help.space", "help.s", "help.r", "help.b", "help.f12", "help.ctrl_e", "help.font"})
+    for (const char* key : {"help.space", "help.s", "help.r", "help.b", "help.f12", "help.ctrl_e", "help.font", "help.quit"})
       ImGui::BulletText("%s", tr(key));
     ImGui::EndPopup();
   }
@@ -210,12 +233,14 @@ void apply_settings(App& app) {
 
 void frame(App& app, bool& show_help) {
   app.session.update();
-  handle_shortcuts(app);
+  bool export_plot = false;
+  handle_shortcuts(app, &export_plot);
   TwinRuns* twins = app.session.twins();
   PanelContext ctx{app.session, theme_by_name(app.settings.theme), twins ? twins->a().snapshot() : nullptr,
                    twins ? twins->b().snapshot() : nullptr, twins ? &twins->a().history() : nullptr,
                    twins ? &twins->b().history() : nullptr, app.selected_block, app.selected_tap,
                    app.settings.export_dir, &app.status};
+  ctx.export_shortcut = export_plot;
   draw_menu_bar(app, show_help);
   draw_help(show_help);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -290,9 +315,15 @@ void begin_frame_stats(FrameStats& s, Session& session) {
 
 // One JSON line: frame work time (median, p99), frames per second, the CPU time per frame of
 // the UI thread and of the whole process (trainers and the GL driver's threads included), the
-// vertices drawn, and each run's steps per second over the same interval.
+// vertices drawn, and each run's steps per second over the same interval; then where the runs
+// ended (step, paused, blocks of A with BN, dataset), which the keyboard tests read.
 void print_frame_stats(FrameStats& s, Session& session) {
   const size_t n = s.work_ms.size();
+  int bn_blocks_a = 0;
+  for (const BlockConfig& b : session.config().model.blocks) bn_blocks_a += b.norm == "batch";
+  std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"dataset\": \"%s\"}\n",
+              static_cast<long long>(steps_of(session, true)), static_cast<long long>(steps_of(session, false)),
+              session.paused() ? "true" : "false", bn_blocks_a, session.config().data.dataset.c_str());
   if (n == 0) return;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count();
   std::sort(s.work_ms.begin(), s.work_ms.end());
@@ -337,7 +368,7 @@ int run_gui(const GuiOptions& options) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout comes from our settings, not imgui.ini
-  count_input_events(app.window, &app.input_events);
+  log_input_events(app.window, &app.input);
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   // Null if the heatmap shaders do not build (their log is on stderr): heatmaps stay on the CPU.
@@ -365,8 +396,8 @@ int run_gui(const GuiOptions& options) {
     const bool animating = app.session.loading() || app.want_screenshot || (options.train && !started) || scripted_idle;
     bool new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
     glfwWaitEventsTimeout(pacer.wait(seconds(), animating, new_data));
-    if (app.input_events != seen_events) {
-      seen_events = app.input_events;
+    if (app.input.events != seen_events) {
+      seen_events = app.input.events;
       pacer.input(seconds());
     }
     app.session.update();

@@ -2,6 +2,8 @@
 // sidebar's edits to them.
 #include "ui/session.h"
 
+#include <algorithm>
+
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/io/config.h"
@@ -53,6 +55,7 @@ void Session::load(const Config& cfg) {
 }
 
 void Session::update() {
+  level_paused_runs();
   if (!loading_ || pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
   loading_ = false;
   std::shared_ptr<const DataSplit> data;
@@ -171,7 +174,26 @@ void Session::set_speed(double steps_per_second) {
 
 bool Session::paused() const { return !twins_ || twins_->a().snapshot()->paused; }
 
-void Session::play_pause() { post_both(paused() ? Command::Kind::resume : Command::Kind::pause); }
+void Session::play_pause() {
+  if (!twins_ || paused()) {
+    post_both(Command::Kind::resume);
+    return;
+  }
+  post_both(Command::Kind::pause);
+  level_after_pause_ = true;
+}
+
+// Twin runs pause a step or two apart (each finishes the step it is in); once both have stopped,
+// the one behind takes single steps to catch up, so both show the same step.
+void Session::level_paused_runs() {
+  if (!level_after_pause_ || !twins_) return;
+  const auto a = twins_->a().snapshot(), b = twins_->b().snapshot();
+  if (!a->paused || !b->paused) return;
+  level_after_pause_ = false;
+  Trainer& behind = a->step < b->step ? twins_->a() : twins_->b();
+  for (int64_t i = std::min(a->step, b->step); i < std::max(a->step, b->step); ++i) behind.step_once();
+}
+
 void Session::step() { post_both(Command::Kind::step); }
 
 }  // namespace bnlab::ui

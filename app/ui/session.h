@@ -49,11 +49,12 @@ class Session {
 
  private:
   void post_both(Command::Kind kind, double value = 0.0);
+  void level_paused_runs();
   void load(const Config& cfg);                 // in the background
   bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
 
   Config applied_, draft_, loading_config_;
-  bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false;
+  bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
   std::shared_ptr<const DataSplit> data_;
   std::future<std::shared_ptr<const DataSplit>> pending_;

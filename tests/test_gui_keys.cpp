@@ -1,0 +1,118 @@
+// What this file is: the window's keyboard shortcuts end to end. The window runs under Xvfb;
+// xdotool focuses it and types through the X server (XTEST), as a user would; Ctrl+Q quits, and
+// --frame-stats prints where the runs ended and what the window wrote. A small generated
+// dataset keeps each run to a few seconds.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Session {
+  fs::path dir;
+  Session() : dir(fs::temp_directory_path() / ("bnlab_keys_" + std::to_string(::getpid()))) {
+    fs::remove_all(dir);
+    fs::create_directories(dir / "config" / "bnlab");
+    std::ofstream(dir / "spiral.json") << R"({"seed": 1, "data": {"dataset": "spiral", "n": 400, "normalize": "none"},
+      "model": {"blocks": [{"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                           {"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                           {"op": "dense", "units": 3}]},
+      "train": {"batch_size": 20, "lr": 0.1}})";
+    // Only the training curves: they fill the panel area, so the middle of it is a plot.
+    std::ofstream(dir / "config" / "bnlab" / "settings.json")
+        << R"({"panels": {"panel.distributions": false, "panel.shift": false, "panel.saturation": false,
+                          "panel.gradients": false, "panel.gamma_beta": false, "panel.decision_boundary": false,
+                          "panel.network": false, "panel.contours": false}})";
+  }
+  ~Session() { fs::remove_all(dir); }
+
+  // Opens the window, types `keys` (xdotool key arguments, one group per line, a pause after
+  // each), quits with Ctrl+Q and returns the last JSON line that names the runs' steps.
+  nlohmann::json type(const std::vector<std::string>& keys, const std::string& extra_args, std::string* log) {
+    std::ostringstream script;
+    script << "set -e\n"
+           << "'" << BNLAB_EXE << "' gui --size 1280x720 --frame-stats " << extra_args << " > '" << (dir / "out.txt").string()
+           << "' 2>&1 &\n"
+           << "pid=$!\n"
+           << "wid=$(xdotool search --sync --onlyvisible --name '^bnlab$' | head -1)\n"
+           << "sleep 2\n"  // the dataset loads in the background
+           << "xdotool windowfocus --sync $wid\n"
+           << "xdotool mousemove --window $wid 800 380\n";
+    for (const std::string& k : keys) script << "xdotool key --delay 80 " << k << "\nsleep 0.6\n";
+    script << "xdotool key ctrl+q\n"
+           << "wait $pid\n";
+    std::ofstream(dir / "keys.sh") << script.str();
+    const std::string cmd = "cd '" + dir.string() + "' && HOME='" + dir.string() + "' XDG_CONFIG_HOME='" +
+                            (dir / "config").string() + "' ASAN_OPTIONS=detect_leaks=0 timeout 300 xvfb-run -a -s '-screen 0 1280x720x24' bash keys.sh 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    size_t n = 0;
+    while (p && (n = fread(buf.data(), 1, buf.size(), p)) > 0) log->append(buf.data(), n);
+    const int status = p ? pclose(p) : -1;
+    std::ifstream out(dir / "out.txt");
+    std::string line;
+    nlohmann::json result;
+    while (std::getline(out, line)) {
+      log->append(line + "\n");
+      if (line.find("\"step_a\"") != std::string::npos) result = nlohmann::json::parse(line);
+    }
+    EXPECT_EQ(status, 0) << *log;
+    return result;
+  }
+
+  int files_in_exports(const std::string& suffix) const {
+    int count = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir / "bnlab-exports", ec))
+      count += e.path().string().size() >= suffix.size() &&
+               e.path().string().compare(e.path().string().size() - suffix.size(), suffix.size(), suffix) == 0;
+    return count;
+  }
+};
+
+TEST(GuiKeys, StepSwitchBnScreenshotAndExport) {
+  Session s;
+  std::string log;
+  // Three single steps, B switches BN off on every block of A, F12 saves the window, Ctrl+E
+  // exports the plot under the mouse.
+  const auto r = s.type({"s", "s", "s", "b", "F12", "ctrl+e"}, "--config spiral.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["step_a"], 3) << log;
+  EXPECT_EQ(r["step_b"], 3) << log;
+  EXPECT_EQ(r["paused"], true) << log;
+  EXPECT_EQ(r["bn_blocks_a"], 0) << log;
+  EXPECT_EQ(s.files_in_exports(".png"), 2) << log;  // the window and the plot
+
+  // The experiment comes back on the next start, without --config, BN switch included.
+  std::string log2;
+  const auto r2 = s.type({}, "", &log2);
+  ASSERT_TRUE(r2.is_object()) << log2;
+  EXPECT_EQ(r2["dataset"], "spiral") << log2;
+  EXPECT_EQ(r2["bn_blocks_a"], 0) << log2;
+  EXPECT_EQ(r2["step_a"], 0) << log2;
+}
+
+TEST(GuiKeys, SpacePlaysAndPausesAndRResets) {
+  Session s;
+  std::string log;
+  const auto trained = s.type({"space", "space"}, "--config spiral.json", &log);
+  ASSERT_TRUE(trained.is_object()) << log;
+  EXPECT_GT(trained["step_a"].get<int>(), 10) << log;
+  EXPECT_EQ(trained["step_a"], trained["step_b"]) << log;  // twin runs in lock-step
+  EXPECT_EQ(trained["paused"], true) << log;
+
+  std::string log2;
+  const auto reset = s.type({"space", "space", "r"}, "--config spiral.json", &log2);
+  ASSERT_TRUE(reset.is_object()) << log2;
+  EXPECT_EQ(reset["step_a"], 0) << log2;
+  EXPECT_EQ(reset["bn_blocks_a"], 2) << log2;
+}
+
+}  // namespace
