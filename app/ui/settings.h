@@ -15,6 +15,7 @@ struct Settings {
   int window_width = 1600, window_height = 900;
   std::string export_dir;  // default: ~/bnlab-exports
   std::map<std::string, bool> panels;  // panel key -> visible
+  std::string focused_panel;           // a panel key: it alone fills the grid; empty: the grid
   std::string last_config;
 
   static std::string directory();
