@@ -155,9 +155,16 @@ void End() {
 
   TextStyle label{ts, theme.text};
   label.h = HAlign::center;
+  // In a narrow plot even the fewest nice ticks can be too many for their labels: a label that
+  // would touch the one before it is left out (its grid line stays).
+  float last_right = -1e30f;
   for (size_t i = 0; i < xt.major.size(); ++i) {
     const float px = x.to_px(xt.major[i]);
-    if (px >= area.x0 - 0.5f && px <= area.x1 + 0.5f) canvas.text({px, area.y1 + pad * 0.5f}, xt.labels[i], label);
+    if (px < area.x0 - 0.5f || px > area.x1 + 0.5f) continue;
+    const float half = canvas.measure_text(xt.labels[i], ts).x * 0.5f;
+    if (px - half < last_right + ts * 0.5f) continue;
+    canvas.text({px, area.y1 + pad * 0.5f}, xt.labels[i], label);
+    last_right = px + half;
   }
   label.h = HAlign::right;
   label.v = VAlign::middle;

@@ -134,7 +134,6 @@ void network(Session& session, PanelContext& ctx) {
   std::vector<BlockConfig>& blocks = session.draft().model.blocks;
   ImGui::TextDisabled("%s", tr("net.hint"));
   int remove = -1;
-  const char* activations[] = {"sigmoid", "tanh", "relu", "leaky_relu", "none"};
   for (size_t i = 0; i < blocks.size(); ++i) {
     BlockConfig& b = blocks[i];
     const bool output = i + 1 == blocks.size();
@@ -153,18 +152,15 @@ void network(Session& session, PanelContext& ctx) {
     }
     ImGui::SameLine();
     char label[96];
-    std::snprintf(label, sizeof label, "%zu  %s %d  %s%s", i + 1, b.op == "conv" ? "conv" : "dense",
-                  b.op == "conv" ? b.channels : b.units, b.activation.c_str(), output ? tr("net.output") : "");
+    std::snprintf(label, sizeof label, "%zu  %s %d  %s%s", i + 1, tr("op." + b.op), b.op == "conv" ? b.channels : b.units,
+                  tr("act." + b.activation), output ? tr("net.output") : "");
     if (ImGui::Selectable(label, ctx.selected_block == static_cast<int>(i), ImGuiSelectableFlags_AllowItemOverlap))
       ctx.selected_block = static_cast<int>(i);
     if (!output && ctx.selected_block == static_cast<int>(i)) {
       ImGui::Indent();
       int& width = b.op == "conv" ? b.channels : b.units;
       ImGui::SliderInt(b.op == "conv" ? tr("net.channels") : tr("net.units"), &width, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
-      int act = 4;
-      for (int k = 0; k < 5; ++k)
-        if (b.activation == activations[k]) act = k;
-      if (ImGui::Combo(tr("net.activation"), &act, activations, 5)) b.activation = activations[act];
+      word_combo(tr("net.activation"), &b.activation, {"sigmoid", "tanh", "relu", "leaky_relu", "none"}, "act.");
       ImGui::SliderFloat(tr("net.dropout"), &b.dropout, 0.0f, 0.9f, "%.2f");
       if (blocks.size() > 2 && ImGui::Button(tr("net.remove"))) remove = static_cast<int>(i);
       ImGui::Unindent();
