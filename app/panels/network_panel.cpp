@@ -140,6 +140,8 @@ struct NetworkPanel : Panel {
         const bool on = hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == "batch"
                                                                      : a.model.blocks[hit.block].norm == "batch";
         ctx.session.set_norm_a(hit.block, !on);
+      } else if (hit.run == 1 && hit.bn_switch) {
+        ctx.session.set_norm_b(hit.block, !ctx.session.norm_b(hit.block));
       } else {
         ctx.selected_block = hit.block;
         if (hit.row >= 0) ctx.selected_tap = kRowTap[hit.row];
@@ -249,7 +251,7 @@ struct NetworkPanel : Panel {
       const plot::Rect& row = box.rows[static_cast<int>(LayerRow::norm)];
       pill = {(row.x0 + row.x1) * 0.5f - ts, row.y0, (row.x0 + row.x1) * 0.5f + ts, row.y1};
     }
-    const bool pill_hovered = hovered && hover.bn_switch && run == 0;
+    const bool pill_hovered = hovered && hover.bn_switch;
     // On: filled in the run's colour. Off: an outline with the label struck through, so it reads
     // as "no BN" in either language and in grey print.
     plot::Color pill_fill = on ? c : theme.plot_background;
@@ -280,7 +282,7 @@ struct NetworkPanel : Panel {
     if (b.dropout > 0) ImGui::Text("%s: %.2f", ui::tr("netview.dropout"), b.dropout);
     ImGui::Separator();
     if (hit.bn_switch)
-      ImGui::TextDisabled("%s", ui::tr(hit.run == 0 ? "netview.click_switch" : "netview.b_read_only"));
+      ImGui::TextDisabled("%s", ui::tr(hit.run == 0 ? "netview.click_switch" : "netview.click_switch_b"));
     else if (is_last && hit.row == static_cast<int>(LayerRow::norm))
       ImGui::TextDisabled("%s", ui::tr("netview.no_switch_last"));
     else

@@ -91,7 +91,7 @@ bool Session::build(const Config& cfg, bool playing) {
   options.steps_per_second = speed_;
   options.background_priority = true;  // the window's frames come first
   try {
-    auto twins = std::make_unique<TwinRuns>(cfg, without_batch_norm(cfg), data_, options, true);
+    auto twins = std::make_unique<TwinRuns>(cfg, config_b(cfg), data_, options, true);
     twins_ = std::move(twins);  // the old runs stop and join here
     applied_ = cfg;
     error.clear();
@@ -100,6 +100,27 @@ bool Session::build(const Config& cfg, bool playing) {
     error = e.what();
     return false;
   }
+}
+
+Config Session::config_b(const Config& a) const {
+  Config b = without_batch_norm(a);
+  for (size_t i = 0; i + 1 < b.model.blocks.size(); ++i)
+    if (i < bn_b_.size() && bn_b_[i]) b.model.blocks[i].norm = "batch";
+  return b;
+}
+
+bool Session::norm_b(int block) const { return block >= 0 && block < static_cast<int>(bn_b_.size()) && bn_b_[block]; }
+
+void Session::set_norm_b(int block, bool on) {
+  if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
+  if (bn_b_.size() < applied_.model.blocks.size()) bn_b_.resize(applied_.model.blocks.size(), false);
+  bn_b_[block] = on;
+  if (!twins_) return;
+  Command c;
+  c.kind = Command::Kind::set_norm;
+  c.block = block;
+  c.on = on;
+  twins_->b().post(c);
 }
 
 bool Session::needs_rebuild() const { return to_json(draft_) != to_json(applied_); }

@@ -5,12 +5,14 @@
 //   - the draft (dataset, blocks, init, BN ε and affine, dropout), which needs new networks and
 //     applies on reset. A new dataset loads in the background while the old runs go on; if it
 //     cannot be loaded, the error is shown and nothing the user had is lost.
-// B follows A's settings except BN, which is off on every block of B.
+// B follows A's settings except BN, which is off on every block of B unless switched on for B
+// (in the network view).
 #pragma once
 
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/train/twin_runs.h"
 
@@ -38,6 +40,9 @@ class Session {
   // Live edits; each reaches the trainers within one step.
   void set_train(const TrainConfig& train);
   void set_norm_a(int block, bool on);  // only run A: B keeps BN off
+  // B is set apart from A by BN only: off everywhere unless switched on here (kept on reset).
+  void set_norm_b(int block, bool on);
+  bool norm_b(int block) const;
   void set_bn_position(const std::string& position);
   void set_bn_momentum(float momentum);
   void set_speed(double steps_per_second);
@@ -50,12 +55,14 @@ class Session {
  private:
   void post_both(Command::Kind kind, double value = 0.0);
   void level_paused_runs();
+  Config config_b(const Config& a) const;  // A's settings, BN as set apart for B
   void load(const Config& cfg);                 // in the background
   bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
 
   Config applied_, draft_, loading_config_;
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
+  std::vector<bool> bn_b_;  // per block: BN on in run B
   std::shared_ptr<const DataSplit> data_;
   std::future<std::shared_ptr<const DataSplit>> pending_;
   std::unique_ptr<TwinRuns> twins_;
