@@ -376,7 +376,9 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
   glfwMakeContextCurrent(app.window);
-  glfwSwapInterval(options.frames > 0 ? 0 : 1);
+  // No vsync: the frame pacer sets the pace (at most 60 per second), and it measures a frame up to
+  // its swap, which must not include a wait for the display.
+  glfwSwapInterval(0);
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout comes from our settings, not imgui.ini
