@@ -26,6 +26,7 @@ class CountingCanvas final : public Canvas {
   int texts = 0;
   int fills = 0;
   std::vector<std::string> strings;
+  float char_width = 0.55f;  // of the text height
 
   void polyline(const Vec2* p, int n, Color, float, bool) override {
     for (int i = 0; i < n; ++i) EXPECT_TRUE(std::isfinite(p[i].x) && std::isfinite(p[i].y));
@@ -38,13 +39,18 @@ class CountingCanvas final : public Canvas {
   void convex_filled(const Vec2*, int, Color) override { ++fills; }
   void strip_filled(const Vec2*, const Vec2*, int, Color) override { ++fills; }
   void circle_filled(Vec2, float, Color) override { ++fills; }
-  void text(Vec2, std::string_view s, const TextStyle&) override {
+  void text(Vec2 p, std::string_view s, const TextStyle& style) override {
     ++texts;
     strings.emplace_back(s);
+    if (style.h == HAlign::center) centred.push_back({p.x, measure_text(s, style.size).x});
   }
+  struct Placed {
+    float x, width;
+  };
+  std::vector<Placed> centred;  // x tick labels (and a title, if the spec has one)
   Vec2 measure_text(std::string_view s, float size) override {
     const float h = size > 0 ? size : 13.0f;
-    return {0.55f * h * static_cast<float>(s.size()), h};
+    return {char_width * h * static_cast<float>(s.size()), h};
   }
   void push_clip(Rect) override {}
   void pop_clip() override {}
@@ -82,6 +88,28 @@ TEST_F(PlotView, FitsTheDataAndKeepsFixedEnds) {
   EXPECT_DOUBLE_EQ(y0, 0.0);
   EXPECT_DOUBLE_EQ(y1, 10.0);
   EXPECT_FALSE(ViewRange("never drawn", &x0, &x1, &y0, &y1));
+}
+
+TEST_F(PlotView, XTickLabelsNeverTouchInANarrowPlot) {
+  // Steps 0..1700 in a plot about as wide as a grid cell's small plots: the fewest nice ticks
+  // (500, 1000, 1500) are still too many for their labels.
+  const float xs[] = {0, 1700}, ys[] = {0, 1};
+  int drawn = 0;
+  for (float width : {70.0f, 80.0f, 90.0f, 100.0f, 120.0f, 160.0f, 600.0f}) {
+    CountingCanvas canvas;
+    canvas.char_width = 0.9f;  // a large font's digits
+    if (!Begin(canvas, "narrow", Rect{0, 0, width, 200}, PlotSpec{.legend = false})) continue;  // too small for axes
+    ++drawn;
+    Line("a", xs, ys, 2);
+    End();
+    ASSERT_GE(canvas.centred.size(), 1u) << width;
+    std::sort(canvas.centred.begin(), canvas.centred.end(), [](auto& a, auto& b) { return a.x < b.x; });
+    for (size_t i = 1; i < canvas.centred.size(); ++i) {
+      const auto &l = canvas.centred[i - 1], &r = canvas.centred[i];
+      EXPECT_LT(l.x + l.width / 2, r.x - r.width / 2) << "width " << width << ": labels " << i - 1 << " and " << i << " touch";
+    }
+  }
+  EXPECT_GE(drawn, 5);
 }
 
 TEST_F(PlotView, TitleLabelsAndLegendAreDrawn) {
