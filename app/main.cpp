@@ -19,7 +19,7 @@ constexpr const char* kUsage =
     "            [--frame-stats] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
-    "  bnlab bench [--workload W1|W2|W3] [--steps N]\n";
+    "  bnlab bench [--workload W1|W2|W3] [--steps N] | bnlab bench --twins SECONDS\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {
   bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size", "--config"},

@@ -1,6 +1,7 @@
 // What this file is: `bnlab bench [--workload NAME] [--steps N]`: steps/s of the training loop
 // on Fashion-MNIST with shuffled batches, one thread, and the step's achieved GFLOP/s as a
 // fraction of what Eigen's matrix product reaches on the workload's largest product shape.
+// `bnlab bench --twins SECONDS`: the window's default twin runs, headless, in steps/s.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -12,7 +13,9 @@
 #include "core/probes/probe.h"
 #include "core/train/run.h"
 #include "core/train/trainer.h"
+#include "core/train/twin_runs.h"
 #include "core/train/workloads.h"
+#include "ui/session.h"
 
 namespace bnlab {
 namespace {
@@ -109,10 +112,29 @@ std::pair<double, double> threaded_rates(const Config& cfg, std::shared_ptr<cons
   return {trainer_steps / trainer_secs, headless_steps / headless_secs};
 }
 
+// The window's default view without the window: the same twin runs, trainer options and data,
+// trained for `seconds`. Its steps/s are what the window's trainers are measured against.
+int bench_twins(double seconds) {
+  const Config a = ui::default_config();
+  auto data = std::make_shared<const DataSplit>(load_data(a.data, a.seed));
+  TrainerOptions options;
+  options.start_paused = false;
+  TwinRuns twins(a, without_batch_norm(a), data, options, true);
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds * 0.1));  // warm-up
+  const int64_t a0 = twins.a().snapshot()->step, b0 = twins.b().snapshot()->step;
+  const auto t = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds * 0.9));
+  const double secs = seconds_since(t);
+  std::printf("{\"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n", (twins.a().snapshot()->step - a0) / secs,
+              (twins.b().snapshot()->step - b0) / secs);
+  return 0;
+}
+
 }  // namespace
 
 int bench_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--workload", "--steps"});
+  Args args(argv, {"--workload", "--steps", "--twins"});
+  if (args.has("--twins")) return bench_twins(static_cast<double>(args.get_int("--twins", 5, 1, 3600)));
   const int steps = static_cast<int>(args.get_int("--steps", 2000, 1, 100000000));
   std::vector<std::string> names = workload_names();
   if (args.has("--workload")) names = {make_workload(args.get("--workload")).name};
