@@ -31,7 +31,7 @@ deps:
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
-	cmake --build $(BUILD) -j $(JOBS)
+	cmake --build $(BUILD) -j $(JOBS) --target bnlab bnlab_tests
 
 run: build
 	./$(BUILD)/bnlab
@@ -41,18 +41,23 @@ test: test-release test-asan test-tsan
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The sanitizer builds use -O1 -g1 (line tables only): a third of the compile time of -O2 -g, and
+# still readable stack traces.
+SANITIZER_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
+
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBNLAB_SANITIZE=ON -DBNLAB_NATIVE=OFF
+	cmake -S . -B $(ASAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_SANITIZE=ON -DBNLAB_NATIVE=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target bnlab bnlab_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 test-tsan: deps
-	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF
+	cmake -S . -B $(TSAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target bnlab_tests
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ./bnlab_tests --gtest_filter='Trainer*:TwinRuns*:Sweep*:History*'
 
 bench: build
+	cmake --build $(BUILD) -j $(JOBS)
 	./$(BUILD)/bnlab bench
 	./$(BUILD)/bnlab_bench
 
