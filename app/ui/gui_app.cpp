@@ -39,6 +39,8 @@ struct KeyPress {
 struct InputLog {
   uint64_t events = 0;            // every input event, for the frame pacer
   std::vector<KeyPress> presses;  // since the last frame, for the shortcuts
+  bool pointer_moved = false;     // a pointer that never moved (a scripted run) shows no hints
+  double first_x = NAN, first_y = NAN;
 };
 
 struct App {
@@ -69,7 +71,13 @@ void bump(GLFWwindow* w) { ++log_of(w).events; }
 
 void log_input_events(GLFWwindow* window, InputLog* log) {
   glfwSetWindowUserPointer(window, log);
-  glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
+  glfwSetCursorPosCallback(window, [](GLFWwindow* w, double x, double y) {
+    bump(w);
+    InputLog& log = log_of(w);
+    // The window reports where the pointer is when it appears; only a later move is a user's.
+    if (std::isnan(log.first_x)) log.first_x = x, log.first_y = y;
+    if (std::abs(x - log.first_x) + std::abs(y - log.first_y) > 2.0) log.pointer_moved = true;
+  });
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { bump(w); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { bump(w); });
   glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) {
@@ -219,7 +227,7 @@ void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
     // the whole grid (nine panels are cramped on a projector) and brings the grid back.
     if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
       app.settings.focused_panel = app.settings.focused_panel.empty() ? key : "";
-    else if (ImGui::IsItemHovered())
+    else if (ImGui::IsItemHovered() && app.input.pointer_moved)
       ImGui::SetTooltip("%s", tr(app.settings.focused_panel.empty() ? "grid.focus_hint" : "grid.back_hint"));
     visible[i]->panel->draw(ctx);
     ImGui::End();
