@@ -1,0 +1,106 @@
+// What this file is: the window's session without a window: the draft (network, dataset) that
+// applies on reset, a dataset that cannot be loaded (the runs the user had go on), paused twins
+// that end on the same step, and run B's own BN switches.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "ui/session.h"
+
+namespace bnlab::ui {
+namespace {
+
+Config spiral_config() {
+  Config c = default_config();
+  c.data = DataConfig{};
+  c.data.dataset = "spiral";
+  c.data.n = 300;
+  c.data.normalize = "none";
+  for (BlockConfig& b : c.model.blocks) b.units = b.units == 10 ? 10 : 16;  // the output is resized to the classes
+  return c;
+}
+
+// Calls update() as the window's frames do, until `done` or 20 s.
+template <typename F>
+bool pump(Session& s, F done) {
+  for (int i = 0; i < 2000; ++i) {
+    s.update();
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(Session, DraftAppliesOnResetAndABadDatasetLosesNothing) {
+  Session s;
+  s.start(spiral_config());
+  ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; })) << s.error;
+  const int classes = s.config().model.blocks.back().units;
+  EXPECT_GE(classes, 2);  // the output block follows the data's classes
+  EXPECT_LT(classes, 10);
+  EXPECT_FALSE(s.needs_rebuild());
+
+  // A new block is a draft: nothing changes until reset.
+  s.draft().model.blocks.insert(s.draft().model.blocks.end() - 1, s.draft().model.blocks.front());
+  EXPECT_TRUE(s.needs_rebuild());
+  EXPECT_EQ(s.twins()->a().snapshot()->config->model.blocks.size(), 4u);
+  s.reset();
+  EXPECT_FALSE(s.needs_rebuild());
+  EXPECT_EQ(s.twins()->a().snapshot()->config->model.blocks.size(), 5u);
+  EXPECT_EQ(s.twins()->b().snapshot()->config->model.blocks[0].norm, "none");  // B: no BN
+
+  // A dataset that is not there: an error, and the runs that were there keep going.
+  TwinRuns* before = s.twins();
+  s.draft().data.dataset = "mnist";
+  s.draft().data.dir = "/nonexistent/mnist";
+  s.reset();
+  ASSERT_TRUE(pump(s, [&] { return !s.loading(); }));
+  EXPECT_NE(s.error.find("/nonexistent/mnist"), std::string::npos) << s.error;
+  EXPECT_EQ(s.twins(), before);
+  EXPECT_EQ(s.config().data.dataset, "spiral");
+  EXPECT_FALSE(s.needs_rebuild());  // the failed data section is dropped from the draft
+
+  // Another generated set loads in the background and replaces the runs.
+  s.draft().data.dataset = "circles";
+  s.reset();
+  ASSERT_TRUE(pump(s, [&] { return !s.loading(); }));
+  EXPECT_TRUE(s.error.empty()) << s.error;
+  EXPECT_EQ(s.twins()->a().snapshot()->config->data.dataset, "circles");
+}
+
+TEST(Session, PausedTwinsShowTheSameStep) {
+  Session s;
+  s.start(spiral_config());
+  ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; }));
+  for (int round = 0; round < 5; ++round) {
+    s.play_pause();
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    s.play_pause();
+    ASSERT_TRUE(pump(s, [&] {
+      const auto a = s.twins()->a().snapshot(), b = s.twins()->b().snapshot();
+      return a->paused && b->paused && a->step == b->step;
+    })) << "round " << round << ": A " << s.twins()->a().snapshot()->step << ", B " << s.twins()->b().snapshot()->step;
+  }
+  EXPECT_GT(s.twins()->a().snapshot()->step, 0);
+}
+
+TEST(Session, RunBsOwnBatchNormSwitchSurvivesAReset) {
+  Session s;
+  s.start(spiral_config());
+  ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; }));
+  s.set_norm_b(1, true);
+  EXPECT_TRUE(s.norm_b(1));
+  s.set_norm_b(3, true);  // the output block has no switch
+  EXPECT_FALSE(s.norm_b(3));
+  ASSERT_TRUE(pump(s, [&] { return s.twins()->b().snapshot()->config->model.blocks[1].norm == "batch"; }));
+  s.draft().model.init.scale = 0.5f;  // a rebuild
+  s.reset();
+  const auto b = s.twins()->b().snapshot()->config;
+  EXPECT_EQ(b->model.blocks[0].norm, "none");
+  EXPECT_EQ(b->model.blocks[1].norm, "batch");
+  EXPECT_FLOAT_EQ(b->model.init.scale, 0.5f);
+}
+
+}  // namespace
+}  // namespace bnlab::ui
