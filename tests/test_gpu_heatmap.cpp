@@ -22,6 +22,8 @@
 #include "plot/plot.h"
 #include "shaders/shaders.h"
 
+#include "test_helpers.h"
+
 namespace bnlab::plot {
 namespace {
 
@@ -208,23 +210,11 @@ TEST(CanvasHeatmap, OnScreenCanvasUsesTheRegisteredRendererElseTheCpu) {
   ImGui::DestroyContext();
 }
 
-std::string run(const std::string& cmd, int* code) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 TEST(GpuHeatmap, DrawsTheCpuColoursInARealContextUnderXvfb) {
   int code = -1;
   // Leak checking off as for the window: Mesa's driver allocations outlive main.
   const std::string out =
-      run(std::string("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 640x480x24' ") + BNLAB_GL_CHECK_EXE, &code);
+      run_command(std::string("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 640x480x24' ") + BNLAB_GL_CHECK_EXE, &code);
   EXPECT_EQ(code, 0) << out;
   EXPECT_EQ(out.find("FAILED"), std::string::npos) << out;
   EXPECT_NE(out.find("ok: the heatmap program builds"), std::string::npos) << out;

@@ -12,21 +12,11 @@
 #include <set>
 #include <sstream>
 
+#include "test_helpers.h"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string run(const std::string& cmd, int* code) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 TEST(Gui, RunsUnderXvfbAndDrawsSomething) {
   const fs::path dir = fs::temp_directory_path() / ("bnlab_gui_" + std::to_string(::getpid()));
@@ -36,7 +26,7 @@ TEST(Gui, RunsUnderXvfbAndDrawsSomething) {
   // A private HOME and XDG_CONFIG_HOME: the test never touches the user's settings. Under
   // AddressSanitizer, leak checking is off for the window: Mesa's driver is unloaded at exit and
   // its allocations cannot be told apart from ours (the core's leaks are checked elsewhere).
-  const std::string out = run("cd " + dir.string() + " && HOME=" + dir.string() + " XDG_CONFIG_HOME=" + dir.string() +
+  const std::string out = bnlab::run_command("cd " + dir.string() + " && HOME=" + dir.string() + " XDG_CONFIG_HOME=" + dir.string() +
                                   " ASAN_OPTIONS=detect_leaks=0" +
                                   " xvfb-run -a -s '-screen 0 1280x720x24' " + BNLAB_EXE +
                                   " gui --frames 120 --train --size 1280x720 --screenshot " + png,

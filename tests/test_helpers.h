@@ -1,6 +1,11 @@
-// What this file is: what many tests build: seeded random batches, and small dense networks.
+// What this file is: what many tests build: seeded random batches, small dense networks, and a
+// command run through the shell (the CLI, window and GL tests).
 #pragma once
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <string>
 
 #include "core/io/config.h"
@@ -28,6 +33,21 @@ inline ModelConfig one_hidden_block(int hidden, const std::string& norm, const s
   out.units = outputs;
   cfg.blocks = {h, out};
   return cfg;
+}
+
+// Runs `cmd` through the shell; returns what it printed (stdout and stderr) and sets *code to its
+// exit code (-1 if it did not exit normally).
+inline std::string run_command(const std::string& cmd, int* code) {
+  std::string out;
+  *code = -1;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
 }
 
 }  // namespace bnlab
