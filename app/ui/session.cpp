@@ -39,6 +39,7 @@ bool same_data(const Config& x, const Config& y) { return x.seed == y.seed && to
 
 void Session::start(const Config& cfg) {
   applied_ = draft_ = cfg;
+  fallback_for_.reset();
   fallback_allowed_ = true;
   twins_.reset();
   data_.reset();
@@ -61,7 +62,7 @@ void Session::update() {
   std::shared_ptr<const DataSplit> data;
   try {
     data = pending_.get();
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // a data error, or out of memory: either way, never a crash
     const std::string& name = loading_config_.data.dataset;
     if (fallback_allowed_ && (name == "fashion-mnist" || name == "mnist")) {
       // Without the image files the lesson still works on a generated set.
@@ -70,7 +71,9 @@ void Session::update() {
       spiral.data.dataset = "spiral";
       spiral.data.normalize = "none";
       notice = std::string(e.what()) + " | " + "using the generated spiral set; sudo apt install dataset-fashion-mnist";
+      const Config requested = loading_config_;
       start(spiral);
+      fallback_for_ = std::make_unique<Config>(requested);  // what to reopen next time
       return;
     }
     error = e.what();  // the runs the user had go on
@@ -93,10 +96,13 @@ bool Session::build(const Config& cfg, bool playing) {
   try {
     auto twins = std::make_unique<TwinRuns>(cfg, config_b(cfg), data_, options, true);
     twins_ = std::move(twins);  // the old runs stop and join here
+    running_requested_ = playing;
+    resumed_at_version_ = twins_->a().snapshot()->version;
+    level_after_pause_ = false;
     applied_ = cfg;
     error.clear();
     return true;
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     error = e.what();
     return false;
   }
@@ -129,6 +135,7 @@ void Session::discard_draft() { draft_ = applied_; }
 
 void Session::reset() {
   if (loading_) return;
+  if (needs_rebuild()) fallback_for_.reset();  // the user chose what runs now
   if (!needs_rebuild()) {
     post_both(Command::Kind::reset);
     return;
@@ -193,13 +200,27 @@ void Session::set_speed(double steps_per_second) {
   post_both(Command::Kind::set_speed, steps_per_second);
 }
 
-bool Session::paused() const { return !twins_ || twins_->a().snapshot()->paused; }
+// What the user asked for, not only what the last snapshot says: a trainer that has not yet seen
+// a resume (it runs at a lower priority) must not turn a second Space into a second resume. A run
+// that stopped itself (its loss diverged) counts as paused once a snapshot after the resume says so.
+bool Session::paused() const {
+  if (!twins_ || !running_requested_) return true;
+  const auto a = twins_->a().snapshot();
+  return a->paused && a->version > resumed_at_version_;
+}
 
 void Session::play_pause() {
-  if (!twins_ || paused()) {
+  if (!twins_) return;
+  if (paused()) {
+    resumed_at_version_ = twins_->a().snapshot()->version;
+    running_requested_ = true;
+    level_after_pause_ = false;
     post_both(Command::Kind::resume);
     return;
   }
+  running_requested_ = false;
+  paused_at_versions_[0] = twins_->a().snapshot()->version;
+  paused_at_versions_[1] = twins_->b().snapshot()->version;
   post_both(Command::Kind::pause);
   level_after_pause_ = true;
 }
@@ -209,7 +230,9 @@ void Session::play_pause() {
 void Session::level_paused_runs() {
   if (!level_after_pause_ || !twins_) return;
   const auto a = twins_->a().snapshot(), b = twins_->b().snapshot();
-  if (!a->paused || !b->paused) return;
+  // Snapshots from before the pause was applied may still say "paused" (a resume just sent and
+  // not yet seen by a busy trainer): only a newer one counts.
+  if (!a->paused || !b->paused || a->version <= paused_at_versions_[0] || b->version <= paused_at_versions_[1]) return;
   level_after_pause_ = false;
   Trainer& behind = a->step < b->step ? twins_->a() : twins_->b();
   for (int64_t i = std::min(a->step, b->step); i < std::max(a->step, b->step); ++i) behind.step_once();

@@ -31,7 +31,8 @@ class Session {
   TwinRuns* twins() { return twins_.get(); }
   const Config& config() const { return applied_; }  // what the runs train now (A's settings)
   Config& draft() { return draft_; }                 // edited by the sidebar; applies on reset
-  const Config& chosen_config() const { return draft_; }  // what to reopen next time
+  // What to reopen next time: the draft, or what was asked for if it fell back to the spiral set.
+  const Config& chosen_config() const { return fallback_for_ ? *fallback_for_ : draft_; }
   bool needs_rebuild() const;   // the draft differs from what runs, in a way only reset applies
   void discard_draft();         // back to what runs
   std::string notice;  // e.g. "Fashion-MNIST is missing: using the spiral set"
@@ -63,6 +64,10 @@ class Session {
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
   std::vector<bool> bn_b_;  // per block: BN on in run B
+  uint64_t paused_at_versions_[2] = {0, 0};  // A's and B's snapshot versions when pause was sent
+  bool running_requested_ = false;             // the last play/pause the user asked for
+  uint64_t resumed_at_version_ = 0;            // A's snapshot version when resume was sent
+  std::unique_ptr<Config> fallback_for_;  // set while the spiral set stands in for missing images
   std::shared_ptr<const DataSplit> data_;
   std::future<std::shared_ptr<const DataSplit>> pending_;
   std::unique_ptr<TwinRuns> twins_;
