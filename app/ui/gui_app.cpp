@@ -185,9 +185,17 @@ void draw_status_bar(App& app, const std::shared_ptr<const TrainerSnapshot>& a,
   if (app.session.loading()) {
     ImGui::Text("%s", tr("status.loading"));
   } else if (a && b) {
-    ImGui::Text("%s %lld  %s %.2f  A %.0f %s  B %.0f %s  %.0f fps", tr("status.step"), static_cast<long long>(a->step),
+    ImGui::Text("%s %lld  %s %.2f  A %.0f %s  B %.0f %s  %.1f fps", tr("status.step"), static_cast<long long>(a->step),
                 tr("status.epoch"), a->epoch_progress, a->steps_per_second, tr("status.steps_per_s"), b->steps_per_second,
                 tr("status.steps_per_s"), ImGui::GetIO().Framerate);
+  }
+  // The runs' own warnings (a BN layer with one value per channel, a command refused), newest.
+  for (const auto& [name, snap] : {std::pair{"A", a.get()}, std::pair{"B", b.get()}}) {
+    if (!snap) continue;
+    const std::string& last = !snap->error.empty() ? snap->error : snap->warnings.empty() ? std::string() : snap->warnings.back();
+    if (last.empty()) continue;
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.9f, 0.5f, 0.1f, 1), " | %s: %s", name, last.c_str());
   }
   for (const std::string* line : {&app.status, &app.session.notice, &app.session.error, &app.font_warning, &app.settings_warning})
     if (!line->empty()) {
