@@ -108,6 +108,14 @@ bool Session::build(const Config& cfg, bool playing) {
   }
 }
 
+void Session::post_norm(Trainer& run, int block, bool on) {
+  Command c;
+  c.kind = Command::Kind::set_norm;
+  c.block = block;
+  c.on = on;
+  run.post(c);
+}
+
 Config Session::config_b(const Config& a) const {
   Config b = without_batch_norm(a);
   for (size_t i = 0; i + 1 < b.model.blocks.size(); ++i)
@@ -121,12 +129,7 @@ void Session::set_norm_b(int block, bool on) {
   if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
   if (bn_b_.size() < applied_.model.blocks.size()) bn_b_.resize(applied_.model.blocks.size(), false);
   bn_b_[block] = on;
-  if (!twins_) return;
-  Command c;
-  c.kind = Command::Kind::set_norm;
-  c.block = block;
-  c.on = on;
-  twins_->b().post(c);
+  if (twins_) post_norm(twins_->b(), block, on);
 }
 
 bool Session::needs_rebuild() const { return to_json(draft_) != to_json(applied_); }
@@ -173,12 +176,7 @@ void Session::set_norm_a(int block, bool on) {
   if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
   applied_.model.blocks[block].norm = on ? "batch" : "none";
   if (block < static_cast<int>(draft_.model.blocks.size())) draft_.model.blocks[block].norm = applied_.model.blocks[block].norm;
-  if (!twins_) return;
-  Command c;
-  c.kind = Command::Kind::set_norm;
-  c.block = block;
-  c.on = on;
-  twins_->a().post(c);
+  if (twins_) post_norm(twins_->a(), block, on);
 }
 
 void Session::set_bn_position(const std::string& position) {

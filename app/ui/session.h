@@ -56,6 +56,7 @@ class Session {
  private:
   void post_both(Command::Kind kind, double value = 0.0);
   void level_paused_runs();
+  static void post_norm(Trainer& run, int block, bool on);  // BN on `block` of one run, live
   Config config_b(const Config& a) const;  // A's settings, BN as set apart for B
   void load(const Config& cfg);                 // in the background
   bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
