@@ -33,10 +33,6 @@ Config blobs_config() {
   return c;
 }
 
-std::shared_ptr<const DataSplit> data_of(const Config& c) {
-  return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
-}
-
 // Every parameter and buffer of `m`, in order, as one list of floats.
 std::vector<float> state_of(Model& m) {
   std::vector<float> v;
@@ -91,7 +87,7 @@ TEST(DecisionGrid, RefusesATrainingPassAndNonPlanarInputs) {
 
 TEST(DecisionGrid, BoxHoldsEveryPointWithAMargin) {
   const Config c = blobs_config();
-  const auto data = data_of(c);
+  const auto data = loaded_data(c);
   const PlaneBox box = plane_box(*data, 0.1);
   const double x_lo = std::min(data->train.x.row(0).minCoeff(), data->test.x.row(0).minCoeff());
   const double x_hi = std::max(data->train.x.row(0).maxCoeff(), data->test.x.row(0).maxCoeff());
@@ -111,7 +107,7 @@ TEST(DecisionGrid, BoxHoldsEveryPointWithAMargin) {
 TEST(DecisionGrid, ATrainedNetworkClassifiesItsTrainingPointsNeighbourhoods) {
   Config c = blobs_config();
   c.model.blocks[0].dropout = 0.0f;
-  const auto data = data_of(c);
+  const auto data = loaded_data(c);
   bnlab::Run run(c, data);
   for (int s = 0; s < 400; ++s) run.step();
   const DecisionGrid g = decision_grid(run.model(), plane_box(*data), 64, 64);
@@ -132,7 +128,7 @@ TEST(DecisionGrid, ATrainedNetworkClassifiesItsTrainingPointsNeighbourhoods) {
 
 TEST(DecisionGrid, GridsBetweenStepsLeaveTrainingExactlyAsItWas) {
   const Config c = blobs_config();
-  const auto data = data_of(c);
+  const auto data = loaded_data(c);
   bnlab::Run with_grids(c, data), without(c, data);
   for (int s = 0; s < 60; ++s) {
     const StepRecord a = with_grids.step(), b = without.step();
@@ -145,11 +141,6 @@ TEST(DecisionGrid, GridsBetweenStepsLeaveTrainingExactlyAsItWas) {
 
 // ----- In the Trainer -----------------------------------------------------------------------
 
-void wait_for(const std::function<bool()>& done, double seconds = 20.0) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
 std::vector<float> series(const Trainer& t, History::Series s, int64_t steps) {
   std::vector<float> v;
   for (const SeriesPoint& p : t.history().query(s, 0, steps, static_cast<int>(steps) + 1)) v.push_back(p.mean);
@@ -158,7 +149,7 @@ std::vector<float> series(const Trainer& t, History::Series s, int64_t steps) {
 
 TEST(Trainer, DecisionGridEveryStepChangesNothingInTraining) {
   const Config c = blobs_config();
-  const auto data = data_of(c);
+  const auto data = loaded_data(c);
   TrainerOptions on, off;
   on.decision_grid_every = 1;
   on.decision_grid_seconds = 0.0;  // every step, whatever the clock says
@@ -189,7 +180,7 @@ TEST(Trainer, DecisionGridEveryNStepsAfterResetAndOnlyForPlanarData) {
   opt.decision_grid_seconds = 0.0;
   opt.decision_grid_size = 20;
   opt.start_paused = false;
-  Trainer t(c, data_of(c), opt);
+  Trainer t(c, loaded_data(c), opt);
   ASSERT_NE(t.snapshot()->decision_grid, nullptr);  // the untrained boundary, from the start
   EXPECT_EQ(t.snapshot()->decision_grid_step, 0);
   EXPECT_EQ(t.snapshot()->decision_grid->nx, 20);

@@ -5,9 +5,14 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 
+#include "core/data/dataset.h"
 #include "core/io/config.h"
 #include "core/rng.h"
 #include "core/tensor.h"
@@ -33,6 +38,17 @@ inline ModelConfig one_hidden_block(int hidden, const std::string& norm, const s
   out.units = outputs;
   cfg.blocks = {h, out};
   return cfg;
+}
+
+// The data `c` describes, loaded once and shared by the runs built on it.
+inline std::shared_ptr<const DataSplit> loaded_data(const Config& c) {
+  return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
+}
+
+// Polls `done` every millisecond until it holds or `seconds` pass (threaded tests).
+inline void wait_for(const std::function<bool()>& done, double seconds = 20.0) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 // Runs `cmd` through the shell; returns what it printed (stdout and stderr) and sets *code to its

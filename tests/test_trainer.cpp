@@ -37,22 +37,13 @@ Config small_config() {
   return c;
 }
 
-std::shared_ptr<const DataSplit> small_data(const Config& c) {
-  return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
-}
-
-void wait_for(const std::function<bool()>& done, double seconds = 20.0) {
-  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
-  while (!done() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
 TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
   const Config cfg = small_config();
   TrainerOptions opt;
   opt.start_paused = false;
   opt.probe_every = 3;
   opt.eval_every = 7;
-  Trainer t(cfg, small_data(cfg), opt);
+  Trainer t(cfg, loaded_data(cfg), opt);
   t.start();
   std::atomic<bool> done{false};
   std::atomic<int> bad{0}, seen{0};
@@ -112,7 +103,7 @@ TEST(Trainer, StopsPromptlyMidEpoch) {
   cfg.data.n = 20000;  // long epochs, and a long evaluation
   TrainerOptions opt;
   opt.start_paused = false;
-  auto t = std::make_unique<Trainer>(cfg, small_data(cfg), opt);
+  auto t = std::make_unique<Trainer>(cfg, loaded_data(cfg), opt);
   t->start();
   wait_for([&] { return t->snapshot()->step > 50; });
   const auto start = Clock::now();
@@ -123,7 +114,7 @@ TEST(Trainer, StopsPromptlyMidEpoch) {
 
 TEST(Trainer, PauseStepAndSpeed) {
   const Config cfg = small_config();
-  Trainer t(cfg, small_data(cfg), {});
+  Trainer t(cfg, loaded_data(cfg), {});
   t.start();
   EXPECT_TRUE(t.snapshot()->paused);
   for (int i = 0; i < 5; ++i) t.step_once();
@@ -147,7 +138,7 @@ TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
   Config plain = small_config();
   plain.model.blocks[0].norm = "none";
   Config with_bn = small_config();
-  auto data = small_data(plain);
+  auto data = loaded_data(plain);
   bnlab::Run a(plain, data), b(with_bn, data);
   for (int i = 0; i < 3; ++i) {
     a.step();
@@ -179,7 +170,7 @@ TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
 
 TEST(Trainer, LiveSwitchThroughCommands) {
   const Config cfg = small_config();
-  Trainer t(cfg, small_data(cfg), {});
+  Trainer t(cfg, loaded_data(cfg), {});
   t.start();
   Command off;
   off.kind = Command::Kind::set_norm;
@@ -202,7 +193,7 @@ TEST(Trainer, LiveSwitchThroughCommands) {
 TEST(TwinRuns, SameInitialWeightsAndBatches) {
   const Config a = small_config();
   const Config b = without_batch_norm(a);
-  auto data = small_data(a);
+  auto data = loaded_data(a);
   bnlab::Run ra(a, data), rb(b, data);
   for (size_t i = 0; i < a.model.blocks.size(); ++i) {
     const Param wa = ra.model().layer(ra.model().blocks()[i].op).params()[0];
@@ -222,7 +213,7 @@ TEST(TwinRuns, LockStep) {
   const Config a = small_config();
   TrainerOptions opt;
   opt.start_paused = false;
-  TwinRuns twins(a, without_batch_norm(a), small_data(a), opt, /*lockstep=*/true);
+  TwinRuns twins(a, without_batch_norm(a), loaded_data(a), opt, /*lockstep=*/true);
   int max_gap = 0;
   for (int i = 0; i < 2000 && twins.a().snapshot()->step < 300; ++i) {
     // B is read between two reads of A, so however long this thread is descheduled between the
@@ -245,7 +236,7 @@ TEST(TwinRuns, LockStep) {
 
 TEST(Sweep, ThreeByThreeOnTwoThreads) {
   const Config cfg = small_config();
-  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"bn", {0, 1, 1}}, 60, small_data(cfg), 2, 20);
+  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"bn", {0, 1, 1}}, 60, loaded_data(cfg), 2, 20);
   sweep.wait();
   ASSERT_TRUE(sweep.finished());
   for (const CellResult& r : sweep.results()) {
@@ -259,13 +250,13 @@ TEST(Sweep, ThreeByThreeOnTwoThreads) {
   }
   const auto res = sweep.results();
   EXPECT_EQ(res[1].final_accuracy, res[2].final_accuracy);  // two cells of the same settings agree
-  EXPECT_THROW(Sweep(cfg, {"colour", {1}}, {"lr", {1}}, 1, small_data(cfg)), bnlab::Error);
+  EXPECT_THROW(Sweep(cfg, {"colour", {1}}, {"lr", {1}}, 1, loaded_data(cfg)), bnlab::Error);
 }
 
 TEST(Sweep, CancelStopsEveryCellWithinASecond) {
   Config cfg = small_config();
   cfg.data.n = 20000;
-  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"momentum", {0.0, 0.5, 0.9}}, 10000000, small_data(cfg), 2);
+  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"momentum", {0.0, 0.5, 0.9}}, 10000000, loaded_data(cfg), 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto start = Clock::now();
   sweep.cancel();
@@ -293,7 +284,7 @@ TEST(Trainer, LongRunKeepsItsHistoryBounded) {
   TrainerOptions opt;
   opt.start_paused = false;
   opt.eval_every = 10000;
-  Trainer t(cfg, small_data(cfg), opt);
+  Trainer t(cfg, loaded_data(cfg), opt);
   t.start();
   wait_for([&] { return t.snapshot()->step >= 200000; }, 600.0);
   t.pause();
