@@ -1,15 +1,18 @@
-// What this file is: the ImGui back end of Canvas. Two things are not plain draw-list calls:
+// What this file is: the ImGui back end of Canvas. Three things are not plain draw-list calls:
 // long polylines are split into chunks (16-bit draw indices hold 65,536 vertices per primitive,
-// and an anti-aliased thick line spends about four per point), and vertical text is laid out
-// glyph by glyph as rotated quads, since ImGui draws text horizontally only.
+// and an anti-aliased thick line spends about four per point); lines denser than the pixel grid
+// are drawn column by column (dense_line.h); and vertical text is laid out glyph by glyph as
+// rotated quads, since ImGui draws text horizontally only.
 #include "plot/imgui_canvas.h"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <vector>
 
+#include "plot/dense_line.h"
 #include "plot/plot_state.h"
 
 namespace bnlab::plot {
@@ -31,6 +34,25 @@ float signed_area2(const Vec2* p, int n) {
   return s;
 }
 
+// One pixel column [x, x + 1) filled from `top` to `bottom`, with a one-pixel ramp to transparent
+// above and below: the anti-aliasing a near-horizontal edge needs (the sides sit on pixel edges).
+void fill_column(ImDrawList* dl, float x, float top, float bottom, ImU32 col) {
+  const ImU32 clear = col & ~IM_COL32_A_MASK;
+  const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
+  const float ys[4] = {top - 1.0f, top, bottom, bottom + 1.0f};
+  const ImU32 cols[4] = {clear, col, col, clear};
+  dl->PrimReserve(18, 8);
+  const auto base = static_cast<ImDrawIdx>(dl->_VtxCurrentIdx);
+  for (int k = 0; k < 4; ++k) {
+    dl->PrimWriteVtx(ImVec2(x, ys[k]), uv, cols[k]);
+    dl->PrimWriteVtx(ImVec2(x + 1.0f, ys[k]), uv, cols[k]);
+  }
+  for (int k = 0; k < 3; ++k) {  // the quad between levels k and k + 1
+    const auto i = static_cast<ImDrawIdx>(base + 2 * k);
+    for (const int d : {0, 1, 3, 0, 3, 2}) dl->PrimWriteIdx(static_cast<ImDrawIdx>(i + d));
+  }
+}
+
 }  // namespace
 
 ImGuiCanvas::ImGuiCanvas(ImDrawList* draw_list, ImFont* font, float font_size)
@@ -44,7 +66,14 @@ void SetHeatmapRenderer(HeatmapRenderer* renderer) { detail::context().heatmap_r
 
 void ImGuiCanvas::polyline(const Vec2* points, int n, Color color, float width, bool closed) {
   if (n < 2) return;
+  // Whole-pixel widths let ImGui draw anti-aliased lines from its texture: two triangles a
+  // segment instead of six.
+  width = std::max(1.0f, std::round(width));
   const ImU32 col = color.to_abgr8();
+  if (!closed && is_dense(points, n, draw_list_->GetClipRectMin().x, draw_list_->GetClipRectMax().x)) {
+    dense_polyline(points, n, col, width);
+    return;
+  }
   thread_local std::vector<ImVec2> scratch;
   if (closed && n <= kMaxPolylinePoints) {
     scratch.resize(n);
@@ -60,6 +89,44 @@ void ImGuiCanvas::polyline(const Vec2* points, int n, Color color, float width, 
     for (int i = 0; i < count; ++i) scratch[i] = im(points[(start + i) % n]);
     draw_list_->AddPolyline(scratch.data(), count, col, ImDrawFlags_None, width);
   }
+}
+
+void ImGuiCanvas::dense_polyline(const Vec2* points, int n, ImU32 col, float width) {
+  thread_local ColumnSpans columns;
+  thread_local std::vector<ImVec2> smooth;
+  column_spans(points, n, draw_list_->GetClipRectMin().x, draw_list_->GetClipRectMax().x, columns);
+  // Where the line turns inside a column over more than its own width (plus a pixel), that is
+  // noise: the column is filled. Elsewhere the line passes each column once, and a polyline
+  // through the columns' middles draws it exactly, steep or flat.
+  const float tall = width + 2.0f;
+  smooth.clear();
+  auto flush = [&] {
+    if (smooth.size() >= 2) draw_list_->AddPolyline(smooth.data(), static_cast<int>(smooth.size()), col, ImDrawFlags_None, width);
+    smooth.clear();
+  };
+  for (size_t i = 0; i < columns.spans.size(); ++i) {
+    const ColumnSpan s = columns.spans[i];
+    if (s.empty()) {
+      flush();
+      continue;
+    }
+    const ImVec2 middle(static_cast<float>(columns.first_column + i) + 0.5f, s.mid());
+    const bool noise = s.turns && s.hi - s.lo > tall;
+    if (!noise && smooth.size() < kMaxPolylinePoints) {
+      smooth.push_back(middle);
+      continue;
+    }
+    // Smooth stretches run into the filled columns at both ends, so the line stays connected.
+    if (smooth.size() >= 2) smooth.push_back(middle);
+    flush();
+    if (noise) {
+      fill_column(draw_list_, middle.x - 0.5f, s.lo - 0.5f * width, s.hi + 0.5f * width, col);
+      smooth.push_back(middle);
+    } else {
+      smooth.push_back(middle);  // a smooth stretch longer than one polyline holds
+    }
+  }
+  flush();
 }
 
 void ImGuiCanvas::rect_filled(Rect r, Color color) {

@@ -3,6 +3,8 @@
 // registered one. The only file of the plot module, with plot_input.cpp, that touches ImGui.
 #pragma once
 
+#include <cstdint>
+
 #include "plot/canvas.h"
 
 struct ImDrawList;
@@ -46,6 +48,9 @@ class ImGuiCanvas final : public Canvas {
   bool interactive() const override { return true; }
 
  private:
+  // A polyline with more points than pixel columns: filled column by column (dense_line.h).
+  void dense_polyline(const Vec2* points, int n, uint32_t col, float width);
+
   ImDrawList* draw_list_;
   ImFont* font_;
   float font_size_;

@@ -316,7 +316,10 @@ Config startup_config(const GuiOptions& options, const Settings& settings, std::
 // What --frame-stats measures, from the 11th frame on (the first ones build fonts and load data).
 struct FrameStats {
   std::vector<double> work_ms;  // from the start of a frame to its buffer swap, pacing excluded
-  std::vector<int> vertices;
+  // The same frames in three phases: ImGui and the panels building draw lists, handing them to
+  // OpenGL, and the buffer swap (where a software rasterizer such as llvmpipe does its work).
+  std::vector<double> build_ms, submit_ms, swap_ms;
+  std::vector<int> vertices, indices;
   std::chrono::steady_clock::time_point start;
   double process_cpu0 = 0.0, thread_cpu0 = 0.0;
   int64_t steps_a0 = 0, steps_b0 = 0;
@@ -354,14 +357,19 @@ void print_frame_stats(FrameStats& s, Session& session) {
               session.paused() ? "true" : "false", bn_blocks_a, session.config().data.dataset.c_str());
   if (n == 0) return;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count();
+  const auto median = [](auto v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
   std::sort(s.work_ms.begin(), s.work_ms.end());
-  std::sort(s.vertices.begin(), s.vertices.end());
-  std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f, \"fps\": %.1f, \"ui_cpu_ms_per_frame\": %.2f, "
-              "\"process_cpu_ms_per_frame\": %.2f, \"vertices\": %d, \"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n",
-              n, s.work_ms[n / 2], s.work_ms[std::min(n - 1, n * 99 / 100)], n / secs,
-              (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - s.thread_cpu0) * 1e3 / n,
-              (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - s.process_cpu0) * 1e3 / n, s.vertices[n / 2],
-              (steps_of(session, true) - s.steps_a0) / secs, (steps_of(session, false) - s.steps_b0) / secs);
+  std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f, \"build_ms\": %.2f, \"submit_ms\": %.2f, "
+              "\"swap_ms\": %.2f, \"fps\": %.1f, \"ui_cpu_ms_per_frame\": %.2f, \"process_cpu_ms_per_frame\": %.2f, "
+              "\"vertices\": %d, \"indices\": %d, \"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n",
+              n, s.work_ms[n / 2], s.work_ms[std::min(n - 1, n * 99 / 100)], median(s.build_ms), median(s.submit_ms),
+              median(s.swap_ms), n / secs, (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - s.thread_cpu0) * 1e3 / n,
+              (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - s.process_cpu0) * 1e3 / n, median(s.vertices),
+              median(s.indices), (steps_of(session, true) - s.steps_a0) / secs,
+              (steps_of(session, false) - s.steps_b0) / secs);
 }
 
 }  // namespace
@@ -451,6 +459,7 @@ int run_gui(const GuiOptions& options) {
     ImGui::NewFrame();
     frame(app, show_help);
     ImGui::Render();
+    const double built = seconds();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(app.window, &fw, &fh);
     glViewport(0, 0, fw, fh);
@@ -464,12 +473,17 @@ int run_gui(const GuiOptions& options) {
       if (last_frame && !options.screenshot.empty()) std::fprintf(stderr, "bnlab: %s\n", app.status.c_str());
       app.want_screenshot = false;
     }
+    const double submitted = seconds();
     glfwSwapBuffers(app.window);
     const double frame_end = seconds();
     pacer.drew(frame_start, frame_end);
     if (n >= kWarmUpFrames) {
       stats.work_ms.push_back((frame_end - frame_start) * 1e3);
+      stats.build_ms.push_back((built - frame_start) * 1e3);
+      stats.submit_ms.push_back((submitted - built) * 1e3);
+      stats.swap_ms.push_back((frame_end - submitted) * 1e3);
       stats.vertices.push_back(ImGui::GetDrawData()->TotalVtxCount);
+      stats.indices.push_back(ImGui::GetDrawData()->TotalIdxCount);
     }
     ++n;
   }
