@@ -22,6 +22,7 @@
 #include "gl/gpu_heatmap.h"
 #include "panels/panel.h"
 #include "ui/frame_pacer.h"
+#include "ui/partial_redraw.h"
 #include "ui/screenshot.h"
 #include "ui/session.h"
 #include "ui/settings.h"
@@ -50,11 +51,21 @@ struct App {
   std::vector<PanelEntry> panels;
   std::string status, font_warning, settings_warning;
   float applied_font_size = 0.0f;
-  std::string applied_theme;
+  std::string applied_theme, applied_language;
   bool want_screenshot = false;
   int selected_block = 0, selected_tap = 0;
   InputLog input;  // filled by the GLFW callbacks below
+  PartialRedraw redraw;
 };
+
+// The window being built is a tile of the partial redraw (call between Begin and End).
+PixelRect window_rect() {
+  const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+  return {p.x, p.y, p.x + s.x, p.y + s.y};
+}
+void add_tile(App& app, const std::string& key, bool built) {
+  app.redraw.tile(key, ImGui::GetWindowDrawList(), window_rect(), built);
+}
 
 void toggle_bn_a(Session& session) {
   const auto& blocks = session.config().model.blocks;
@@ -134,6 +145,7 @@ void handle_shortcuts(App& app, bool* export_plot) {
 
 void draw_menu_bar(App& app, bool& show_help) {
   if (!ImGui::BeginMainMenuBar()) return;
+  add_tile(app, "##menu", true);
   if (ImGui::BeginMenu(tr("menu.file"))) {
     if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) app.want_screenshot = true;
     if (ImGui::MenuItem(tr("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(app.window, 1);
@@ -182,6 +194,7 @@ void draw_status_bar(App& app, const std::shared_ptr<const TrainerSnapshot>& a,
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
   ImGui::Begin("##status", nullptr, kFixedWindow);
+  add_tile(app, "##status", true);
   if (app.session.loading()) {
     ImGui::Text("%s", tr("status.loading"));
   } else if (a && b) {
@@ -237,12 +250,20 @@ void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
       app.settings.focused_panel = app.settings.focused_panel.empty() ? key : "";
     else if (ImGui::IsItemHovered() && app.input.pointer_moved)
       ImGui::SetTooltip("%s", tr(app.settings.focused_panel.empty() ? "grid.focus_hint" : "grid.back_hint"));
-    visible[i]->panel->draw(ctx);
+    // A panel not under the mouse may keep last frame's picture while others catch up with the
+    // runs (partial_redraw.h); Ctrl+E exports the panel under the mouse, which is always built.
+    const bool live = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) ||
+                      (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && ImGui::IsAnyItemActive());
+    const bool build = app.redraw.should_build(key, window_rect(), live);
+    if (build) visible[i]->panel->draw(ctx);
+    add_tile(app, key, build);
     ImGui::End();
   }
 }
 
-void apply_settings(App& app) {
+// True if the fonts, the theme or the language changed: every window looks different.
+bool apply_settings(App& app) {
+  bool changed = false;
   text.set_language(app.settings.language);
   const Theme& theme = theme_by_name(app.settings.theme);
   const float size = std::round(app.settings.font_size * theme.font_scale);
@@ -252,11 +273,18 @@ void apply_settings(App& app) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     app.applied_font_size = size;
+    changed = true;
   }
   if (theme.name != app.applied_theme) {
     apply_theme(theme);
     app.applied_theme = theme.name;
+    changed = true;
   }
+  if (app.settings.language != app.applied_language) {
+    app.applied_language = app.settings.language;
+    changed = true;
+  }
+  return changed;
 }
 
 void frame(App& app, bool& show_help) {
@@ -277,6 +305,7 @@ void frame(App& app, bool& show_help) {
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(sidebar_w, vp->WorkSize.y - status_h));
   ImGui::Begin("##sidebar", nullptr, kFixedWindow);
+  add_tile(app, "##sidebar", true);
   draw_sidebar(app.session, ctx, &app.settings.export_dir);
   ImGui::End();
   draw_panel_grid(app, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
@@ -319,7 +348,9 @@ struct FrameStats {
   // The same frames in three phases: ImGui and the panels building draw lists, handing them to
   // OpenGL, and the buffer swap (where a software rasterizer such as llvmpipe does its work).
   std::vector<double> build_ms, submit_ms, swap_ms;
-  std::vector<int> vertices, indices;
+  std::vector<int> vertices, indices;  // built, whether drawn or not
+  std::vector<int> tiles_drawn;         // windows redrawn (partial_redraw.h)
+  int full_frames = 0;                  // frames that drew everything
   std::chrono::steady_clock::time_point start;
   double process_cpu0 = 0.0, thread_cpu0 = 0.0;
   int64_t steps_a0 = 0, steps_b0 = 0;
@@ -364,11 +395,12 @@ void print_frame_stats(FrameStats& s, Session& session) {
   std::sort(s.work_ms.begin(), s.work_ms.end());
   std::printf("{\"frames\": %zu, \"median_ms\": %.2f, \"p99_ms\": %.2f, \"build_ms\": %.2f, \"submit_ms\": %.2f, "
               "\"swap_ms\": %.2f, \"fps\": %.1f, \"ui_cpu_ms_per_frame\": %.2f, \"process_cpu_ms_per_frame\": %.2f, "
-              "\"vertices\": %d, \"indices\": %d, \"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n",
+              "\"vertices\": %d, \"indices\": %d, \"tiles_drawn\": %d, \"full_frames\": %d, \"steps_per_s_a\": %.0f, "
+              "\"steps_per_s_b\": %.0f}\n",
               n, s.work_ms[n / 2], s.work_ms[std::min(n - 1, n * 99 / 100)], median(s.build_ms), median(s.submit_ms),
               median(s.swap_ms), n / secs, (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - s.thread_cpu0) * 1e3 / n,
               (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - s.process_cpu0) * 1e3 / n, median(s.vertices),
-              median(s.indices), (steps_of(session, true) - s.steps_a0) / secs,
+              median(s.indices), median(s.tiles_drawn), s.full_frames, (steps_of(session, true) - s.steps_a0) / secs,
               (steps_of(session, false) - s.steps_b0) / secs);
 }
 
@@ -424,7 +456,7 @@ int run_gui(const GuiOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   pacer.input(seconds());  // the first frames
-  uint64_t seen_events = 0, drawn_a = 0, drawn_b = 0;
+  uint64_t seen_events = 0, events_drawn = 0, drawn_a = 0, drawn_b = 0;
   for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames);) {
     // Sleep until an event arrives or the pacer wants a frame; no frame, no work.
     TwinRuns* twins = app.session.twins();
@@ -441,7 +473,12 @@ int run_gui(const GuiOptions& options) {
     app.session.update();
     twins = app.session.twins();
     new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
-    if (!pacer.should_draw(seconds(), animating || app.session.loading(), new_data)) continue;
+    // Paused, panels that still show the picture from before the last change are caught up at
+    // once; while training, the runs' pace already brings frames.
+    const bool catching_up = app.redraw.pending() && app.session.paused();
+    if (!pacer.should_draw(seconds(), animating || catching_up || app.session.loading(), new_data)) continue;
+    const bool changed = new_data || animating || app.input.events != events_drawn;
+    events_drawn = app.input.events;
     if (twins) {
       drawn_a = twins->a().snapshot()->version;
       drawn_b = twins->b().snapshot()->version;
@@ -449,26 +486,28 @@ int run_gui(const GuiOptions& options) {
 
     const double frame_start = seconds();
     if (n == kWarmUpFrames) begin_frame_stats(stats, app.session);
-    apply_settings(app);
+    const bool look_changed = apply_settings(app);
     if (options.train && !started && app.session.twins()) {
       app.session.play_pause();
       started = true;
     }
+    const bool last_frame = options.frames > 0 && n + 1 == options.frames;
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(app.window, &fw, &fh);
+    // A screenshot shows every panel as of this frame.
+    const bool screenshot = app.want_screenshot || (last_frame && !options.screenshot.empty());
+    app.redraw.begin_frame(fw, fh, changed || look_changed, look_changed || screenshot);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     frame(app, show_help);
     ImGui::Render();
     const double built = seconds();
-    int fw = 0, fh = 0;
-    glfwGetFramebufferSize(app.window, &fw, &fh);
     glViewport(0, 0, fw, fh);
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    const bool last_frame = options.frames > 0 && n + 1 == options.frames;
-    if (app.want_screenshot || (last_frame && !options.screenshot.empty())) {
+    const float clear[3] = {bg.x, bg.y, bg.z};
+    app.redraw.render(ImGui::GetDrawData(), clear, gpu_heatmaps ? static_cast<uint64_t>(gpu_heatmaps->uploads()) : 0);
+    if (screenshot) {
       take_screenshot(app, last_frame ? options.screenshot : "");
       if (last_frame && !options.screenshot.empty()) std::fprintf(stderr, "bnlab: %s\n", app.status.c_str());
       app.want_screenshot = false;
@@ -483,6 +522,8 @@ int run_gui(const GuiOptions& options) {
       stats.submit_ms.push_back((submitted - built) * 1e3);
       stats.swap_ms.push_back((frame_end - submitted) * 1e3);
       stats.vertices.push_back(ImGui::GetDrawData()->TotalVtxCount);
+      stats.tiles_drawn.push_back(app.redraw.tiles_drawn());
+      stats.full_frames += app.redraw.drew_everything();
       stats.indices.push_back(ImGui::GetDrawData()->TotalIdxCount);
     }
     ++n;
