@@ -17,8 +17,8 @@ bool FramePacer::should_draw(double now, bool animating, bool new_data) const {
   return now >= next_allowed(interactive);
 }
 
-void FramePacer::drew(double start, double end) {
-  const double cost = std::max(0.0, end - start);
+void FramePacer::drew(double start, double end, double cpu) {
+  const double cost = std::max({0.0, end - start, cpu});
   // A short memory: a resize or a new theme changes the cost at once.
   cost_ = cost_ == 0.0 ? cost : 0.7 * cost_ + 0.3 * cost;
   last_start_ = start;

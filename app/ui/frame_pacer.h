@@ -3,7 +3,7 @@
 //     hover highlights and menus settle), or while something animates (the loading bar);
 //   - while the runs train and nothing else happens, often enough to follow them, but so that
 //     drawing takes at most `duty` of the time: after a frame that took t to draw, the next one
-//     waits t·(1/duty − 1). With a GPU a frame takes ~1 ms and that is 60 per second; under
+//     waits t·(1/duty − 1), where t counts every thread that drew. With a GPU a frame takes ~1 ms and that is 60 per second; under
 //     software OpenGL (llvmpipe) a 1600×900 frame costs 10–20 ms of both cores, and drawing at
 //     60 per second would take the trainers' cores away from them;
 //   - otherwise not at all: the last frame stays on screen, and an idle window costs nothing.
@@ -21,7 +21,10 @@ class FramePacer {
   // `animating`: something moves without new data (a progress bar); `new_data`: the runs
   // published something not yet drawn.
   bool should_draw(double now, bool animating, bool new_data) const;
-  void drew(double start, double end);  // a frame's work, from its start to its buffer swap
+  // A frame's work, from its start to its buffer swap. `cpu`: the processor time it took, if
+  // more than that (software OpenGL rasterizes on several threads at once); the duty counts
+  // the larger, since that is what the trainers lose.
+  void drew(double start, double end, double cpu = 0.0);
   // How long the loop may sleep waiting for events before it asks should_draw() again.
   double wait(double now, bool animating, bool new_data) const;
   double frame_cost() const { return cost_; }  // smoothed seconds per frame drawn

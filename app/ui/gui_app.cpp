@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <thread>
@@ -456,6 +457,11 @@ int run_gui(const GuiOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   pacer.input(seconds());  // the first frames
+  // A software rasterizer (Mesa llvmpipe) draws at the swap on one thread per core, and that
+  // processor time is taken from the trainers; a GPU's swap costs the processors nothing.
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const bool software_gl = renderer && (std::strstr(renderer, "llvmpipe") || std::strstr(renderer, "softpipe"));
+  const double raster_threads = software_gl ? std::max(1u, std::thread::hardware_concurrency()) : 0.0;
   uint64_t seen_events = 0, events_drawn = 0, drawn_a = 0, drawn_b = 0;
   for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames);) {
     // Sleep until an event arrives or the pacer wants a frame; no frame, no work.
@@ -485,6 +491,7 @@ int run_gui(const GuiOptions& options) {
     }
 
     const double frame_start = seconds();
+    const double frame_cpu0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
     if (n == kWarmUpFrames) begin_frame_stats(stats, app.session);
     const bool look_changed = apply_settings(app);
     if (options.train && !started && app.session.twins()) {
@@ -515,7 +522,7 @@ int run_gui(const GuiOptions& options) {
     const double submitted = seconds();
     glfwSwapBuffers(app.window);
     const double frame_end = seconds();
-    pacer.drew(frame_start, frame_end);
+    pacer.drew(frame_start, frame_end, (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - frame_cpu0) + (frame_end - submitted) * raster_threads);
     if (n >= kWarmUpFrames) {
       stats.work_ms.push_back((frame_end - frame_start) * 1e3);
       stats.build_ms.push_back((built - frame_start) * 1e3);
