@@ -405,6 +405,26 @@ void print_frame_stats(FrameStats& s, Session& session) {
               (steps_of(session, false) - s.steps_b0) / secs);
 }
 
+// --check-redraw: the picture partial redraws left in the back buffer against one drawn from
+// scratch from the same draw lists, every window built. Differing pixels mean a tile that
+// changed was not redrawn, or one that was kept did not survive in the back buffer.
+void print_redraw_check(const PartialRedraw& redraw, int width, int height, const float clear[3]) {
+  std::vector<uint32_t> partial(static_cast<size_t>(width) * height), fresh(partial.size());
+  glPixelStorei(GL_PACK_ALIGNMENT, 4);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, partial.data());
+  glDisable(GL_SCISSOR_TEST);
+  glClearColor(clear[0], clear[1], clear[2], 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, fresh.data());
+  // The marker pixel (bottom right, the first row read) is the only one drawn differently.
+  partial[static_cast<size_t>(width) - 1] = fresh[static_cast<size_t>(width) - 1];
+  size_t differing = 0;
+  for (size_t i = 0; i < partial.size(); ++i) differing += (partial[i] & 0xFFFFFFu) != (fresh[i] & 0xFFFFFFu);
+  std::printf("{\"redraw_check\": {\"pixels\": %zu, \"differing\": %zu, \"partial\": %s, \"tiles_drawn\": %d}}\n",
+              partial.size(), differing, redraw.drew_everything() ? "false" : "true", redraw.tiles_drawn());
+}
+
 }  // namespace
 
 // --- 1. set-up ------------------------------------------------------------------------------
@@ -503,7 +523,8 @@ int run_gui(const GuiOptions& options) {
     glfwGetFramebufferSize(app.window, &fw, &fh);
     // A screenshot shows every panel as of this frame.
     const bool screenshot = app.want_screenshot || (last_frame && !options.screenshot.empty());
-    app.redraw.begin_frame(fw, fh, changed || look_changed, look_changed || screenshot);
+    const bool check_redraw = last_frame && options.check_redraw;
+    app.redraw.begin_frame(fw, fh, changed || look_changed, look_changed || screenshot, check_redraw);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
@@ -514,6 +535,7 @@ int run_gui(const GuiOptions& options) {
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     const float clear[3] = {bg.x, bg.y, bg.z};
     app.redraw.render(ImGui::GetDrawData(), clear, gpu_heatmaps ? static_cast<uint64_t>(gpu_heatmaps->uploads()) : 0);
+    if (check_redraw) print_redraw_check(app.redraw, fw, fh, clear);
     if (screenshot) {
       take_screenshot(app, last_frame ? options.screenshot : "");
       if (last_frame && !options.screenshot.empty()) std::fprintf(stderr, "bnlab: %s\n", app.status.c_str());

@@ -16,6 +16,9 @@ struct GuiOptions {
   int frames = 0;             // quit after this many frames (0: run until closed)
   bool frame_stats = false;   // print the median and 99th-percentile frame time at exit
   bool train = false;         // start training at once (for --frames runs)
+  // On the last frame, build every window but draw only what changed (as every frame does), then
+  // compare that picture with one drawn from scratch and print how many pixels differ.
+  bool check_redraw = false;
   int width = 0, height = 0;  // window size; 0: the saved one
   std::shared_ptr<const Config> config;  // the experiment to open; null: the last one, else the default view
 };

@@ -82,8 +82,9 @@ uint8_t to_byte(float v) { return static_cast<uint8_t>(std::lround(std::clamp(v,
 
 }  // namespace
 
-void PartialRedraw::begin_frame(int width, int height, bool changed, bool full) {
+void PartialRedraw::begin_frame(int width, int height, bool changed, bool full, bool build_all) {
   ++generation_;
+  build_all_ = build_all;
   if (changed) changed_at_ = generation_;
   full_ = full || full_next_ || width != width_ || height != height_ || !marker_present(width, height);
   full_next_ = false;
@@ -100,7 +101,7 @@ void PartialRedraw::begin_frame(int width, int height, bool changed, bool full) 
 }
 
 bool PartialRedraw::should_build(const std::string& key, const PixelRect& rect, bool live) {
-  if (full_) return true;
+  if (full_ || build_all_) return true;
   const auto it = tiles_.find(key);
   if (it == tiles_.end() || it->second.hash == 0 || !(it->second.rect == rect)) return true;
   if (live || it->second.live_before) return true;

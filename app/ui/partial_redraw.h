@@ -39,8 +39,9 @@ class PartialRedraw {
 
   // Before any window is built. `changed`: something happened since the last frame (input, new
   // data from the runs), so every panel should be rebuilt soon. `full` asks for everything to be
-  // built and drawn (a screenshot, a font or theme change); the back buffer's marker is read here.
-  void begin_frame(int framebuffer_width, int framebuffer_height, bool changed, bool full);
+  // built and drawn (a screenshot, a font or theme change); `build_all` for every panel to be
+  // built but only what changed drawn (--check-redraw). The back buffer's marker is read here.
+  void begin_frame(int framebuffer_width, int framebuffer_height, bool changed, bool full, bool build_all = false);
   // Whether panel `key`, whose window is at `rect`, builds its content this frame. `live`: under
   // the mouse or in use. Register the window with tile() whatever the answer.
   bool should_build(const std::string& key, const PixelRect& rect, bool live);
@@ -84,6 +85,7 @@ class PartialRedraw {
   int width_ = 0, height_ = 0;
   bool full_ = true;
   bool full_next_ = false;  // the layout changed: the next frame draws everything
+  bool build_all_ = false;
   int tiles_drawn_ = 0;
   uint8_t marker_[3] = {};   // the RGB the last frame left in the marker pixel
   uint8_t frame_number_ = 0;  // 0–7, in the marker's lowest bits of blue
