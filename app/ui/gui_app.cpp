@@ -56,6 +56,7 @@ struct App {
   bool want_screenshot = false;
   int selected_block = 0, selected_tap = 0;
   InputLog input;  // filled by the GLFW callbacks below
+  bool input_this_frame = false;  // some input event arrived since the last frame
   PartialRedraw redraw;
 };
 
@@ -251,10 +252,12 @@ void draw_panel_grid(App& app, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
       app.settings.focused_panel = app.settings.focused_panel.empty() ? key : "";
     else if (ImGui::IsItemHovered() && app.input.pointer_moved)
       ImGui::SetTooltip("%s", tr(app.settings.focused_panel.empty() ? "grid.focus_hint" : "grid.back_hint"));
-    // A panel not under the mouse may keep last frame's picture while others catch up with the
-    // runs (partial_redraw.h); Ctrl+E exports the panel under the mouse, which is always built.
-    const bool live = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) ||
-                      (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && ImGui::IsAnyItemActive());
+    // A panel may keep last frame's picture while others catch up with the runs
+    // (partial_redraw.h), unless the user is at it: the mouse moved or clicked over it, or one of
+    // its controls is held. Ctrl+E exports the panel under the mouse, which is then built.
+    const bool live =
+        (app.input_this_frame && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) ||
+        (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && ImGui::IsAnyItemActive());
     const bool build = app.redraw.should_build(key, window_rect(), live);
     if (build) visible[i]->panel->draw(ctx);
     add_tile(app, key, build);
@@ -503,7 +506,8 @@ int run_gui(const GuiOptions& options) {
     // once; while training, the runs' pace already brings frames.
     const bool catching_up = app.redraw.pending() && app.session.paused();
     if (!pacer.should_draw(seconds(), animating || catching_up || app.session.loading(), new_data)) continue;
-    const bool changed = new_data || animating || app.input.events != events_drawn;
+    app.input_this_frame = app.input.events != events_drawn;
+    const bool changed = new_data || animating || app.input_this_frame;
     events_drawn = app.input.events;
     if (twins) {
       drawn_a = twins->a().snapshot()->version;

@@ -101,10 +101,12 @@ void PartialRedraw::begin_frame(int width, int height, bool changed, bool full, 
 }
 
 bool PartialRedraw::should_build(const std::string& key, const PixelRect& rect, bool live) {
-  if (full_ || build_all_) return true;
   const auto it = tiles_.find(key);
-  if (it == tiles_.end() || it->second.hash == 0 || !(it->second.rect == rect)) return true;
-  if (live || it->second.live_before) return true;
+  if (it == tiles_.end()) return true;
+  const bool was_live = it->second.live_before;
+  it->second.live_before = live;
+  if (full_ || build_all_ || it->second.hash == 0 || !(it->second.rect == rect)) return true;
+  if (live || was_live) return true;
   for (const PixelRect& o : overlays_before_)
     if (o.overlaps(rect)) return true;  // it is redrawn to take the overlay away, so it must be current
   return std::find(due_.begin(), due_.end(), key) != due_.end();
@@ -156,7 +158,6 @@ void PartialRedraw::render(ImDrawData* dd, const float clear[3], uint64_t conten
       Tile& t = tiles_[f.key];
       t.rect = f.rect;
       t.hash = f.list ? hash_list(*f.list, f.rect, content_version) : 0;
-      t.live_before = false;
     }
     tiles_drawn_ = static_cast<int>(frame_tiles_.size());
     ImGui_ImplOpenGL3_RenderDrawData(dd);
