@@ -145,6 +145,21 @@ TEST(History, BoundedAndExactMinMaxOverALongRun) {
   EXPECT_LT(frames.front()->step, steps / 10);
   EXPECT_EQ(frames.back()->step, steps);
   EXPECT_EQ(frames[frames.size() - 2]->step, steps - 10);
+  // The older frames are evenly spread: no gap wider than 1/64 of the run (repeatedly halving
+  // only the older half left a first gap of thousands of steps), and at least 128 of them.
+  int64_t widest = 0;
+  for (size_t i = 1; i < frames.size(); ++i) widest = std::max(widest, frames[i]->step - frames[i - 1]->step);
+  EXPECT_LE(widest, steps / 64);
+  EXPECT_GE(frames.size(), 512u + 128u);
+  // A plot asks for 400 over the whole run: spread over the steps, so the dense recent half
+  // (the last ~2% of the steps here) does not take half of them.
+  const auto spread = h.frames(0, steps, 400);
+  EXPECT_LE(spread.size(), 400u);
+  EXPECT_GE(spread.size(), 128u);
+  EXPECT_EQ(spread.front(), frames.front());
+  EXPECT_EQ(spread.back(), frames.back());
+  const auto recent_picks = std::count_if(spread.begin(), spread.end(), [&](const auto& f) { return f->step > steps - steps / 50; });
+  EXPECT_LE(recent_picks, 20);
 }
 
 }  // namespace

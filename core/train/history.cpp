@@ -92,19 +92,25 @@ size_t ScalarSeries::bytes() const {
 void FrameSeries::add(std::shared_ptr<const ProbeFrame> frame) {
   bytes_ += frame->bytes();
   frames_.push_back(std::move(frame));
+  ordinals_.push_back(added_++);
   if (frames_.size() <= capacity_) return;
-  // Thin the older half: keep every other frame there, the recent half whole.
-  const size_t older = frames_.size() / 2;
-  std::vector<std::shared_ptr<const ProbeFrame>> kept;
-  kept.reserve(capacity_);
+  // The newest capacity/2 frames stay. Of the older ones, every stride-th frame of the run stays,
+  // the stride doubling until they are at most capacity/4: evenly spread over the old steps (a
+  // thinning that halves only the older half again and again leaves the run's start nearly empty).
+  const int64_t recent_from = added_ - static_cast<int64_t>(capacity_ / 2);
+  while (recent_from / stride_ > static_cast<int64_t>(capacity_ / 4)) stride_ *= 2;
+  size_t kept = 0;
   for (size_t i = 0; i < frames_.size(); ++i) {
-    if (i < older && i % 2 == 1) {
+    if (ordinals_[i] < recent_from && ordinals_[i] % stride_ != 0) {
       bytes_ -= frames_[i]->bytes();
       continue;
     }
-    kept.push_back(std::move(frames_[i]));
+    frames_[kept] = std::move(frames_[i]);
+    ordinals_[kept] = ordinals_[i];
+    ++kept;
   }
-  frames_ = std::move(kept);
+  frames_.resize(kept);
+  ordinals_.resize(kept);
 }
 
 std::vector<std::shared_ptr<const ProbeFrame>> FrameSeries::query(int64_t from, int64_t to, int max_frames) const {
@@ -112,9 +118,17 @@ std::vector<std::shared_ptr<const ProbeFrame>> FrameSeries::query(int64_t from, 
   for (const auto& f : frames_)
     if (f->step >= from && f->step <= to) in_range.push_back(f);
   if (max_frames <= 0 || in_range.size() <= static_cast<size_t>(max_frames)) return in_range;
+  // Evenly spread over the steps, not over the list: the recent frames are denser than the old
+  // ones, and picking by position would crowd a plot's right end.
   std::vector<std::shared_ptr<const ProbeFrame>> out;
-  for (int i = 0; i < max_frames; ++i)
-    out.push_back(in_range[static_cast<size_t>(i) * (in_range.size() - 1) / std::max(1, max_frames - 1)]);
+  const double first = static_cast<double>(in_range.front()->step), last = static_cast<double>(in_range.back()->step);
+  size_t j = 0;
+  for (int i = 0; i < max_frames; ++i) {
+    const double target = first + (last - first) * i / std::max(1, max_frames - 1);
+    auto distance = [&](size_t k) { return std::abs(static_cast<double>(in_range[k]->step) - target); };
+    while (j + 1 < in_range.size() && distance(j + 1) <= distance(j)) ++j;
+    if (out.empty() || out.back() != in_range[j]) out.push_back(in_range[j]);
+  }
   return out;
 }
 

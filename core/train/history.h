@@ -1,7 +1,8 @@
 // What this file is: a run's history with memory bounded however long the run goes.
 // Scalars (loss, accuracy, ...) keep the latest values at full resolution and the whole run as
 // buckets of 2^k steps holding min / mean / max, merged in pairs when the list fills up. Probe
-// frames keep the recent ones and thin the older ones (every 2^k-th survives). A reader asks for
+// frames keep the recent half of their capacity whole, and of the older ones every 2^k-th
+// frame of the run, so those stay evenly spread over the steps however long the run. A reader asks for
 // a step range at a given number of points (one per pixel column) and gets min/mean/max per
 // point. Writes and reads take a short mutex each; no lock is held while a caller draws.
 #pragma once
@@ -50,7 +51,8 @@ class FrameSeries {
  public:
   explicit FrameSeries(size_t capacity = 1024) : capacity_(capacity) {}
   void add(std::shared_ptr<const ProbeFrame> frame);
-  // The frames with step in [from, to], at most `max_frames` of them, evenly spread.
+  // The frames with step in [from, to], at most `max_frames` of them (0: all), evenly spread
+  // over the steps: the nearest frame to each of `max_frames` equally spaced steps.
   std::vector<std::shared_ptr<const ProbeFrame>> query(int64_t from, int64_t to, int max_frames) const;
   std::shared_ptr<const ProbeFrame> latest() const { return frames_.empty() ? nullptr : frames_.back(); }
   size_t size() const { return frames_.size(); }
@@ -59,6 +61,9 @@ class FrameSeries {
  private:
   size_t capacity_;
   std::vector<std::shared_ptr<const ProbeFrame>> frames_;
+  std::vector<int64_t> ordinals_;  // frames_[i] was the ordinals_[i]-th frame added (from 0)
+  int64_t added_ = 0;
+  int64_t stride_ = 1;  // older frames kept: those whose ordinal is a multiple of it
   size_t bytes_ = 0;
 };
 
