@@ -1,6 +1,6 @@
 // What this file is: the window's session without a window: the draft (network, dataset) that
 // applies on reset, a dataset that cannot be loaded (the runs the user had go on), paused twins
-// that end on the same step, and run B's own BN switches.
+// that end on the same step, and what sets run B apart: its own BN switches and learning settings.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -100,6 +100,37 @@ TEST(Session, RunBsOwnBatchNormSwitchSurvivesAReset) {
   EXPECT_EQ(b->model.blocks[0].norm, "none");
   EXPECT_EQ(b->model.blocks[1].norm, "batch");
   EXPECT_FLOAT_EQ(b->model.init.scale, 0.5f);
+}
+
+TEST(Session, RunBKeepsItsOwnLearningSettingsUntilItFollowsAAgain) {
+  Session s;
+  s.start(spiral_config());
+  ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; }));
+  auto lr = [&](bool a) { return (a ? s.twins()->a() : s.twins()->b()).snapshot()->config->train.lr; };
+  TrainConfig t = s.config().train;
+  t.lr = 0.05f;
+  s.set_train(t);  // B follows A
+  ASSERT_TRUE(pump(s, [&] { return lr(true) == 0.05f && lr(false) == 0.05f; }));
+
+  TrainConfig b = t;
+  b.lr = 0.5f;
+  b.optimizer = "adam";
+  s.set_train_b(b);
+  t.lr = 0.02f;
+  s.set_train(t);  // only A now
+  ASSERT_TRUE(pump(s, [&] { return lr(true) == 0.02f && lr(false) == 0.5f; })) << lr(true) << " " << lr(false);
+  EXPECT_EQ(s.twins()->b().snapshot()->config->train.optimizer, "adam");
+  EXPECT_EQ(s.twins()->a().snapshot()->config->train.optimizer, "sgd");
+
+  s.draft().model.init.scale = 0.5f;  // a rebuild keeps B's own settings
+  s.reset();
+  EXPECT_EQ(lr(false), 0.5f);
+  EXPECT_EQ(lr(true), 0.02f);
+
+  s.follow_a();
+  EXPECT_FALSE(s.b_has_own_train());
+  ASSERT_TRUE(pump(s, [&] { return lr(false) == 0.02f; })) << lr(false);
+  EXPECT_EQ(s.twins()->b().snapshot()->config->train.optimizer, "sgd");
 }
 
 }  // namespace

@@ -35,6 +35,13 @@ namespace {
 // The data depends on the data section and, for the generated sets, on the seed.
 bool same_data(const Config& x, const Config& y) { return x.seed == y.seed && to_json(x)["data"] == to_json(y)["data"]; }
 
+Command train_command(const TrainConfig& train) {
+  Command c;
+  c.kind = Command::Kind::set_train;
+  c.train = train;
+  return c;
+}
+
 }  // namespace
 
 void Session::start(const Config& cfg) {
@@ -118,6 +125,7 @@ void Session::post_norm(Trainer& run, int block, bool on) {
 
 Config Session::config_b(const Config& a) const {
   Config b = without_batch_norm(a);
+  if (train_b_) b.train = *train_b_;
   for (size_t i = 0; i + 1 < b.model.blocks.size(); ++i)
     if (i < bn_b_.size() && bn_b_[i]) b.model.blocks[i].norm = "batch";
   return b;
@@ -166,10 +174,20 @@ void Session::post_both(Command::Kind kind, double value) {
 void Session::set_train(const TrainConfig& train) {
   applied_.train = draft_.train = train;
   if (!twins_) return;
-  Command c;
-  c.kind = Command::Kind::set_train;
-  c.train = train;
-  twins_->post_both(c);
+  twins_->a().post(train_command(train));
+  if (!train_b_) twins_->b().post(train_command(train));
+}
+
+void Session::set_train_b(const TrainConfig& train) {
+  train_b_ = std::make_unique<TrainConfig>(train);
+  if (twins_) twins_->b().post(train_command(train));
+}
+
+void Session::follow_a() {
+  if (!train_b_) return;
+  train_b_.reset();
+  editing_b = false;
+  if (twins_) twins_->b().post(train_command(applied_.train));
 }
 
 void Session::set_norm_a(int block, bool on) {

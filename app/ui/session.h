@@ -6,7 +6,8 @@
 //     applies on reset. A new dataset loads in the background while the old runs go on; if it
 //     cannot be loaded, the error is shown and nothing the user had is lost.
 // B follows A's settings except BN, which is off on every block of B unless switched on for B
-// (in the network view).
+// (in the network view), and except the learning settings (learning rate, batch size,
+// optimizer, weight decay) once the user gives B its own.
 #pragma once
 
 #include <future>
@@ -39,7 +40,14 @@ class Session {
   std::string error;   // the last thing that could not be applied, in words
 
   // Live edits; each reaches the trainers within one step.
-  void set_train(const TrainConfig& train);
+  void set_train(const TrainConfig& train);  // A's; B's too unless B has its own
+  // B's own learning settings: from now on B keeps them (through resets) and A's edits leave B
+  // alone, until follow_a() hands B A's settings again.
+  void set_train_b(const TrainConfig& train);
+  void follow_a();
+  bool b_has_own_train() const { return train_b_ != nullptr; }
+  const TrainConfig& train_b() const { return train_b_ ? *train_b_ : applied_.train; }
+  bool editing_b = false;  // the sidebar shows B's learning settings (when B has its own)
   void set_norm_a(int block, bool on);  // only run A: B keeps BN off
   // B is set apart from A by BN only: off everywhere unless switched on here (kept on reset).
   void set_norm_b(int block, bool on);
@@ -65,6 +73,7 @@ class Session {
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
   std::vector<bool> bn_b_;  // per block: BN on in run B
+  std::unique_ptr<TrainConfig> train_b_;  // B's own learning settings; null: A's
   uint64_t paused_at_versions_[2] = {0, 0};  // A's and B's snapshot versions when pause was sent
   bool running_requested_ = false;             // the last play/pause the user asked for
   uint64_t resumed_at_version_ = 0;            // A's snapshot version when resume was sent

@@ -65,9 +65,29 @@ void run_controls(Session& session, const Theme& theme) {
 
 // --- 2. live hyperparameters -----------------------------------------------------------------
 
-void hyperparameters(Session& session) {
-  TrainConfig t = session.config().train;
+void hyperparameters(Session& session, const Theme& theme) {
+  // B follows A's learning settings unless given its own; then the sliders edit A or B.
+  bool own = session.b_has_own_train();
+  if (ImGui::Checkbox(tr("hp.b_own"), &own)) {
+    if (own) {
+      session.set_train_b(session.config().train);
+      session.editing_b = true;
+    } else {
+      session.follow_a();
+    }
+  }
+  if (own) {
+    int which = session.editing_b ? 1 : 0;
+    ImGui::RadioButton(tr("hp.edit_a"), &which, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton(tr("hp.edit_b"), &which, 1);
+    session.editing_b = which == 1;
+  }
+  const bool edit_b = own && session.editing_b;
+  TrainConfig t = edit_b ? session.train_b() : session.config().train;
   bool changed = false;
+  // The handles take the colour of the run they set, when the runs differ.
+  if (own) ImGui::PushStyleColor(ImGuiCol_SliderGrab, edit_b ? theme.run_b : theme.run_a);
   changed |= ImGui::SliderFloat(tr("hp.lr"), &t.lr, 1e-4f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic);
   changed |= ImGui::SliderInt(tr("hp.batch_size"), &t.batch_size, 2, 512, "%d", ImGuiSliderFlags_Logarithmic);
   const char* optimizers[] = {"sgd", "rmsprop", "adam"};
@@ -84,7 +104,8 @@ void hyperparameters(Session& session) {
   if (t.optimizer == "rmsprop") changed |= ImGui::SliderFloat("α", &t.alpha, 0.5f, 0.999f, "%.3f");
   if (t.optimizer != "sgd") changed |= ImGui::SliderFloat("ε", &t.eps, 1e-10f, 1e-2f, "%.0e", ImGuiSliderFlags_Logarithmic);
   changed |= ImGui::SliderFloat(tr("hp.weight_decay"), &t.weight_decay, 0.0f, 0.1f, "%.4f");
-  if (changed) session.set_train(t);
+  if (own) ImGui::PopStyleColor();
+  if (changed) edit_b ? session.set_train_b(t) : session.set_train(t);
 
   const BnConfig& bn = session.config().model.bn;
   float momentum = bn.momentum;
@@ -215,7 +236,7 @@ void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir) 
       ImGui::TextColored(ctx.theme.warning, "%s %s %lld (%s)", snap == ctx.a ? "A" : "B", tr("run.diverged"),
                          static_cast<long long>(snap->diverged_at), tr("run.lr_too_high"));
   if (!session.error.empty()) ImGui::TextColored(ctx.theme.warning, "%s", session.error.c_str());
-  if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session);
+  if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session, ctx.theme);
   if (ImGui::CollapsingHeader(tr("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, ctx);
   const char* taps[] = {tr("tap.z"), tr("tap.normalized"), tr("tap.activated")};
   ImGui::Combo(tr("sidebar.tap"), &ctx.selected_tap, taps, 3);
