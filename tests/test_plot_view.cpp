@@ -192,6 +192,13 @@ TEST_F(PlotView, CsvHoldsExactlyTheSmoothedDrawnPoints) {
   EXPECT_EQ(rows[9], "h,histogram,0.5,1,1");
   EXPECT_EQ(rows[11], "h,histogram,2.5,2,1");
   EXPECT_EQ(LastPlotCsv("unknown"), "");
+
+  // Items kept out of the legend ("##...") are still named in the CSV.
+  ASSERT_TRUE(Begin(canvas, "hidden", kRect, PlotSpec{}));
+  Scatter("##rim train", xs, ys, 1);
+  Scatter("train##points", xs, ys, 1);
+  End();
+  EXPECT_EQ(LastPlotCsv("hidden"), "series,kind,x,y,value\nrim train,scatter,0,4,\ntrain,scatter,0,4,\n");
 }
 
 TEST_F(PlotView, ViewStateIsKeptPerIdAndRefitsWhenAsked) {

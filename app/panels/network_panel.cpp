@@ -102,6 +102,23 @@ void arrow(plot::Canvas& canvas, const Arrow& a, plot::Color color, float width,
   canvas.convex_filled(tip, 3, color);
 }
 
+// The diagram's CSV: one row per block of each run, as the diagram shows them.
+std::string blocks_csv(const Config* const configs[2]) {
+  std::string out = "run,block,op,units,activation,batch_norm,dropout\n";
+  for (int r = 0; r < 2; ++r) {
+    const auto& blocks = configs[r]->model.blocks;
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      const BlockConfig& b = blocks[i];
+      char dropout[32];
+      std::snprintf(dropout, sizeof dropout, "%g", b.dropout);
+      out += std::string(r == 0 ? "A" : "B") + "," + std::to_string(i + 1) + "," + b.op + "," +
+             std::to_string(b.op == "conv" ? b.channels : b.units) + "," + b.activation + "," +
+             (b.norm == "batch" ? "on" : "off") + "," + dropout + "\n";
+    }
+  }
+  return out;
+}
+
 struct NetworkPanel : Panel {
   NetworkLayout screen_layout_;  // where the last on-screen drawing put things, for the mouse
   Config b_before_start_;        // run B's network until its trainer publishes one
@@ -121,7 +138,7 @@ struct NetworkPanel : Panel {
     const ImVec2 origin = ImGui::GetCursorScreenPos(), size = ImGui::GetContentRegionAvail();
     if (size.x < 40 || size.y < 40) return;
     plot_area(ctx, "network", [&](plot::Canvas& canvas, plot::Rect rect) { draw_diagram(ctx, canvas, rect, configs); },
-              size.x, size.y);
+              size.x, size.y, [&] { return blocks_csv(configs); });
 
     // The whole area is one button, so a click never reaches the window behind it.
     ImGui::SetCursorScreenPos(origin);

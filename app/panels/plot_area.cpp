@@ -23,11 +23,11 @@ std::string export_path(const PanelContext& ctx, const std::string& id, const ch
   return ctx.export_dir + "/" + id + "-" + stamp + "." + ext;
 }
 
-void write_csv(PanelContext& ctx, const std::string& id) {
+void write_csv(PanelContext& ctx, const std::string& id, const CsvSource& csv) {
   const std::string path = export_path(ctx, id, "csv"), tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << plot::LastPlotCsv(id);
+    out << (csv ? csv() : plot::LastPlotCsv(id));
     if (!out) {
       *ctx.status = "cannot write " + tmp;
       return;
@@ -65,7 +65,8 @@ plot::PlotSpec base_spec(const PanelContext& ctx, const char* title, const char*
   return spec;
 }
 
-void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width, float height) {
+void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width, float height,
+               const CsvSource& csv) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const plot::Rect rect{pos.x, pos.y, pos.x + (width > 0 ? width : avail.x), pos.y + (height > 0 ? height : avail.y)};
@@ -84,7 +85,7 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
     }
     if (ImGui::MenuItem("SVG")) export_image(ctx, id, drawing, plot::Format::svg, 1, rect);
     if (ImGui::MenuItem("PDF")) export_image(ctx, id, drawing, plot::Format::pdf, 1, rect);
-    if (ImGui::MenuItem("CSV")) write_csv(ctx, id);
+    if (ImGui::MenuItem("CSV")) write_csv(ctx, id, csv);
     ImGui::EndPopup();
   }
 }

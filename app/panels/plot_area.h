@@ -15,15 +15,18 @@
 namespace bnlab {
 
 using PlotDrawing = std::function<void(plot::Canvas&, plot::Rect)>;
+// The CSV of a drawing that is not a plot (the network diagram); plots export their own data.
+using CsvSource = std::function<std::string()>;
 
 // The plot spec every panel starts from: the theme's colours and line widths.
 plot::PlotSpec base_spec(const PanelContext& ctx, const char* title, const char* x_label, const char* y_label);
 plot::Color to_color(const ImVec4& c);
 
 // Draws `drawing` in a `width` × `height` area at the cursor (0: the rest of the window) and
-// offers the export menu on right-click. `id` names the plot and its files.
+// offers the export menu on right-click. `id` names the plot and its files; the CSV is the
+// data the plot drew, or what `csv` returns.
 void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width = 0.0f,
-               float height = 0.0f);
+               float height = 0.0f, const CsvSource& csv = nullptr);
 
 // The frames of one run over its whole history, at most `max_frames`.
 std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames = 400);

@@ -55,7 +55,8 @@ std::string LastPlotCsv(const std::string& id) {
   std::string out = "series,kind,x,y,value\n";
   for (const Item& it : found->second.items) {
     const std::string prefix =
-        csv_field(it.name.empty() ? std::string("(unnamed)") : it.name) + "," + kind_name(it.kind) + ",";
+        csv_field(!it.name.empty() ? it.name : !it.csv_name.empty() ? it.csv_name : std::string("(unnamed)")) + "," +
+        kind_name(it.kind) + ",";
     auto row = [&](double x, double y, const std::string& value) {
       out += prefix + number(x) + "," + number(y) + "," + value + "\n";
     };

@@ -28,6 +28,8 @@ std::string_view label_of(std::string_view name) { return name.substr(0, name.fi
 Item& add_item(Frame& f, std::string_view name, ItemKind kind, const ItemStyle& style) {
   Item& it = f.items.emplace_back();
   it.name = std::string(label_of(name));
+  // A hidden item ("##rim train") is still named in the CSV, by what follows the "##".
+  if (it.name.empty() && name.size() > 2) it.csv_name = std::string(name.substr(name.find("##") + 2));
   it.kind = kind;
   it.in_legend = !it.name.empty();
   it.hoverable = it.in_legend;

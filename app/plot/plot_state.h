@@ -32,6 +32,7 @@ enum class ItemKind { line, band, histogram, ridgeline, scatter, heatmap, contou
 //   contour    xs, ys = segment end points in pairs, zs = level of each point
 struct Item {
   std::string name;
+  std::string csv_name;  // a hidden item's name in the CSV
   ItemKind kind = ItemKind::line;
   Color color;
   float width = 1.5f;
