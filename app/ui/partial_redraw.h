@@ -6,9 +6,10 @@
 //     is redrawn (its rectangle cleared, its draw list drawn) only when its draw list differs
 //     from the one drawn last (a hash of vertices, indices and commands), or when an overlay
 //     (a menu, a popup, a tooltip) lay over it in the last frame.
-//   - Panels whose data changes every frame (training) are not all rebuilt every frame: the
-//     ones under the mouse always are, and of the others the longest-waiting few, so a frame
-//     costs a couple of panels, and every panel follows the runs a few times a second.
+//   - Panels whose data changes every frame (training) are not all rebuilt every frame: the one
+//     the user is at (the mouse moving over it, a control held) always is, and of the others
+//     the longest-waiting two, so a frame costs a couple of panels, and every panel follows the
+//     runs about once or twice a second under llvmpipe.
 //   - This needs the back buffer to still hold the last frame after the swap, which OpenGL does
 //     not promise (llvmpipe keeps it; a GPU driver may not). So each frame leaves a marker in
 //     one corner pixel, and the next frame reads it back first: if it is not there, or after a
@@ -34,7 +35,7 @@ struct PixelRect {
 
 class PartialRedraw {
  public:
-  // How many panels that are not under the mouse are rebuilt in one frame when all of them wait.
+  // How many panels the user is not at are rebuilt in one frame when all of them wait.
   static constexpr int kRefreshesPerFrame = 2;
 
   // Before any window is built. `changed`: something happened since the last frame (input, new
@@ -64,7 +65,7 @@ class PartialRedraw {
     PixelRect rect;
     uint64_t hash = 0;        // of the draw list on screen now; 0: nothing valid on screen
     uint64_t built_at = 0;    // generation of the last build
-    bool live_before = false;  // under the mouse last frame: build once more to clear the hover
+    bool live_before = false;  // in use last frame: build once more, to clear the hover read-out
   };
   struct FrameTile {
     std::string key;
