@@ -16,14 +16,14 @@ namespace {
 constexpr const char* kUsage =
     "usage:\n"
     "  bnlab [gui] [--scene NAME] [--lang en|zh] [--theme dark|light|projector] [--screenshot FILE.png --frames N]\n"
-    "            [--frame-stats] [--check-redraw] [--train] [--size WxH] [--config CONFIG.json]\n"
+    "            [--frame-stats [--versus-idle]] [--check-redraw] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
     "  bnlab bench [--workload W1|W2|W3] [--steps N] | bnlab bench --twins SECONDS\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {
   bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size", "--config"},
-                   {"--frame-stats", "--train", "--check-redraw"});
+                   {"--frame-stats", "--train", "--check-redraw", "--versus-idle"});
   bnlab::ui::GuiOptions o;
   o.scene = args.get("--scene");
   if (!o.scene.empty()) throw bnlab::config_error("--scene: no scenes are built yet; start without --scene");
@@ -37,6 +37,9 @@ int run_gui_command(const std::vector<std::string>& argv) {
   o.frame_stats = args.has("--frame-stats");
   o.train = args.has("--train");
   o.check_redraw = args.has("--check-redraw");
+  o.versus_idle = args.has("--versus-idle");
+  if (o.versus_idle && (!o.frame_stats || o.frames == 0))
+    throw bnlab::config_error("--versus-idle: needs --frame-stats and --frames N");
   if (o.check_redraw && o.frames == 0) throw bnlab::config_error("--check-redraw: needs --frames N (it checks the last frame)");
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
     throw bnlab::config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");

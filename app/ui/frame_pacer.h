@@ -2,10 +2,13 @@
 //   - at up to 60 per second while the user is doing something (and for a moment after, so
 //     hover highlights and menus settle), or while something animates (the loading bar);
 //   - while the runs train and nothing else happens, often enough to follow them, but so that
-//     drawing takes at most `duty` of the time: after a frame that took t to draw, the next one
-//     waits t·(1/duty − 1), where t counts every thread that drew. With a GPU a frame takes ~1 ms and that is 60 per second; under
-//     software OpenGL (llvmpipe) a 1600×900 frame costs 10–20 ms of both cores, and drawing at
-//     60 per second would take the trainers' cores away from them;
+//     drawing takes at most `duty` of the time: after a frame that cost t, the next one waits
+//     t·(1/duty − 1), where t counts the processor time of every thread that drew. With a GPU a
+//     frame costs ~1 ms and that is 60 per second; under software OpenGL (llvmpipe) a 1600×900
+//     frame costs 10–20 ms of processor time, and drawing at 60 per second would take the
+//     trainers' cores away from them. The default duty, 7%, is measured: the twin runs train in
+//     lock-step, so a core taken from one trainer stalls both, and at 10% they kept 90–93% of
+//     their speed (`bnlab gui --frame-stats --versus-idle`), at 7% about 95%;
 //   - otherwise not at all: the last frame stays on screen, and an idle window costs nothing.
 // Times are in seconds on any monotonic clock. Pure logic, so it is unit-tested.
 #pragma once
@@ -14,7 +17,7 @@ namespace bnlab::ui {
 
 class FramePacer {
  public:
-  explicit FramePacer(double duty = 0.1, double min_period = 1.0 / 60.0, double input_linger = 0.5)
+  explicit FramePacer(double duty = 0.07, double min_period = 1.0 / 60.0, double input_linger = 0.5)
       : duty_(duty), min_period_(min_period), input_linger_(input_linger) {}
 
   void input(double now) { last_input_ = now; }  // any key, click, wheel, cursor move, resize, expose

@@ -360,6 +360,17 @@ struct FrameStats {
   int64_t steps_a0 = 0, steps_b0 = 0;
 };
 
+// --versus-idle: steps of each run during the phases that drew and the phases that did not.
+struct VersusIdle {
+  static constexpr double kPhaseSeconds = 2.0;
+  bool running = false, idle = false;
+  double phase_start = 0.0;
+  int64_t phase_steps[2] = {0, 0};
+  double seconds[2] = {0.0, 0.0};  // [drawing, idle]
+  int64_t steps[2][2] = {{0, 0}, {0, 0}};  // [drawing, idle][run A, run B]
+  int phases = 0;
+};
+
 double cpu_seconds(clockid_t clock) {
   timespec t{};
   clock_gettime(clock, &t);
@@ -369,6 +380,43 @@ double cpu_seconds(clockid_t clock) {
 int64_t steps_of(Session& session, bool a) {
   TwinRuns* twins = session.twins();
   return twins ? (a ? twins->a() : twins->b()).snapshot()->step : 0;
+}
+
+// Closes the phase that started at `v.phase_start` if it is over, and starts the other kind.
+void advance_versus_idle(VersusIdle& v, Session& session, double now) {
+  const int64_t a = steps_of(session, true), b = steps_of(session, false);
+  if (!v.running) {
+    v = VersusIdle{};
+    v.running = true;
+    v.phase_start = now;
+    v.phase_steps[0] = a;
+    v.phase_steps[1] = b;
+    return;
+  }
+  if (now - v.phase_start < VersusIdle::kPhaseSeconds) return;
+  const int k = v.idle ? 1 : 0;
+  v.seconds[k] += now - v.phase_start;
+  v.steps[k][0] += a - v.phase_steps[0];
+  v.steps[k][1] += b - v.phase_steps[1];
+  ++v.phases;
+  v.idle = !v.idle;
+  v.phase_start = now;
+  v.phase_steps[0] = a;
+  v.phase_steps[1] = b;
+}
+
+void print_versus_idle(const VersusIdle& v) {
+  if (v.seconds[0] <= 0.0 || v.seconds[1] <= 0.0) {
+    std::printf("{\"versus_idle\": null}\n");  // too short a run for one phase of each
+    return;
+  }
+  double rate[2][2];
+  for (int k = 0; k < 2; ++k)
+    for (int r = 0; r < 2; ++r) rate[k][r] = v.steps[k][r] / v.seconds[k];
+  std::printf("{\"versus_idle\": {\"phases\": %d, \"drawing_steps_per_s_a\": %.0f, \"idle_steps_per_s_a\": %.0f, "
+              "\"ratio_a\": %.3f, \"drawing_steps_per_s_b\": %.0f, \"idle_steps_per_s_b\": %.0f, \"ratio_b\": %.3f}}\n",
+              v.phases, rate[0][0], rate[1][0], rate[1][0] > 0 ? rate[0][0] / rate[1][0] : 0.0, rate[0][1], rate[1][1],
+              rate[1][1] > 0 ? rate[0][1] / rate[1][1] : 0.0);
 }
 
 void begin_frame_stats(FrameStats& s, Session& session) {
@@ -486,6 +534,7 @@ int run_gui(const GuiOptions& options) {
   const bool software_gl = renderer && (std::strstr(renderer, "llvmpipe") || std::strstr(renderer, "softpipe"));
   const double raster_threads = software_gl ? std::max(1u, std::thread::hardware_concurrency()) : 0.0;
   uint64_t seen_events = 0, events_drawn = 0, drawn_a = 0, drawn_b = 0;
+  VersusIdle versus;
   for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames);) {
     // Sleep until an event arrives or the pacer wants a frame; no frame, no work.
     TwinRuns* twins = app.session.twins();
@@ -494,7 +543,7 @@ int run_gui(const GuiOptions& options) {
     const bool scripted_idle = options.frames > 0 && app.session.paused();
     const bool animating = app.session.loading() || app.want_screenshot || (options.train && !started) || scripted_idle;
     bool new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
-    glfwWaitEventsTimeout(pacer.wait(seconds(), animating, new_data));
+    glfwWaitEventsTimeout(versus.idle ? 0.05 : pacer.wait(seconds(), animating, new_data));
     if (app.input.events != seen_events) {
       seen_events = app.input.events;
       pacer.input(seconds());
@@ -505,6 +554,10 @@ int run_gui(const GuiOptions& options) {
     // Paused, panels that still show the picture from before the last change are caught up at
     // once; while training, the runs' pace already brings frames.
     const bool catching_up = app.redraw.pending() && app.session.paused();
+    if (options.versus_idle && n >= kWarmUpFrames) {
+      advance_versus_idle(versus, app.session, seconds());
+      if (versus.idle) continue;
+    }
     if (!pacer.should_draw(seconds(), animating || catching_up || app.session.loading(), new_data)) continue;
     app.input_this_frame = app.input.events != events_drawn;
     const bool changed = new_data || animating || app.input_this_frame;
@@ -562,6 +615,7 @@ int run_gui(const GuiOptions& options) {
     ++n;
   }
   if (options.frame_stats) print_frame_stats(stats, app.session);
+  if (options.versus_idle) print_versus_idle(versus);
   glfwGetWindowSize(app.window, &app.settings.window_width, &app.settings.window_height);
   for (const PanelEntry& p : app.panels) app.settings.panels[p.panel->key()] = p.visible;
   app.settings.last_config = to_json(app.session.chosen_config()).dump();

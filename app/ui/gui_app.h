@@ -19,6 +19,10 @@ struct GuiOptions {
   // On the last frame, build every window but draw only what changed (as every frame does), then
   // compare that picture with one drawn from scratch and print how many pixels differ.
   bool check_redraw = false;
+  // With --frame-stats: after the warm-up, 2-second phases alternate in which the window draws
+  // as usual and draws nothing, and each run's steps/s in both are printed: what drawing costs
+  // the trainers, measured side by side in one run on a machine whose speed drifts.
+  bool versus_idle = false;
   int width = 0, height = 0;  // window size; 0: the saved one
   std::shared_ptr<const Config> config;  // the experiment to open; null: the last one, else the default view
 };
