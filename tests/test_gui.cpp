@@ -75,6 +75,28 @@ TEST(Gui, PartialRedrawsLeaveTheSamePictureAsDrawingFromScratch) {
   fs::remove_all(dir);
 }
 
+// --versus-idle alternates phases that draw and phases that do not, and compares the runs'
+// steps/s in both; both kinds of phase must have happened and the runs trained in each.
+TEST(Gui, VersusIdleMeasuresTrainingWithAndWithoutDrawing) {
+  const fs::path dir = fs::temp_directory_path() / ("bnlab_versus_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  int code = -1;
+  const std::string out = bnlab::run_command("HOME=" + dir.string() + " XDG_CONFIG_HOME=" + dir.string() +
+                                             " ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x720x24' " + BNLAB_EXE +
+                                             " gui --frames 40 --size 1280x720 --train --frame-stats --versus-idle 2>&1",
+                                             &code);
+  ASSERT_EQ(code, 0) << out;
+  const size_t at = out.find("{\"versus_idle\"");
+  ASSERT_NE(at, std::string::npos) << out;
+  const auto v = nlohmann::json::parse(out.substr(at, out.find('\n', at) - at))["versus_idle"];
+  ASSERT_TRUE(v.is_object()) << out;
+  EXPECT_GE(v["phases"].get<int>(), 2);
+  EXPECT_GT(v["drawing_steps_per_s_a"].get<double>(), 0.0);
+  EXPECT_GT(v["idle_steps_per_s_a"].get<double>(), 0.0);
+  EXPECT_NEAR(v["ratio_a"].get<double>(), v["drawing_steps_per_s_a"].get<double>() / v["idle_steps_per_s_a"].get<double>(), 0.01);
+  fs::remove_all(dir);
+}
+
 TEST(Gui, EveryLanguageHasEveryKey) {
   const std::string assets = std::string(BNLAB_SOURCE_DIR) + "/assets/i18n/";
   std::set<std::string> keys[2];
