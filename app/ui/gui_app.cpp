@@ -535,7 +535,16 @@ int run_gui(const GuiOptions& options) {
   const double raster_threads = software_gl ? std::max(1u, std::thread::hardware_concurrency()) : 0.0;
   uint64_t seen_events = 0, events_drawn = 0, drawn_a = 0, drawn_b = 0;
   VersusIdle versus;
-  for (int n = 0; !glfwWindowShouldClose(app.window) && (options.frames <= 0 || n < options.frames);) {
+  // --versus-idle goes on past --frames until it has one phase of each kind (the data may load
+  // slowly, under a sanitizer say), but not more than a minute past it.
+  double frames_done_at = -1.0;
+  auto more_frames = [&](int n) {
+    if (options.frames <= 0 || n < options.frames) return true;
+    if (!options.versus_idle || versus.phases >= 2) return false;
+    if (frames_done_at < 0.0) frames_done_at = seconds();
+    return seconds() - frames_done_at < 60.0;
+  };
+  for (int n = 0; !glfwWindowShouldClose(app.window) && more_frames(n);) {
     // Sleep until an event arrives or the pacer wants a frame; no frame, no work.
     TwinRuns* twins = app.session.twins();
     // A scripted run (--frames) that is not training stands in for a user at work: it draws
@@ -554,7 +563,7 @@ int run_gui(const GuiOptions& options) {
     // Paused, panels that still show the picture from before the last change are caught up at
     // once; while training, the runs' pace already brings frames.
     const bool catching_up = app.redraw.pending() && app.session.paused();
-    if (options.versus_idle && n >= kWarmUpFrames) {
+    if (options.versus_idle && n >= kWarmUpFrames && started && twins && !app.session.paused()) {
       advance_versus_idle(versus, app.session, seconds());
       if (versus.idle) continue;
     }
