@@ -93,7 +93,9 @@ TEST(Gui, VersusIdleMeasuresTrainingWithAndWithoutDrawing) {
   EXPECT_GE(v["phases"].get<int>(), 2);
   EXPECT_GT(v["drawing_steps_per_s_a"].get<double>(), 0.0);
   EXPECT_GT(v["idle_steps_per_s_a"].get<double>(), 0.0);
-  EXPECT_NEAR(v["ratio_a"].get<double>(), v["drawing_steps_per_s_a"].get<double>() / v["idle_steps_per_s_a"].get<double>(), 0.01);
+  // The rates are printed to 0.1 step/s (a sanitizer build trains at a few dozen), the ratio to 4 places.
+  const double drawing = v["drawing_steps_per_s_a"].get<double>(), idle = v["idle_steps_per_s_a"].get<double>();
+  EXPECT_NEAR(v["ratio_a"].get<double>(), drawing / idle, 0.0005 + 0.1 / idle);
   fs::remove_all(dir);
 }
 

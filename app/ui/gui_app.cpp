@@ -413,8 +413,8 @@ void print_versus_idle(const VersusIdle& v) {
   double rate[2][2];
   for (int k = 0; k < 2; ++k)
     for (int r = 0; r < 2; ++r) rate[k][r] = v.steps[k][r] / v.seconds[k];
-  std::printf("{\"versus_idle\": {\"phases\": %d, \"drawing_steps_per_s_a\": %.0f, \"idle_steps_per_s_a\": %.0f, "
-              "\"ratio_a\": %.3f, \"drawing_steps_per_s_b\": %.0f, \"idle_steps_per_s_b\": %.0f, \"ratio_b\": %.3f}}\n",
+  std::printf("{\"versus_idle\": {\"phases\": %d, \"drawing_steps_per_s_a\": %.1f, \"idle_steps_per_s_a\": %.1f, "
+              "\"ratio_a\": %.4f, \"drawing_steps_per_s_b\": %.1f, \"idle_steps_per_s_b\": %.1f, \"ratio_b\": %.4f}}\n",
               v.phases, rate[0][0], rate[1][0], rate[1][0] > 0 ? rate[0][0] / rate[1][0] : 0.0, rate[0][1], rate[1][1],
               rate[1][1] > 0 ? rate[0][1] / rate[1][1] : 0.0);
 }
