@@ -463,10 +463,7 @@ void print_redraw_check(const PartialRedraw& redraw, int width, int height, cons
   std::vector<uint32_t> partial(static_cast<size_t>(width) * height), fresh(partial.size());
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, partial.data());
-  glDisable(GL_SCISSOR_TEST);
-  glClearColor(clear[0], clear[1], clear[2], 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  draw_everything(ImGui::GetDrawData(), clear);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, fresh.data());
   // The marker pixel (bottom right, the first row read) is the only one drawn differently.
   partial[static_cast<size_t>(width) - 1] = fresh[static_cast<size_t>(width) - 1];

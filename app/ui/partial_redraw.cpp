@@ -82,6 +82,13 @@ uint8_t to_byte(float v) { return static_cast<uint8_t>(std::lround(std::clamp(v,
 
 }  // namespace
 
+void draw_everything(ImDrawData* draw_data, const float clear[3]) {
+  glDisable(GL_SCISSOR_TEST);
+  glClearColor(clear[0], clear[1], clear[2], 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(draw_data);
+}
+
 void PartialRedraw::begin_frame(int width, int height, bool changed, bool full, bool build_all) {
   ++generation_;
   build_all_ = build_all;
@@ -152,15 +159,13 @@ void PartialRedraw::render(ImDrawData* dd, const float clear[3], uint64_t conten
   std::vector<ImDrawList*> lists;
   tiles_drawn_ = 0;
   if (full_) {
-    glDisable(GL_SCISSOR_TEST);
-    glClear(GL_COLOR_BUFFER_BIT);
+    draw_everything(dd, clear);
     for (const FrameTile& f : frame_tiles_) {
       Tile& t = tiles_[f.key];
       t.rect = f.rect;
       t.hash = f.list ? hash_list(*f.list, f.rect, content_version) : 0;
     }
     tiles_drawn_ = static_cast<int>(frame_tiles_.size());
-    ImGui_ImplOpenGL3_RenderDrawData(dd);
   } else {
     glEnable(GL_SCISSOR_TEST);
     for (const PixelRect& o : overlays_before_) clear_rect(o, scale, fb_height);  // where no tile lies too
@@ -171,7 +176,7 @@ void PartialRedraw::render(ImDrawData* dd, const float clear[3], uint64_t conten
       const uint64_t h = hash_list(*f.list, f.rect, content_version);
       const bool under_overlay =
           std::any_of(overlays_before_.begin(), overlays_before_.end(), [&](const PixelRect& o) { return o.overlaps(f.rect); });
-      if (h == t.hash && t.rect == f.rect && !under_overlay) continue;
+      if (h == t.hash && !under_overlay) continue;  // the hash covers the rectangle too
       t.hash = h;
       t.rect = f.rect;
       clear_rect(f.rect, scale, fb_height);

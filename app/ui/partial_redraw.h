@@ -33,6 +33,9 @@ struct PixelRect {
   bool operator==(const PixelRect&) const = default;
 };
 
+// Clears the whole frame to `clear` and draws every list of `draw_data`: a frame without this file.
+void draw_everything(ImDrawData* draw_data, const float clear[3]);
+
 class PartialRedraw {
  public:
   // How many panels the user is not at are rebuilt in one frame when all of them wait.
