@@ -186,7 +186,6 @@ void Session::set_train_b(const TrainConfig& train) {
 void Session::follow_a() {
   if (!train_b_) return;
   train_b_.reset();
-  editing_b = false;
   if (twins_) twins_->b().post(train_command(applied_.train));
 }
 

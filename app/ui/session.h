@@ -47,7 +47,7 @@ class Session {
   void follow_a();
   bool b_has_own_train() const { return train_b_ != nullptr; }
   const TrainConfig& train_b() const { return train_b_ ? *train_b_ : applied_.train; }
-  bool editing_b = false;  // the sidebar shows B's learning settings (when B has its own)
+  bool editing_b = false;  // the sidebar shows B's learning settings (read only while B has its own)
   void set_norm_a(int block, bool on);  // only run A: B keeps BN off
   // B is set apart from A by BN only: off everywhere unless switched on here (kept on reset).
   void set_norm_b(int block, bool on);
