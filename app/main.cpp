@@ -19,7 +19,10 @@ constexpr const char* kUsage =
     "            [--frame-stats [--versus-idle]] [--check-redraw] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
-    "  bnlab bench [--workload W1|W2|W3] [--steps N] | bnlab bench --twins SECONDS\n";
+    "  bnlab bench [--workload W1|W2|W3] [--steps N] | bnlab bench --twins SECONDS\n"
+    "  bnlab scene list | bnlab scene check FILE.json\n"
+    "  bnlab scene render ID|FILE --out DIR [--lang en|zh] [--theme dark|light|projector|print] [--size WxH]\n"
+    "                    [--format png|svg|pdf|csv]\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {
   bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size", "--config"},
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
     if (command == "train") return bnlab::train_command(args);
     if (command == "eval") return bnlab::eval_command(args);
     if (command == "bench") return bnlab::bench_command(args);
+    if (command == "scene") return bnlab::scene_command(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -4,92 +4,14 @@
 #include "core/io/config.h"
 
 #include <fstream>
-#include <set>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/io/json_fields.h"
 
 namespace bnlab {
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
-  return s;
-}
-
-class Fields {
- public:
-  Fields(const json& j, std::string path, std::string source) : j_(j), path_(std::move(path)), source_(std::move(source)) {
-    if (!j.is_object()) fail("", "must be a JSON object");
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw config_error(source_ + ": " + name(key) + ": " + what);
-  }
-  std::string name(const std::string& key) const {
-    if (key.empty()) return path_.empty() ? "(top level)" : path_;
-    return path_.empty() ? key : path_ + "." + key;
-  }
-  const json* get(const std::string& key) {
-    seen_.insert(key);
-    auto it = j_.find(key);
-    return it == j_.end() || it->is_null() ? nullptr : &*it;
-  }
-  void number(const std::string& key, float& out, double lo, double hi) {
-    if (const json* v = get(key)) {
-      if (!v->is_number()) fail(key, "must be a number, got " + v->dump());
-      const double d = v->get<double>();
-      if (!(d >= lo && d <= hi))
-        fail(key, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + v->dump());
-      out = static_cast<float>(d);
-    }
-  }
-  void integer(const std::string& key, int& out, long long lo, long long hi) {
-    if (const json* v = get(key)) {
-      if (!v->is_number_integer()) fail(key, "must be an integer, got " + v->dump());
-      const long long i = v->get<long long>();
-      if (i < lo || i > hi) fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v->dump());
-      out = static_cast<int>(i);
-    }
-  }
-  void boolean(const std::string& key, bool& out) {
-    if (const json* v = get(key)) {
-      if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
-      out = v->get<bool>();
-    }
-  }
-  void string(const std::string& key, std::string& out) {
-    if (const json* v = get(key)) {
-      if (!v->is_string()) fail(key, "must be a string, got " + v->dump());
-      out = v->get<std::string>();
-    }
-  }
-  void choice(const std::string& key, std::string& out, const std::vector<std::string>& allowed) {
-    string(key, out);
-    for (const auto& a : allowed)
-      if (out == a) return;
-    fail(key, "unknown value '" + out + "' (expected " + join(allowed) + ")");
-  }
-  // Call last: any key not read is unknown.
-  void finish() const {
-    for (auto it = j_.begin(); it != j_.end(); ++it)
-      if (!seen_.count(it.key())) fail(it.key(), "unknown field");
-  }
-  std::string path() const { return path_; }
-  std::string source() const { return source_; }
-
- private:
-  static std::string fmt(double d) {
-    std::ostringstream s;
-    s << d;
-    return s.str();
-  }
-  const json& j_;
-  std::string path_, source_;
-  std::set<std::string> seen_;
-};
 
 constexpr double kBig = 1e9;
 const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist", "csv", "spiral", "circles", "xor", "gaussians", "moons"};
@@ -185,7 +107,7 @@ Config parse_config(const json& j, const std::string& source) {
   Fields top(j, "", source);
   if (const json* seed = top.get("seed")) {
     if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
-      top.fail("seed", "must be a non-negative integer, got " + seed->dump());
+      top.fail("seed", "must be a non-negative integer, got " + describe(*seed));
     c.seed = seed->get<uint64_t>();
   }
   if (const json* d = top.get("data")) parse_data(Fields(*d, "data", source), c.data);

@@ -1,0 +1,44 @@
+// What this file is: `bnlab scene list | check FILE.json | render ID|FILE --out DIR ...`
+// (docs/SCENES.md). list and check read the scene files only; render plays a scene without a
+// window (scene/render.h).
+#include <cstdio>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/error.h"
+#include "scene/scene.h"
+
+namespace bnlab {
+
+std::string scenes_dir() { return std::string(BNLAB_ASSETS_DIR) + "/scenes"; }
+std::string examples_dir() { return BNLAB_EXAMPLES_DIR; }
+
+namespace {
+
+int list_scenes(const std::vector<std::string>& argv) {
+  Args args(argv, {});
+  if (!args.positional().empty()) throw config_error("scene list: takes no arguments");
+  for (const Scene& s : load_all_scenes(scenes_dir(), examples_dir()))
+    std::printf("%s\t%zu\t%s\t%s\n", s.id.c_str(), s.steps.size(), s.title.en.c_str(), s.title.zh.c_str());
+  return 0;
+}
+
+int check_scene(const std::vector<std::string>& argv) {
+  Args args(argv, {});
+  if (args.positional().size() != 1) throw config_error("scene check: expected one FILE.json");
+  const Scene s = load_scene(args.positional()[0], examples_dir());
+  std::printf("%s: scene \"%s\", %zu steps: ok\n", args.positional()[0].c_str(), s.id.c_str(), s.steps.size());
+  return 0;
+}
+
+}  // namespace
+
+int scene_command(const std::vector<std::string>& argv) {
+  const std::string verb = argv.empty() ? "" : argv[0];
+  const std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+  if (verb == "list") return list_scenes(rest);
+  if (verb == "check") return check_scene(rest);
+  throw config_error("scene: expected list or check, got '" + verb + "'");
+}
+
+}  // namespace bnlab

@@ -1,0 +1,50 @@
+// What this file is: the panel catalogue (panel_settings.h). docs/SCENES.md lists the same.
+#include "panels/panel_settings.h"
+
+namespace bnlab {
+
+using K = SettingSpec::Kind;
+
+const std::vector<std::string>& tap_names() {
+  static const std::vector<std::string> names = {"z", "normalized", "activated"};
+  return names;
+}
+
+const std::vector<PanelInfo>& panel_catalog() {
+  static const std::vector<PanelInfo> catalog = {
+      {"curves", "panel.curves",
+       {{"smoothing", K::number, 0.0, 0.99, {}}, {"log_y", K::boolean, 0, 0, {}}, {"epochs", K::boolean, 0, 0, {}}}},
+      {"distributions", "panel.distributions",
+       {{"block", K::block, 0, 0, {}}, {"tap", K::tap, 0, 0, {}}, {"tensorboard_bands", K::boolean, 0, 0, {}}}},
+      {"shift", "panel.shift", {{"tap", K::tap, 0, 0, {}}}},
+      {"saturation", "panel.saturation", {{"block", K::block, 0, 0, {}}}},
+      {"gradients", "panel.gradients", {}},
+      {"gamma_beta", "panel.gamma_beta",
+       {{"block", K::block, 0, 0, {}}, {"shown", K::choice, 0, 0, {"gamma", "beta", "mean", "variance"}}}},
+      {"decision_boundary", "panel.decision_boundary",
+       {{"show_train", K::boolean, 0, 0, {}}, {"show_test", K::boolean, 0, 0, {}}}},
+      {"network", "panel.network", {}},
+      {"contours", "panel.contours",
+       {{"ratio", K::number, 1.0, 1000.0, {}},
+        {"correlation", K::number, -0.9, 0.9, {}},
+        {"standardize", K::boolean, 0, 0, {}},
+        {"optimizer", K::choice, 0, 0, {"gd", "momentum", "rmsprop", "adam"}},
+        {"lr", K::number, 0.01, 1.2, {}},
+        {"steps", K::integer, 10, 2000, {}}}},
+  };
+  return catalog;
+}
+
+const PanelInfo* panel_by_id(const std::string& id) {
+  for (const PanelInfo& p : panel_catalog())
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const PanelInfo* panel_by_key(const std::string& key) {
+  for (const PanelInfo& p : panel_catalog())
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+}  // namespace bnlab

@@ -1,0 +1,116 @@
+// What this file is: the strict JSON object reader (json_fields.h).
+#include "core/io/json_fields.h"
+
+#include <sstream>
+
+#include "core/error.h"
+
+namespace bnlab {
+
+using nlohmann::json;
+
+namespace {
+
+std::string fmt(double d) {
+  std::ostringstream s;
+  s << d;
+  return s.str();
+}
+
+}  // namespace
+
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string s;
+  for (size_t i = 0; i < words.size(); ++i) s += (i ? separator : "") + words[i];
+  return s;
+}
+
+std::string describe(const json& value) {
+  if (value.is_array()) return value.empty() ? "an empty list" : "a list";
+  if (value.is_object()) return value.empty() ? "an empty object" : "an object";
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    return s.size() <= 60 ? json(s).dump() : json(s.substr(0, 57) + "...").dump();
+  }
+  return value.dump();  // a number, a boolean or null: short and flat
+}
+
+Fields::Fields(const json& j, std::string path, std::string source) : j_(j), path_(std::move(path)), source_(std::move(source)) {
+  if (!j.is_object()) fail("", "must be a JSON object, got " + describe(j));
+}
+
+void Fields::fail(const std::string& key, const std::string& what) const {
+  throw config_error(source_ + ": " + name(key) + ": " + what);
+}
+
+std::string Fields::name(const std::string& key) const {
+  if (key.empty()) return path_.empty() ? "(top level)" : path_;
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+const json* Fields::get(const std::string& key) {
+  seen_.insert(key);
+  auto it = j_.find(key);
+  return it == j_.end() || it->is_null() ? nullptr : &*it;
+}
+
+void Fields::number(const std::string& key, double& out, double lo, double hi) {
+  if (const json* v = get(key)) {
+    if (!v->is_number()) fail(key, "must be a number, got " + describe(*v));
+    const double d = v->get<double>();
+    if (!(d >= lo && d <= hi)) fail(key, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + describe(*v));
+    out = d;
+  }
+}
+
+void Fields::number(const std::string& key, float& out, double lo, double hi) {
+  double d = out;
+  number(key, d, lo, hi);
+  out = static_cast<float>(d);
+}
+
+void Fields::integer(const std::string& key, int64_t& out, long long lo, long long hi) {
+  if (const json* v = get(key)) {
+    if (!v->is_number_integer()) fail(key, "must be an integer, got " + describe(*v));
+    // An unsigned value above the range of long long is out of range, not wrapped.
+    if (v->is_number_unsigned() && v->get<unsigned long long>() > static_cast<unsigned long long>(hi))
+      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + describe(*v));
+    const long long i = v->get<long long>();
+    if (i < lo || i > hi) fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + describe(*v));
+    out = i;
+  }
+}
+
+void Fields::integer(const std::string& key, int& out, long long lo, long long hi) {
+  int64_t i = out;
+  integer(key, i, lo, hi);
+  out = static_cast<int>(i);
+}
+
+void Fields::boolean(const std::string& key, bool& out) {
+  if (const json* v = get(key)) {
+    if (!v->is_boolean()) fail(key, "must be true or false, got " + describe(*v));
+    out = v->get<bool>();
+  }
+}
+
+void Fields::string(const std::string& key, std::string& out) {
+  if (const json* v = get(key)) {
+    if (!v->is_string()) fail(key, "must be a string, got " + describe(*v));
+    out = v->get<std::string>();
+  }
+}
+
+void Fields::choice(const std::string& key, std::string& out, const std::vector<std::string>& allowed) {
+  string(key, out);
+  for (const auto& a : allowed)
+    if (out == a) return;
+  fail(key, "unknown value '" + out + "' (expected " + join(allowed) + ")");
+}
+
+void Fields::finish() const {
+  for (auto it = j_.begin(); it != j_.end(); ++it)
+    if (!seen_.count(it.key())) fail(it.key(), "unknown field");
+}
+
+}  // namespace bnlab
