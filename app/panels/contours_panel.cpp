@@ -110,6 +110,7 @@ struct ContoursPanel : Panel {
       spec.x_max = view_.w1_hi;
       spec.y_min = view_.w2_lo;
       spec.y_max = view_.w2_hi;
+      spec.equal_aspect = true;  // κ = 1 must look round, whatever the panel's shape
       if (!plot::Begin(canvas, "contours", rect, spec)) return;
       // Colour by log-loss above the minimum, so the valley floor is not one flat colour.
       std::vector<float> shade(grid_.loss.size());

@@ -1,6 +1,6 @@
-// What this file is: Begin() and End(): the per-id view state, fitting the axes to the data,
-// the layout (title, tick labels, axis labels, colour bar), axes and grid, and the CSV of what
-// was drawn. Items are recorded in plot_items.cpp and drawn by plot_draw.cpp.
+// What this file is: Begin() and End(): the per-id view state, fitting the axes to the data, and
+// drawing the axes, grid, labels, legend and colour bar where plot_layout.cpp put them. Items
+// are recorded in plot_items.cpp and drawn by plot_draw.cpp; plot_csv.cpp writes what was drawn.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -49,16 +49,6 @@ void fit_axis(double data_lo, double data_hi, double fixed_lo, double fixed_hi, 
   *hi = log ? std::pow(10.0, b) : b;
 }
 
-AxisTicks ticks_for(const Axis& a, int max_ticks) {
-  return a.log ? log_ticks(a.lo, a.hi, max_ticks) : linear_ticks(a.lo, a.hi, max_ticks);
-}
-
-float max_label_width(Canvas& canvas, const std::vector<std::string>& labels, float size) {
-  float w = 0.0f;
-  for (const std::string& s : labels) w = std::max(w, canvas.measure_text(s, size).x);
-  return w;
-}
-
 std::string format_value(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -100,35 +90,11 @@ void End() {
     fit_axis(f.extent.y_lo, f.extent.y_hi, spec.y_min, spec.y_max, spec.log_y, 0.05, &view.y_lo, &view.y_hi);
   }
 
-  // Layout, outside in.
-  const float ts = canvas.default_text_size();
-  const float pad = std::round(ts * 0.5f);
-  const Rect r = f.rect;
-  Rect area{r.x0 + pad, r.y0 + pad, r.x1 - pad, r.y1 - pad};
-  if (!spec.title.empty()) area.y0 += ts * 1.15f + pad;
-  if (!spec.x_label.empty()) area.y1 -= ts + pad * 0.5f;
-  area.y1 -= ts + pad * 0.5f;  // x tick labels
-  if (!spec.y_label.empty()) area.x0 += ts + pad * 0.5f;
-  const Item* heatmap = nullptr;
-  for (const Item& it : f.items)
-    if (it.kind == ItemKind::heatmap && !heatmap) heatmap = &it;
-  AxisTicks bar_ticks;
-  if (heatmap) {
-    bar_ticks = linear_ticks(heatmap->vmin, heatmap->vmax, std::max(2, static_cast<int>(area.height() / (ts * 4.0f))));
-    area.x1 -= ts * 1.0f + pad + max_label_width(canvas, bar_ticks.labels, ts) + pad;
-  }
-  area.y1 = std::max(area.y1, area.y0 + 1.0f);  // huge fonts in a small panel: degrade, never invert
-  Axis y{view.y_lo, view.y_hi, spec.log_y, area.y1, area.y0};
-  const AxisTicks yt = ticks_for(y, std::max(2, static_cast<int>(area.height() / (ts * 2.2f))));
-  area.x0 += max_label_width(canvas, yt.labels, ts) + pad * 0.75f;
-  area.x0 = std::min(area.x0, area.x1 - 1.0f);
-  Axis x{view.x_lo, view.x_hi, spec.log_x, area.x0, area.x1};
-  AxisTicks xt;
-  for (int max_x = std::max(2, static_cast<int>(area.width() / (ts * 5.0f)));; --max_x) {
-    xt = ticks_for(x, max_x);
-    const float widest = max_label_width(canvas, xt.labels, ts) + ts;
-    if (max_x <= 2 || widest * static_cast<float>(xt.major.size()) <= area.width()) break;
-  }
+  const Layout L = layout_plot(canvas, f, view);
+  const Rect r = f.rect, area = L.area;
+  const Axis &x = L.x, &y = L.y;
+  const AxisTicks &xt = L.xt, &yt = L.yt;
+  const float ts = L.text_size, pad = L.pad;
 
   const float lw = std::max(1.0f, spec.line_width_scale);
   // On screen the window behind the plot already has the theme's background colour (ui/theme.cpp),
@@ -184,8 +150,7 @@ void End() {
     canvas.text({(area.x0 + area.x1) * 0.5f, r.y0 + pad}, spec.title, tl);
   }
   if (spec.legend) draw_legend(canvas, f.items, area, theme, ts);
-  if (heatmap)
-    draw_colorbar(canvas, *heatmap, bar_ticks, Rect{area.x1 + pad, area.y0, area.x1 + pad + ts, area.y1}, theme, ts);
+  if (L.heatmap) draw_colorbar(canvas, *L.heatmap, L.bar_ticks, L.bar, theme, ts);
 
   // Hover read-out: the nearest drawn point, marked, with its series and coordinates.
   Vec2 mouse;

@@ -39,6 +39,10 @@ struct PlotSpec {
   bool interactive = true;
   // Ends that "fit to data" must not move (accuracy in [0, 1], say); kAuto ends follow the data.
   double x_min = kAuto, x_max = kAuto, y_min = kAuto, y_max = kAuto;
+  // One data unit spans as many pixels on x as on y, whatever the rectangle's shape, so a circle
+  // in the data is drawn as a circle (the loss contours of standardized inputs). The shorter
+  // range is widened around its centre, past fixed ends if need be. Linear axes only.
+  bool equal_aspect = false;
 };
 
 struct ItemStyle {

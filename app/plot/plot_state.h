@@ -122,6 +122,20 @@ struct Context {
 
 Context& context();
 
+// plot_layout.cpp: where End() puts the axes and their ticks inside the frame's rectangle.
+struct Layout {
+  Rect area;                   // the axes
+  Axis x, y;                   // data to screen, through `area`
+  AxisTicks xt, yt;            // ticks of the two axes
+  const Item* heatmap = nullptr;  // the first heatmap, which gets the colour bar
+  AxisTicks bar_ticks;         // its colour bar's ticks
+  Rect bar;                    // and where the bar goes
+  float text_size = 13.0f, pad = 7.0f;
+};
+// Lays the plot out for the frame's view, widening the view's ranges first if the spec asks for
+// equal scales (so it writes `view`'s ranges).
+Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view);
+
 // plot_draw.cpp
 void draw_item(Canvas& canvas, const Item& item, const Axis& x, const Axis& y, const PlotTheme& theme);
 void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& ticks, Rect bar, const PlotTheme& theme,

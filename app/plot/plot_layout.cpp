@@ -1,0 +1,121 @@
+// What this file is: the layout of one plot, outside in: title, axis labels, the colour bar's
+// room, then the axes, whose left edge depends on the widest y tick label and whose x ticks
+// depend on their width. With equal scales the view's ranges depend on the axes' shape and the
+// y tick labels on those ranges, so the layout is repeated until it stops moving.
+#include <algorithm>
+#include <cmath>
+
+#include "plot/plot_state.h"
+#include "plot/ticks.h"
+
+namespace bnlab::plot::detail {
+namespace {
+
+AxisTicks ticks_for(const Axis& a, int max_ticks) {
+  return a.log ? log_ticks(a.lo, a.hi, max_ticks) : linear_ticks(a.lo, a.hi, max_ticks);
+}
+
+float max_label_width(Canvas& canvas, const std::vector<std::string>& labels, float size) {
+  float w = 0.0f;
+  for (const std::string& s : labels) w = std::max(w, canvas.measure_text(s, size).x);
+  return w;
+}
+
+struct Ranges {
+  double x_lo, x_hi, y_lo, y_hi;
+  bool near(const Ranges& o) const {
+    const double tx = 1e-9 * (x_hi - x_lo), ty = 1e-9 * (y_hi - y_lo);
+    return std::abs(x_lo - o.x_lo) <= tx && std::abs(x_hi - o.x_hi) <= tx && std::abs(y_lo - o.y_lo) <= ty &&
+           std::abs(y_hi - o.y_hi) <= ty;
+  }
+};
+
+// `base` with the range that has fewer data units per pixel widened around its centre until
+// both have the same: one unit is then as long on screen along x as along y.
+Ranges equal_scales(Ranges base, Rect area) {
+  const double w = area.width(), h = area.height();
+  const double ux = (base.x_hi - base.x_lo) / w, uy = (base.y_hi - base.y_lo) / h;  // units per pixel
+  if (ux > uy) {
+    const double c = 0.5 * (base.y_lo + base.y_hi), half = 0.5 * ux * h;
+    base.y_lo = c - half;
+    base.y_hi = c + half;
+  } else if (uy > ux) {
+    const double c = 0.5 * (base.x_lo + base.x_hi), half = 0.5 * uy * w;
+    base.x_lo = c - half;
+    base.x_hi = c + half;
+  }
+  return base;
+}
+
+// The axes and ticks inside `outer` (the rectangle left for the axes and their tick labels).
+void place_axes(Canvas& canvas, const PlotSpec& spec, const Ranges& v, Rect outer, float ts, float pad, Layout* L) {
+  Rect area = outer;
+  Axis y{v.y_lo, v.y_hi, spec.log_y, area.y1, area.y0};
+  L->yt = ticks_for(y, std::max(2, static_cast<int>(area.height() / (ts * 2.2f))));
+  area.x0 += max_label_width(canvas, L->yt.labels, ts) + pad * 0.75f;
+  area.x0 = std::min(area.x0, area.x1 - 1.0f);
+  Axis x{v.x_lo, v.x_hi, spec.log_x, area.x0, area.x1};
+  for (int max_x = std::max(2, static_cast<int>(area.width() / (ts * 5.0f)));; --max_x) {
+    L->xt = ticks_for(x, max_x);
+    const float widest = max_label_width(canvas, L->xt.labels, ts) + ts;
+    if (max_x <= 2 || widest * static_cast<float>(L->xt.major.size()) <= area.width()) break;
+  }
+  L->area = area;
+  L->x = x;
+  L->y = y;
+}
+
+}  // namespace
+
+Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
+  const PlotSpec& spec = f.spec;
+  Layout L;
+  const float ts = canvas.default_text_size();
+  const float pad = std::round(ts * 0.5f);
+  L.text_size = ts;
+  L.pad = pad;
+  const Rect r = f.rect;
+  Rect outer{r.x0 + pad, r.y0 + pad, r.x1 - pad, r.y1 - pad};
+  if (!spec.title.empty()) outer.y0 += ts * 1.15f + pad;
+  if (!spec.x_label.empty()) outer.y1 -= ts + pad * 0.5f;
+  outer.y1 -= ts + pad * 0.5f;  // x tick labels
+  if (!spec.y_label.empty()) outer.x0 += ts + pad * 0.5f;
+  for (const Item& it : f.items)
+    if (it.kind == ItemKind::heatmap && !L.heatmap) L.heatmap = &it;
+  if (L.heatmap) {
+    L.bar_ticks =
+        linear_ticks(L.heatmap->vmin, L.heatmap->vmax, std::max(2, static_cast<int>(outer.height() / (ts * 4.0f))));
+    outer.x1 -= ts * 1.0f + pad + max_label_width(canvas, L.bar_ticks.labels, ts) + pad;
+  }
+  outer.y1 = std::max(outer.y1, outer.y0 + 1.0f);  // huge fonts in a small panel: degrade, never invert
+  outer.x1 = std::max(outer.x1, outer.x0 + 1.0f);
+
+  const Ranges base{view.x_lo, view.x_hi, view.y_lo, view.y_hi};
+  Ranges shown = base;
+  place_axes(canvas, spec, shown, outer, ts, pad, &L);
+  if (spec.equal_aspect && !spec.log_x && !spec.log_y) {
+    // Widened ranges change the y tick labels, their width the axes' width, and that the
+    // widening: a few rounds settle it (a label gains or loses a digit at most).
+    for (int round = 0; round < 4; ++round) {
+      const Ranges next = equal_scales(base, L.area);
+      const bool settled = next.near(shown);
+      shown = next;
+      if (settled) break;
+      place_axes(canvas, spec, shown, outer, ts, pad, &L);
+    }
+    // Exact for the axes as placed, even if the labels had not settled.
+    shown = equal_scales(base, L.area);
+    L.x.lo = shown.x_lo;
+    L.x.hi = shown.x_hi;
+    L.y.lo = shown.y_lo;
+    L.y.hi = shown.y_hi;
+    view.x_lo = shown.x_lo;
+    view.x_hi = shown.x_hi;
+    view.y_lo = shown.y_lo;
+    view.y_hi = shown.y_hi;
+  }
+  if (L.heatmap) L.bar = Rect{L.area.x1 + pad, L.area.y0, L.area.x1 + pad + ts, L.area.y1};
+  return L;
+}
+
+}  // namespace bnlab::plot::detail

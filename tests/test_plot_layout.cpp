@@ -1,0 +1,140 @@
+// What this file is: where End() puts things, through a canvas that records every text box:
+// equal scales on both axes, legends in small plots, and tick labels that stay inside the plot
+// and never overlap one another (the x axis's last label, a heatmap's colour bar).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "plot/plot.h"
+
+namespace bnlab::plot {
+namespace {
+
+// Records the box of every text it is asked to draw, laid out as the real canvases do: `pos`
+// is the anchor that the alignment refers to; vertical text turns its box on its side.
+class BoxCanvas final : public Canvas {
+ public:
+  struct Placed {
+    std::string text;
+    Rect box;
+  };
+  std::vector<Placed> texts;
+  float char_width = 0.55f;  // of the text height
+  float text_size = 13.0f;
+  bool on_screen = false;  // interactive: the axes are kept for PixelToData
+
+  void polyline(const Vec2*, int, Color, float, bool) override {}
+  void rect_filled(Rect, Color) override {}
+  void convex_filled(const Vec2*, int, Color) override {}
+  void strip_filled(const Vec2*, const Vec2*, int, Color) override {}
+  void circle_filled(Vec2, float, Color) override {}
+  void text(Vec2 p, std::string_view s, const TextStyle& style) override {
+    const Vec2 m = measure_text(s, style.size);
+    const float w = style.vertical ? m.y : m.x, h = style.vertical ? m.x : m.y;
+    // Along the reading direction and across it; for vertical text the reading runs up the screen.
+    const float fh = style.h == HAlign::left ? 0.0f : style.h == HAlign::center ? 0.5f : 1.0f;
+    const float fv = style.v == VAlign::top ? 0.0f : style.v == VAlign::middle ? 0.5f : 1.0f;
+    Rect box;
+    if (style.vertical) {
+      box.x0 = p.x - fv * w;
+      box.y0 = p.y - (1.0f - fh) * h;
+    } else {
+      box.x0 = p.x - fh * w;
+      box.y0 = p.y - fv * h;
+    }
+    box.x1 = box.x0 + w;
+    box.y1 = box.y0 + h;
+    texts.push_back({std::string(s), box});
+  }
+  Vec2 measure_text(std::string_view s, float size) override {
+    const float h = size > 0 ? size : text_size;
+    return {char_width * h * static_cast<float>(s.size()), h};
+  }
+  void push_clip(Rect) override {}
+  void pop_clip() override {}
+  float default_text_size() const override { return text_size; }
+  bool interactive() const override { return on_screen; }
+
+  int count(const std::string& s) const {
+    return static_cast<int>(std::count_if(texts.begin(), texts.end(), [&](const Placed& p) { return p.text == s; }));
+  }
+};
+
+class PlotLayout : public testing::Test {
+ protected:
+  void SetUp() override { ResetState(); }
+  void TearDown() override { ResetState(); }
+};
+
+// A circle of radius 1 around the origin, as a parametric line.
+void unit_circle(std::vector<float>* xs, std::vector<float>* ys) {
+  for (int i = 0; i <= 64; ++i) {
+    xs->push_back(std::cos(i * 2.0f * 3.14159265f / 64));
+    ys->push_back(std::sin(i * 2.0f * 3.14159265f / 64));
+  }
+}
+
+// Pixels per data unit along x and along y, measured through PixelToData.
+void pixels_per_unit(const std::string& id, double* along_x, double* along_y) {
+  Rect axes;
+  ASSERT_TRUE(AxesRect(id, &axes));
+  double xa = 0, ya = 0, xb = 0, yb = 0;
+  ASSERT_TRUE(PixelToData(id, Vec2{axes.x0, axes.y1}, &xa, &ya));
+  ASSERT_TRUE(PixelToData(id, Vec2{axes.x1, axes.y0}, &xb, &yb));
+  *along_x = axes.width() / (xb - xa);
+  *along_y = axes.height() / (yb - ya);
+}
+
+TEST_F(PlotLayout, EqualAspectGivesADataUnitTheSamePixelsOnBothAxes) {
+  std::vector<float> xs, ys;
+  unit_circle(&xs, &ys);
+  for (const Rect rect : {Rect{0, 0, 800, 300}, Rect{0, 0, 300, 700}, Rect{40, 30, 640, 430}}) {
+    for (bool title : {false, true}) {
+      BoxCanvas canvas;
+      canvas.on_screen = true;
+      PlotSpec spec;
+      if (title) spec.title = "loss contours";
+      spec.x_label = "w1";
+      spec.y_label = "w2";
+      spec.x_min = -1.5;  // the contour panel's fixed window: square in data
+      spec.x_max = 1.5;
+      spec.y_min = -1.5;
+      spec.y_max = 1.5;
+      spec.equal_aspect = true;
+      ASSERT_TRUE(Begin(canvas, "eq", rect, spec));
+      Line("circle", xs.data(), ys.data(), static_cast<int>(xs.size()));
+      End();
+      double px_x = 0, px_y = 0;
+      pixels_per_unit("eq", &px_x, &px_y);
+      EXPECT_NEAR(px_x / px_y, 1.0, 1e-4) << rect.width() << "x" << rect.height();
+      // The shorter range widened around its centre: the whole window still shows.
+      double x0, x1, y0, y1;
+      ASSERT_TRUE(ViewRange("eq", &x0, &x1, &y0, &y1));
+      EXPECT_LE(x0, -1.5 + 1e-9);
+      EXPECT_GE(x1, 1.5 - 1e-9);
+      EXPECT_LE(y0, -1.5 + 1e-9);
+      EXPECT_GE(y1, 1.5 - 1e-9);
+      EXPECT_NEAR(x0 + x1, 0.0, 1e-9);
+      EXPECT_NEAR(y0 + y1, 0.0, 1e-9);
+      EXPECT_TRUE(std::abs(x1 - 1.5) < 1e-9 || std::abs(y1 - 1.5) < 1e-9);  // only one axis widens
+    }
+  }
+  // Without it, the same window stretches to the rectangle: a unit is longer on x.
+  BoxCanvas canvas;
+  canvas.on_screen = true;
+  PlotSpec spec;
+  spec.x_min = spec.y_min = -1.5;
+  spec.x_max = spec.y_max = 1.5;
+  ASSERT_TRUE(Begin(canvas, "stretched", Rect{0, 0, 800, 300}, spec));
+  Line("circle", xs.data(), ys.data(), static_cast<int>(xs.size()));
+  End();
+  double px_x = 0, px_y = 0;
+  pixels_per_unit("stretched", &px_x, &px_y);
+  EXPECT_GT(px_x / px_y, 2.0);
+}
+
+}  // namespace
+}  // namespace bnlab::plot
