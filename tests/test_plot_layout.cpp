@@ -58,6 +58,16 @@ class BoxCanvas final : public Canvas {
   float default_text_size() const override { return text_size; }
   bool interactive() const override { return on_screen; }
 
+  // Texts that are `name`, or `name` with its middle elided ("A (…) 1"), as a narrow legend draws it.
+  int count_shown(const std::string& name) const {
+    return static_cast<int>(std::count_if(texts.begin(), texts.end(), [&](const Placed& p) {
+      const size_t dots = p.text.find("…");
+      if (dots == std::string::npos) return p.text == name;
+      const std::string head = p.text.substr(0, dots), tail = p.text.substr(dots + std::string("…").size());
+      return dots > 0 && name.size() > head.size() + tail.size() && name.compare(0, head.size(), head) == 0 &&
+             name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+    }));
+  }
   int count(const std::string& s) const {
     return static_cast<int>(std::count_if(texts.begin(), texts.end(), [&](const Placed& p) { return p.text == s; }));
   }
@@ -134,6 +144,53 @@ TEST_F(PlotLayout, EqualAspectGivesADataUnitTheSamePixelsOnBothAxes) {
   double px_x = 0, px_y = 0;
   pixels_per_unit("stretched", &px_x, &px_y);
   EXPECT_GT(px_x / px_y, 2.0);
+}
+
+TEST_F(PlotLayout, TwoOrMoreNamedSeriesAlwaysShowTheirLegend) {
+  const float ys_a[] = {2.3f, 1.2f, 0.8f, 0.6f}, ys_b[] = {2.3f, 1.8f, 1.5f, 1.3f};
+  struct Case {
+    Rect rect;
+    float text_size;
+    int series;
+  };
+  // A grid cell's small plot, the same at a projector's font size, a wide short strip, many runs.
+  for (const Case c : {Case{{0, 0, 240, 150}, 13, 2}, Case{{0, 0, 320, 200}, 27, 2}, Case{{0, 0, 600, 110}, 13, 3},
+                       Case{{0, 0, 300, 220}, 13, 8}}) {
+    BoxCanvas canvas;
+    canvas.text_size = c.text_size;
+    PlotSpec spec;
+    spec.title = "loss";
+    spec.x_label = "step";
+    ASSERT_TRUE(Begin(canvas, "legend", c.rect, spec));
+    std::vector<std::string> names;
+    for (int i = 0; i < c.series; ++i) {
+      names.push_back((i % 2 ? "B (plain) " : "A (with BN) ") + std::to_string(i / 2 + 1));
+      Line(names.back(), nullptr, i % 2 ? ys_b : ys_a, 4);
+    }
+    Line("##smoothed ghost", nullptr, ys_b, 4);
+    End();
+    for (const std::string& name : names)
+      EXPECT_EQ(canvas.count_shown(name), 1) << name << " in " << c.rect.width() << "x" << c.rect.height() << " at "
+                                       << c.text_size;
+    EXPECT_EQ(canvas.count("smoothed ghost"), 0);
+    EXPECT_EQ(canvas.count("##smoothed ghost"), 0);
+    // Inside the plot.
+    for (const auto& p : canvas.texts) {
+      EXPECT_GE(p.box.x0, c.rect.x0) << p.text;
+      EXPECT_LE(p.box.x1, c.rect.x1) << p.text;
+      EXPECT_GE(p.box.y0, c.rect.y0) << p.text;
+      EXPECT_LE(p.box.y1, c.rect.y1) << p.text;
+    }
+    // Every name keeps its last character, where "1" and "2" tell the runs' blocks apart.
+    EXPECT_EQ(canvas.count_shown("A (with BN) 1"), 1);
+  }
+  // A plot that asks for no legend gets none.
+  BoxCanvas canvas;
+  ASSERT_TRUE(Begin(canvas, "none", Rect{0, 0, 600, 400}, PlotSpec{.legend = false}));
+  Line("A", nullptr, ys_a, 4);
+  Line("B", nullptr, ys_b, 4);
+  End();
+  EXPECT_EQ(canvas.count("A") + canvas.count("B"), 0);
 }
 
 }  // namespace

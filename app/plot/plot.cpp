@@ -149,7 +149,7 @@ void End() {
     TextStyle tl{ts * 1.15f, theme.text, HAlign::center, VAlign::top};
     canvas.text({(area.x0 + area.x1) * 0.5f, r.y0 + pad}, spec.title, tl);
   }
-  if (spec.legend) draw_legend(canvas, f.items, area, theme, ts);
+  draw_legend(canvas, L.legend, theme);
   if (L.heatmap) draw_colorbar(canvas, *L.heatmap, L.bar_ticks, L.bar, theme, ts);
 
   // Hover read-out: the nearest drawn point, marked, with its series and coordinates.

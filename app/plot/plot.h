@@ -31,6 +31,8 @@ struct PlotSpec {
   // PlotSpec{.log_y = true} compile without -Wmissing-field-initializers warnings.
   std::string title{}, x_label{}, y_label{};  // UTF-8; empty ones take no room
   bool log_x = false, log_y = false;
+  // A key to the named items: a box in the axes' corner where it covers little; else, for two
+  // or more items, rows above the axes (or, with no height to spare, over their top), smaller.
   bool legend = true;
   float line_width_scale = 1.0f;  // every line width is multiplied by it (projector theme: 2)
   PlotTheme theme = dark_theme();

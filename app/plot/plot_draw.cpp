@@ -1,11 +1,11 @@
-// What this file is: drawing recorded items in screen space, the legend, the heatmap colour
-// bar, and finding the point nearest the mouse. Everything arrives here already reduced, so the
-// work per frame is bounded by the plot's width, not by the length of the series.
+// What this file is: drawing recorded items in screen space, the heatmap colour bar, and finding
+// the point nearest the mouse (plot_legend.cpp draws the legend). Everything arrives here
+// already reduced, so the work per frame is bounded by the plot's width, not by the length of
+// the series.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <unordered_set>
 
 #include "plot/plot_state.h"
 #include "plot/ticks.h"
@@ -189,42 +189,6 @@ void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& t, Rect
         bar.y1 - static_cast<float>((t.major[i] - heatmap.vmin) / (heatmap.vmax - heatmap.vmin)) * bar.height();
     canvas.line({bar.x1, py}, {bar.x1 + text_size * 0.3f, py}, theme.frame, 1.0f);
     canvas.text({bar.x1 + text_size * 0.45f, py}, t.labels[i], style);
-  }
-}
-
-void draw_legend(Canvas& canvas, const std::vector<Item>& items, Rect area, const PlotTheme& theme, float ts) {
-  std::vector<const Item*> entries;
-  std::unordered_set<std::string> seen;
-  float name_w = 0.0f;
-  for (const Item& it : items) {
-    if (!it.in_legend || !seen.insert(it.name).second) continue;
-    entries.push_back(&it);
-    name_w = std::max(name_w, canvas.measure_text(it.name, ts).x);
-  }
-  if (entries.empty()) return;
-  const float pad = ts * 0.4f, row = ts * 1.3f, swatch = ts * 1.4f;
-  const float w = pad * 3.0f + swatch + name_w, h = pad * 2.0f + row * static_cast<float>(entries.size());
-  if (w > area.width() * 0.5f || h > area.height() * 0.6f) return;  // would hide the data
-  const Rect box{area.x1 - pad - w, area.y0 + pad, area.x1 - pad, area.y0 + pad + h};
-  canvas.rect_filled(box, theme.legend_background);
-  canvas.rect_outline(box, theme.grid, 1.0f);
-  const TextStyle style{ts, theme.text, HAlign::left, VAlign::middle};
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const Item& it = *entries[i];
-    const float cy = box.y0 + pad + row * (static_cast<float>(i) + 0.5f), sx = box.x0 + pad;
-    switch (it.kind) {
-      case ItemKind::line:
-      case ItemKind::contour:
-        canvas.line({sx, cy}, {sx + swatch, cy}, it.color, std::min(it.width, ts * 0.3f));
-        break;
-      case ItemKind::scatter:
-        canvas.circle_filled({sx + swatch * 0.5f, cy}, ts * 0.25f, it.color);
-        break;
-      default:
-        canvas.rect_filled({sx, cy - ts * 0.3f, sx + swatch, cy + ts * 0.3f},
-                           it.color.with_alpha(std::max(0.5f, it.fill_alpha)));
-    }
-    canvas.text({sx + swatch + pad, cy}, it.name, style);
   }
 }
 

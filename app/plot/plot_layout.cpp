@@ -1,7 +1,8 @@
 // What this file is: the layout of one plot, outside in: title, axis labels, the colour bar's
 // room, then the axes, whose left edge depends on the widest y tick label and whose x ticks
-// depend on their width. With equal scales the view's ranges depend on the axes' shape and the
-// y tick labels on those ranges, so the layout is repeated until it stops moving.
+// depend on their width; last the legend, inside the axes or in rows above them, which then
+// shrink. With equal scales the view's ranges depend on the axes' shape and the y tick labels on
+// those ranges, so the axes are placed again until they stop moving.
 #include <algorithm>
 #include <cmath>
 
@@ -90,10 +91,13 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
   outer.y1 = std::max(outer.y1, outer.y0 + 1.0f);  // huge fonts in a small panel: degrade, never invert
   outer.x1 = std::max(outer.x1, outer.x0 + 1.0f);
 
+  // The axes in `box`: placed, and with equal scales the ranges widened for their shape.
   const Ranges base{view.x_lo, view.x_hi, view.y_lo, view.y_hi};
   Ranges shown = base;
-  place_axes(canvas, spec, shown, outer, ts, pad, &L);
-  if (spec.equal_aspect && !spec.log_x && !spec.log_y) {
+  auto lay_axes = [&](Rect box) {
+    shown = base;
+    place_axes(canvas, spec, shown, box, ts, pad, &L);
+    if (!spec.equal_aspect || spec.log_x || spec.log_y) return;
     // Widened ranges change the y tick labels, their width the axes' width, and that the
     // widening: a few rounds settle it (a label gains or loses a digit at most).
     for (int round = 0; round < 4; ++round) {
@@ -101,19 +105,65 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
       const bool settled = next.near(shown);
       shown = next;
       if (settled) break;
-      place_axes(canvas, spec, shown, outer, ts, pad, &L);
+      place_axes(canvas, spec, shown, box, ts, pad, &L);
     }
-    // Exact for the axes as placed, even if the labels had not settled.
-    shown = equal_scales(base, L.area);
+    shown = equal_scales(base, L.area);  // exact for the axes as placed, even if labels had not settled
     L.x.lo = shown.x_lo;
     L.x.hi = shown.x_hi;
     L.y.lo = shown.y_lo;
     L.y.hi = shown.y_hi;
-    view.x_lo = shown.x_lo;
-    view.x_hi = shown.x_hi;
-    view.y_lo = shown.y_lo;
-    view.y_hi = shown.y_hi;
+  };
+  lay_axes(outer);
+
+  if (spec.legend) {
+    LegendLayout legend = legend_column(canvas, f.items, ts);
+    const Rect a = L.area;
+    if (!legend.entries.empty() && legend.width() <= a.width() * 0.5f && legend.height() <= a.height() * 0.6f) {
+      legend.place = LegendLayout::Place::inside;  // a corner of the axes, covering little of them
+      const float m = ts * 0.4f;
+      legend.box = Rect{a.x1 - m - legend.width(), a.y0 + m, a.x1 - m, a.y0 + m + legend.height()};
+      L.legend = legend;
+    } else if (legend.entries.size() >= 2) {
+      // Rows above the axes, so the key hides no data; smaller text if the rows would take more
+      // than a quarter of the plot's height.
+      const float max_width = r.width() - 2.0f * pad;
+      LegendLayout rows;
+      for (float scale : {1.0f, 0.85f, 0.72f}) {
+        rows = legend_rows(canvas, legend, scale, max_width);
+        if (rows.height() <= r.height() * 0.25f) break;
+      }
+      const float h = rows.height(), top = outer.y0;
+      // The axes' top y tick label reaches half a line above them.
+      Rect below = outer;
+      below.y0 = std::min(outer.y0 + h + ts * 0.6f, outer.y1 - 1.0f);
+      if (below.height() >= std::max(ts * 3.0f, outer.height() * 0.5f)) {
+        lay_axes(below);
+        rows.place = LegendLayout::Place::above;
+        const float w = rows.width();
+        const float x1 = std::max(L.area.x1, r.x0 + pad + w);  // ending over the axes' right end if it fits
+        rows.box = Rect{x1 - w, top, x1, top + h};
+      } else {
+        // Too little height for both (a large font in a small cell): the axes keep theirs and
+        // the rows lie over their top, boxed like the column, in text as large as lets every
+        // name show whole (the smallest text shortens names that still do not fit).
+        const float m = ts * 0.3f;
+        for (float scale : {1.0f, 0.85f, 0.72f}) {
+          const int max_rows = std::max(1, static_cast<int>((L.area.height() - 2.0f * m) / (ts * scale * 1.25f)));
+          rows = legend_rows(canvas, legend, scale, L.area.width() - 4.0f * m, max_rows);
+          if (rows.names == legend.names) break;
+        }
+        rows.margin = m;
+        rows.place = LegendLayout::Place::inside;
+        const Rect a2 = L.area;
+        rows.box = Rect{a2.x1 - m - rows.width(), a2.y0 + m, a2.x1 - m, a2.y0 + m + rows.height()};
+      }
+      L.legend = rows;
+    }
   }
+  view.x_lo = shown.x_lo;
+  view.x_hi = shown.x_hi;
+  view.y_lo = shown.y_lo;
+  view.y_hi = shown.y_hi;
   if (L.heatmap) L.bar = Rect{L.area.x1 + pad, L.area.y0, L.area.x1 + pad + ts, L.area.y1};
   return L;
 }

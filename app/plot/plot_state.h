@@ -122,6 +122,31 @@ struct Context {
 
 Context& context();
 
+// plot_legend.cpp: a legend's entries and their arrangement. Inside the axes' top-right corner
+// when a one-column box covers little of them; otherwise, for two or more entries, in rows
+// above the axes, in as many columns as fit and with smaller text if the rows would take too
+// much of the plot's height.
+struct LegendLayout {
+  enum class Place { none, inside, above };
+  Place place = Place::none;
+  std::vector<const Item*> entries;  // named items, first of each name, in call order
+  std::vector<std::string> names;    // as drawn: shortened with "…" when a column is too narrow
+  float text_size = 13.0f;
+  float swatch = 18.0f, gap = 5.0f;      // a series' mark, and the space between it and the name
+  float cell = 0.0f, column_gap = 0.0f;  // width of a column (mark, gap, widest name), between columns
+  float row = 17.0f, margin = 0.0f;      // height of a row; inside the box's edge
+  int columns = 1;
+  Rect box;  // where it is drawn
+  float width() const;
+  float height() const;
+};
+// The entries of `items` laid out in one column at `text_size` (place still none).
+LegendLayout legend_column(Canvas& canvas, const std::vector<Item>& items, float text_size);
+// The same entries in rows across at most `max_width`, text scaled by `scale`; with
+// `max_rows` > 0 in at most that many rows, names shortened to make the columns fit.
+LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width, int max_rows = 0);
+void draw_legend(Canvas& canvas, const LegendLayout& legend, const PlotTheme& theme);
+
 // plot_layout.cpp: where End() puts the axes and their ticks inside the frame's rectangle.
 struct Layout {
   Rect area;                   // the axes
@@ -130,6 +155,7 @@ struct Layout {
   const Item* heatmap = nullptr;  // the first heatmap, which gets the colour bar
   AxisTicks bar_ticks;         // its colour bar's ticks
   Rect bar;                    // and where the bar goes
+  LegendLayout legend;
   float text_size = 13.0f, pad = 7.0f;
 };
 // Lays the plot out for the frame's view, widening the view's ranges first if the spec asks for
@@ -140,7 +166,6 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view);
 void draw_item(Canvas& canvas, const Item& item, const Axis& x, const Axis& y, const PlotTheme& theme);
 void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& ticks, Rect bar, const PlotTheme& theme,
                    float text_size);
-void draw_legend(Canvas& canvas, const std::vector<Item>& items, Rect area, const PlotTheme& theme, float text_size);
 // The hoverable point nearest to `mouse` (screen); false if there is none.
 bool nearest_point(const std::vector<Item>& items, const Axis& x, const Axis& y, Vec2 mouse, const Item** item,
                    float* px, float* py);
