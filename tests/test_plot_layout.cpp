@@ -193,5 +193,79 @@ TEST_F(PlotLayout, TwoOrMoreNamedSeriesAlwaysShowTheirLegend) {
   EXPECT_EQ(canvas.count("A") + canvas.count("B"), 0);
 }
 
+// Every text inside `rect`, and no two texts overlapping (touching is allowed).
+void expect_clear(const BoxCanvas& canvas, Rect rect, const std::string& what) {
+  constexpr float kSlack = 0.01f;
+  for (const auto& p : canvas.texts) {
+    EXPECT_GE(p.box.x0, rect.x0 - kSlack) << what << ": '" << p.text << "' clipped on the left";
+    EXPECT_LE(p.box.x1, rect.x1 + kSlack) << what << ": '" << p.text << "' clipped on the right";
+    EXPECT_GE(p.box.y0, rect.y0 - kSlack) << what << ": '" << p.text << "' clipped at the top";
+    EXPECT_LE(p.box.y1, rect.y1 + kSlack) << what << ": '" << p.text << "' clipped at the bottom";
+  }
+  for (size_t i = 0; i < canvas.texts.size(); ++i) {
+    for (size_t j = i + 1; j < canvas.texts.size(); ++j) {
+      const Rect a = canvas.texts[i].box, b = canvas.texts[j].box;
+      const bool apart = a.x1 <= b.x0 + kSlack || b.x1 <= a.x0 + kSlack || a.y1 <= b.y0 + kSlack || b.y1 <= a.y0 + kSlack;
+      EXPECT_TRUE(apart) << what << ": '" << canvas.texts[i].text << "' overlaps '" << canvas.texts[j].text << "'";
+    }
+  }
+}
+
+TEST_F(PlotLayout, TheLastXTickLabelIsNeverClipped) {
+  // Steps 0..2000: a tick, and its label "2000", sit on the axes' right end, half the label
+  // past it. Likewise "-1500" on the left end, beside y labels as narrow as "0" and "1".
+  const float xs[] = {0, 2000}, ys[] = {0, 1}, left_xs[] = {-1500, 0};
+  int drawn = 0;
+  for (float width : {160.0f, 240.0f, 300.0f, 420.0f, 640.0f}) {
+    for (float ts : {13.0f, 20.0f, 27.0f}) {
+      for (const float* x : {xs, left_xs}) {
+        BoxCanvas canvas;
+        canvas.text_size = ts;
+        const Rect rect{0, 0, width, 240};
+        if (!Begin(canvas, "ends", rect, PlotSpec{.legend = false})) continue;
+        Line("a", x, ys, 2);
+        End();
+        ++drawn;
+        // The end tick is labelled (not thinned away) whenever it is the only label.
+        EXPECT_GE(canvas.texts.size(), 3u);
+        expect_clear(canvas, rect, std::to_string(static_cast<int>(width)) + " wide at " + std::to_string(ts));
+      }
+    }
+  }
+  EXPECT_GE(drawn, 25);
+}
+
+TEST_F(PlotLayout, TickLabelsNeverOverlapEvenWithALargeFontInASmallPlot) {
+  // The γ/β panel's heatmap at 1280×720 in the projector theme with a large font: its cells are
+  // a few hundred pixels, the font 27 pixels; a change of ±0.02 around γ = 1 on the colour bar.
+  std::vector<float> values(64 * 16);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = 1.0f + 0.02f * std::sin(static_cast<float>(i) * 0.1f);
+  const float xs[] = {0, 2000}, ys[] = {0.25f, 2.5f};
+  int drawn = 0;
+  for (const Rect rect : {Rect{0, 0, 200, 140}, Rect{0, 0, 320, 180}, Rect{0, 0, 400, 260}, Rect{0, 0, 640, 360}}) {
+    for (float ts : {13.0f, 20.0f, 27.0f}) {
+      for (bool heatmap : {true, false}) {
+        BoxCanvas canvas;
+        canvas.text_size = ts;
+        PlotSpec spec;
+        spec.title = "γ · A 2";
+        spec.x_label = "step";
+        spec.y_label = heatmap ? "feature" : "loss";
+        if (!Begin(canvas, "crowded", rect, spec)) continue;
+        if (heatmap)
+          Heatmap("γ", values.data(), 64, 16, GridBounds{0, 2000, 0, 15}, 0.98f, 1.02f, Colormap::diverging);
+        else
+          Line("loss", xs, ys, 2);
+        End();
+        ++drawn;
+        expect_clear(canvas, rect,
+                     std::to_string(static_cast<int>(rect.width())) + "x" + std::to_string(static_cast<int>(rect.height())) +
+                         " at " + std::to_string(ts) + (heatmap ? " (heatmap)" : ""));
+      }
+    }
+  }
+  EXPECT_GE(drawn, 20);
+}
+
 }  // namespace
 }  // namespace bnlab::plot

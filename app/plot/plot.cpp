@@ -119,38 +119,58 @@ void End() {
   canvas.pop_clip();
   canvas.rect_outline(area, theme.frame, lw);
 
-  TextStyle label{ts, theme.text};
-  label.h = HAlign::center;
-  // In a narrow plot even the fewest nice ticks can be too many for their labels: a label that
-  // would touch the one before it is left out (its grid line stays).
-  float last_right = -1e30f;
+  // Titles, axis labels and the legend first, always drawn; then the tick labels that fit
+  // between them and each other (LabelSpace).
+  LabelSpace space(r);
+  const float centre = (area.x0 + area.x1) * 0.5f;
+  TextStyle label{ts, theme.text, HAlign::center, VAlign::bottom};
+  float below_title = r.y0 + pad;
+  if (!spec.title.empty()) {
+    const TextStyle tl{ts * 1.15f, theme.text, HAlign::center, VAlign::top};
+    // Centred on the axes, but kept inside the plot when the axes sit off-centre.
+    const float half = canvas.measure_text(spec.title, tl.size).x * 0.5f;
+    const Vec2 at{std::max(r.x0 + pad + half, std::min(centre, r.x1 - pad - half)), r.y0 + pad};
+    const Rect box = LabelSpace::box(canvas, at, spec.title, tl);
+    space.reserve(box);
+    below_title = box.y1;
+    canvas.text(at, spec.title, tl);
+  }
+  if (!spec.x_label.empty()) {
+    const Vec2 at{centre, r.y1 - pad};
+    space.reserve(LabelSpace::box(canvas, at, spec.x_label, label));
+    canvas.text(at, spec.x_label, label);
+  }
+  if (!spec.y_label.empty()) {
+    // Centred on the axes, between the title and the plot's bottom edge; a label longer than
+    // that (a large font in a short plot) loses its middle.
+    const TextStyle vl{ts, theme.text, HAlign::center, VAlign::top, true};
+    const float lo = below_title, hi = r.y1 - pad;
+    const std::string text = elide_middle(canvas, spec.y_label, ts, hi - lo);
+    const float half = canvas.measure_text(text, ts).x * 0.5f;
+    const float cy = std::clamp((area.y0 + area.y1) * 0.5f, lo + half, std::max(lo + half, hi - half));
+    space.reserve(Rect{r.x0 + pad, cy - half, r.x0 + pad + ts, cy + half});  // turned on its side
+    canvas.text({r.x0 + pad, cy}, text, vl);
+  }
+  if (L.legend.place != LegendLayout::Place::none) space.reserve(L.legend.box);
+  draw_legend(canvas, L.legend, theme);
+
+  label.v = VAlign::top;
   for (size_t i = 0; i < xt.major.size(); ++i) {
     const float px = x.to_px(xt.major[i]);
     if (px < area.x0 - 0.5f || px > area.x1 + 0.5f) continue;
-    const float half = canvas.measure_text(xt.labels[i], ts).x * 0.5f;
-    if (px - half < last_right + ts * 0.5f) continue;
-    canvas.text({px, area.y1 + pad * 0.5f}, xt.labels[i], label);
-    last_right = px + half;
+    const Vec2 at{px, area.y1 + pad * 0.5f};
+    // Half a line between neighbours, so "500 1000" does not read as one number.
+    if (space.take(LabelSpace::box(canvas, at, xt.labels[i], label), ts * 0.5f)) canvas.text(at, xt.labels[i], label);
   }
   label.h = HAlign::right;
   label.v = VAlign::middle;
   for (size_t i = 0; i < yt.major.size(); ++i) {
     const float py = y.to_px(yt.major[i]);
-    if (py >= area.y0 - 0.5f && py <= area.y1 + 0.5f) canvas.text({area.x0 - pad * 0.5f, py}, yt.labels[i], label);
+    if (py < area.y0 - 0.5f || py > area.y1 + 0.5f) continue;
+    const Vec2 at{area.x0 - pad * 0.5f, py};
+    if (space.take(LabelSpace::box(canvas, at, yt.labels[i], label))) canvas.text(at, yt.labels[i], label);
   }
-  label.h = HAlign::center;
-  label.v = VAlign::bottom;
-  if (!spec.x_label.empty()) canvas.text({(area.x0 + area.x1) * 0.5f, r.y1 - pad}, spec.x_label, label);
-  if (!spec.y_label.empty()) {
-    TextStyle vl{ts, theme.text, HAlign::center, VAlign::top, true};
-    canvas.text({r.x0 + pad, (area.y0 + area.y1) * 0.5f}, spec.y_label, vl);
-  }
-  if (!spec.title.empty()) {
-    TextStyle tl{ts * 1.15f, theme.text, HAlign::center, VAlign::top};
-    canvas.text({(area.x0 + area.x1) * 0.5f, r.y0 + pad}, spec.title, tl);
-  }
-  draw_legend(canvas, L.legend, theme);
-  if (L.heatmap) draw_colorbar(canvas, *L.heatmap, L.bar_ticks, L.bar, theme, ts);
+  if (L.heatmap) draw_colorbar(canvas, *L.heatmap, L.bar_ticks, L.bar, theme, ts, space);
 
   // Hover read-out: the nearest drawn point, marked, with its series and coordinates.
   Vec2 mouse;

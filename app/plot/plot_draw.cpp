@@ -176,7 +176,7 @@ void draw_item(Canvas& canvas, const Item& it, const Axis& x, const Axis& y, con
 }
 
 void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& t, Rect bar, const PlotTheme& theme,
-                   float text_size) {
+                   float text_size, LabelSpace& space) {
   constexpr int kSteps = 64;
   Color cells[kSteps];
   for (int i = 0; i < kSteps; ++i)
@@ -188,8 +188,30 @@ void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& t, Rect
     const float py =
         bar.y1 - static_cast<float>((t.major[i] - heatmap.vmin) / (heatmap.vmax - heatmap.vmin)) * bar.height();
     canvas.line({bar.x1, py}, {bar.x1 + text_size * 0.3f, py}, theme.frame, 1.0f);
-    canvas.text({bar.x1 + text_size * 0.45f, py}, t.labels[i], style);
+    const Vec2 at{bar.x1 + text_size * 0.45f, py};
+    if (space.take(LabelSpace::box(canvas, at, t.labels[i], style))) canvas.text(at, t.labels[i], style);
   }
+}
+
+Rect LabelSpace::box(Canvas& canvas, Vec2 pos, std::string_view text, const TextStyle& style) {
+  const Vec2 m = canvas.measure_text(text, style.size);
+  const float fh = style.h == HAlign::left ? 0.0f : style.h == HAlign::center ? 0.5f : 1.0f;
+  const float fv = style.v == VAlign::top ? 0.0f : style.v == VAlign::middle ? 0.5f : 1.0f;
+  const float x0 = pos.x - fh * m.x, y0 = pos.y - fv * m.y;
+  return {x0, y0, x0 + m.x, y0 + m.y};
+}
+
+bool LabelSpace::take(Rect b, float spacing) {
+  constexpr float kSlack = 0.01f;  // rounding, not overlap
+  if (b.x0 < bounds_.x0 - kSlack || b.x1 > bounds_.x1 + kSlack || b.y0 < bounds_.y0 - kSlack ||
+      b.y1 > bounds_.y1 + kSlack)
+    return false;
+  b.x0 -= spacing * 0.5f;
+  b.x1 += spacing * 0.5f;
+  for (const Rect& t : taken_)
+    if (b.x0 < t.x1 - kSlack && t.x0 < b.x1 - kSlack && b.y0 < t.y1 - kSlack && t.y0 < b.y1 - kSlack) return false;
+  taken_.push_back(b);
+  return true;
 }
 
 bool nearest_point(const std::vector<Item>& items, const Axis& x, const Axis& y, Vec2 mouse, const Item** item,

@@ -48,18 +48,37 @@ Ranges equal_scales(Ranges base, Rect area) {
   return base;
 }
 
-// The axes and ticks inside `outer` (the rectangle left for the axes and their tick labels).
-void place_axes(Canvas& canvas, const PlotSpec& spec, const Ranges& v, Rect outer, float ts, float pad, Layout* L) {
+// The axes and ticks inside `outer` (the rectangle left for the axes and their tick labels),
+// within the plot's rectangle `r`.
+void place_axes(Canvas& canvas, const PlotSpec& spec, const Ranges& v, Rect outer, Rect r, float ts, float pad,
+                Layout* L) {
   Rect area = outer;
   Axis y{v.y_lo, v.y_hi, spec.log_y, area.y1, area.y0};
   L->yt = ticks_for(y, std::max(2, static_cast<int>(area.height() / (ts * 2.2f))));
   area.x0 += max_label_width(canvas, L->yt.labels, ts) + pad * 0.75f;
   area.x0 = std::min(area.x0, area.x1 - 1.0f);
-  Axis x{v.x_lo, v.x_hi, spec.log_x, area.x0, area.x1};
-  for (int max_x = std::max(2, static_cast<int>(area.width() / (ts * 5.0f)));; --max_x) {
-    L->xt = ticks_for(x, max_x);
-    const float widest = max_label_width(canvas, L->xt.labels, ts) + ts;
-    if (max_x <= 2 || widest * static_cast<float>(L->xt.major.size()) <= area.width()) break;
+  Axis x;
+  // An x tick label is centred on its tick, so at an end of the axes half of it reaches past
+  // them ("2000" on a run of 2000 steps): the axes give way until no label crosses the plot's
+  // edge, where the window or the file would clip it.
+  for (int round = 0; round < 3; ++round) {
+    x = Axis{v.x_lo, v.x_hi, spec.log_x, area.x0, area.x1};
+    for (int max_x = std::max(2, static_cast<int>(area.width() / (ts * 5.0f)));; --max_x) {
+      L->xt = ticks_for(x, max_x);
+      const float widest = max_label_width(canvas, L->xt.labels, ts) + ts;
+      if (max_x <= 2 || widest * static_cast<float>(L->xt.major.size()) <= area.width()) break;
+    }
+    float over_left = 0.0f, over_right = 0.0f;
+    for (size_t i = 0; i < L->xt.major.size(); ++i) {
+      const float px = x.to_px(L->xt.major[i]);
+      if (!(px >= area.x0 - 0.5f && px <= area.x1 + 0.5f)) continue;
+      const float half = canvas.measure_text(L->xt.labels[i], ts).x * 0.5f;
+      over_left = std::max(over_left, r.x0 + 1.0f - (px - half));
+      over_right = std::max(over_right, px + half - (r.x1 - 1.0f));
+    }
+    if (over_left <= 0.0f && over_right <= 0.0f) break;
+    area.x0 = std::min(area.x0 + over_left, area.x1 - 1.0f);
+    area.x1 = std::max(area.x1 - over_right, area.x0 + 1.0f);
   }
   L->area = area;
   L->x = x;
@@ -96,7 +115,7 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
   Ranges shown = base;
   auto lay_axes = [&](Rect box) {
     shown = base;
-    place_axes(canvas, spec, shown, box, ts, pad, &L);
+    place_axes(canvas, spec, shown, box, r, ts, pad, &L);
     if (!spec.equal_aspect || spec.log_x || spec.log_y) return;
     // Widened ranges change the y tick labels, their width the axes' width, and that the
     // widening: a few rounds settle it (a label gains or loses a digit at most).
@@ -105,7 +124,7 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
       const bool settled = next.near(shown);
       shown = next;
       if (settled) break;
-      place_axes(canvas, spec, shown, box, ts, pad, &L);
+      place_axes(canvas, spec, shown, box, r, ts, pad, &L);
     }
     shown = equal_scales(base, L.area);  // exact for the axes as placed, even if labels had not settled
     L.x.lo = shown.x_lo;

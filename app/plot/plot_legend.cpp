@@ -11,9 +11,16 @@
 namespace bnlab::plot::detail {
 namespace {
 
-// `s` with code points taken out of its middle and replaced by "…" so that it is at most
-// `max_width` wide. The middle, because series names differ at their ends ("A (BN) 1", "A (BN) 2").
-std::string shorten(Canvas& canvas, const std::string& s, float size, float max_width) {
+float widest(Canvas& canvas, const std::vector<std::string>& names, float size) {
+  float w = 0.0f;
+  for (const std::string& n : names) w = std::max(w, canvas.measure_text(n, size).x);
+  return w;
+}
+
+}  // namespace
+
+// The middle, because series names differ at their ends ("A (BN) 1", "A (BN) 2").
+std::string elide_middle(Canvas& canvas, const std::string& s, float size, float max_width) {
   if (canvas.measure_text(s, size).x <= max_width) return s;
   std::vector<size_t> ends;  // byte offset after each code point
   size_t i = 0;
@@ -28,14 +35,6 @@ std::string shorten(Canvas& canvas, const std::string& s, float size, float max_
   }
   return "…";
 }
-
-float widest(Canvas& canvas, const std::vector<std::string>& names, float size) {
-  float w = 0.0f;
-  for (const std::string& n : names) w = std::max(w, canvas.measure_text(n, size).x);
-  return w;
-}
-
-}  // namespace
 
 float LegendLayout::width() const {
   return 2.0f * margin + static_cast<float>(columns) * cell + static_cast<float>(columns - 1) * column_gap;
@@ -86,7 +85,7 @@ LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale
   L.columns = (n + rows - 1) / std::max(1, rows);  // as even as the rows allow: 3 + 3, not 4 + 2
   const float cell_room = (max_width - static_cast<float>(L.columns - 1) * L.column_gap) / static_cast<float>(L.columns);
   const float name_room = std::max(s, cell_room - L.swatch - L.gap);
-  for (std::string& name : L.names) name = shorten(canvas, name, s, name_room);
+  for (std::string& name : L.names) name = elide_middle(canvas, name, s, name_room);
   L.cell = cell_for();
   return L;
 }

@@ -146,6 +146,8 @@ LegendLayout legend_column(Canvas& canvas, const std::vector<Item>& items, float
 // `max_rows` > 0 in at most that many rows, names shortened to make the columns fit.
 LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width, int max_rows = 0);
 void draw_legend(Canvas& canvas, const LegendLayout& legend, const PlotTheme& theme);
+// `s` with code points taken out of its middle and replaced by "…", at most `max_width` wide.
+std::string elide_middle(Canvas& canvas, const std::string& s, float size, float max_width);
 
 // plot_layout.cpp: where End() puts the axes and their ticks inside the frame's rectangle.
 struct Layout {
@@ -162,10 +164,30 @@ struct Layout {
 // equal scales (so it writes `view`'s ranges).
 Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view);
 
+// Where texts already stand in a plot, so that a tick label that would overlap one, or cross
+// the plot's edge, is left out (its grid line or tick mark stays). In a narrow plot, or with a
+// large font, even the fewest nice ticks can be too many for their labels.
+class LabelSpace {
+ public:
+  explicit LabelSpace(Rect bounds) : bounds_(bounds) {}
+  // The box of horizontal `text` drawn at `pos` in `style`.
+  static Rect box(Canvas& canvas, Vec2 pos, std::string_view text, const TextStyle& style);
+  // Takes `box` if it lies inside the bounds and, widened by `spacing` / 2 left and right, is
+  // clear of every box taken before; false (and nothing taken) otherwise.
+  bool take(Rect box, float spacing = 0.0f);
+  // Marks `box` as taken whatever is there: titles and axis labels, which are always drawn.
+  void reserve(Rect box) { taken_.push_back(box); }
+
+ private:
+  Rect bounds_;
+  std::vector<Rect> taken_;
+};
+
 // plot_draw.cpp
 void draw_item(Canvas& canvas, const Item& item, const Axis& x, const Axis& y, const PlotTheme& theme);
+// Labels only the ticks whose labels `space` can take.
 void draw_colorbar(Canvas& canvas, const Item& heatmap, const AxisTicks& ticks, Rect bar, const PlotTheme& theme,
-                   float text_size);
+                   float text_size, LabelSpace& space);
 // The hoverable point nearest to `mouse` (screen); false if there is none.
 bool nearest_point(const std::vector<Item>& items, const Axis& x, const Axis& y, Vec2 mouse, const Item** item,
                    float* px, float* py);
