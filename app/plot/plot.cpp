@@ -68,6 +68,10 @@ bool Begin(Canvas& canvas, const std::string& id, Rect rect, const PlotSpec& spe
   f.id = id;
   f.rect = rect;
   f.spec = spec;
+  if (ctx.restyle) {
+    f.spec.theme = ctx.restyle->theme;
+    f.spec.line_width_scale = ctx.restyle->line_width_scale;
+  }
   f.view = &ctx.views[id];
   if (f.view->drawn && (f.view->log_x != spec.log_x || f.view->log_y != spec.log_y)) f.view->fit = true;
   f.fitting = f.view->fit || !f.view->drawn;
@@ -227,6 +231,20 @@ bool ViewRange(const std::string& id, double* x_lo, double* x_hi, double* y_lo, 
   *y_lo = it->second.y_lo;
   *y_hi = it->second.y_hi;
   return true;
+}
+
+ScopedRestyle::ScopedRestyle(const Restyle& restyle) { context().restyle = &restyle; }
+ScopedRestyle::~ScopedRestyle() { context().restyle = nullptr; }
+const Restyle* ActiveRestyle() { return context().restyle; }
+
+Color Restyled(Color c) {
+  const Restyle* r = context().restyle;
+  if (!r) return c;
+  constexpr float kSame = 0.5f / 255.0f;  // the same 8-bit colour
+  for (const auto& [from, to] : r->recolor)
+    if (std::abs(c.r - from.r) < kSame && std::abs(c.g - from.g) < kSame && std::abs(c.b - from.b) < kSame)
+      return to.with_alpha(c.a);
+  return c;
 }
 
 void ResetState() {

@@ -18,6 +18,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "plot/canvas.h"
 #include "plot/theme.h"
@@ -127,6 +129,36 @@ bool DataToPixel(const std::string& id, double x, double y, Vec2* pixel);
 // heatmap (x, y = sample, value); contour (x, y = segment end points in pairs, value = level).
 // Empty if the id has not been drawn.
 std::string LastPlotCsv(const std::string& id);
+
+// The same data as JSON, for scripts that would rather not parse CSV:
+//   {"plot": id, "series": [{"name": ..., "kind": ..., "x": [...], "y": [...], "value": [...]}]}
+// one object per item in drawing order, with the CSV's columns as arrays; "value" only for the
+// kinds whose CSV rows have one (a scatter's only with classes). Non-finite numbers are null.
+// Empty if the id has not been drawn.
+std::string LastPlotJson(const std::string& id);
+
+// How an export re-dresses plots that panels describe for the screen: another theme and line
+// width, and the series colours a panel took from the screen's theme (runs A and B, say)
+// swapped for the export theme's, matched by RGB with the alpha kept.
+struct Restyle {
+  PlotTheme theme = dark_theme();
+  float line_width_scale = 1.0f;
+  std::vector<std::pair<Color, Color>> recolor;  // {screen colour, export colour}
+};
+// While one lives, Begin() draws every plot with `restyle` instead of its spec's theme and line
+// width. One at a time, on the UI thread, around an export's drawing (plot_export.h).
+class ScopedRestyle {
+ public:
+  explicit ScopedRestyle(const Restyle& restyle);
+  ~ScopedRestyle();
+  ScopedRestyle(const ScopedRestyle&) = delete;
+  ScopedRestyle& operator=(const ScopedRestyle&) = delete;
+};
+// The restyle in force, or null: for drawings that are not plots (the network diagram) and
+// choose their colours themselves.
+const Restyle* ActiveRestyle();
+// `c` as the active restyle recolours it (unchanged without one).
+Color Restyled(Color c);
 
 // Forgets every plot's view and data (tests; a reset of the whole layout).
 void ResetState();

@@ -33,7 +33,8 @@ Item& add_item(Frame& f, std::string_view name, ItemKind kind, const ItemStyle& 
   it.kind = kind;
   it.in_legend = !it.name.empty();
   it.hoverable = it.in_legend;
-  it.color = style.color.a > 0.0f ? style.color : f.spec.theme.palette[f.palette_next++ % f.spec.theme.palette.size()];
+  it.color = style.color.a > 0.0f ? Restyled(style.color)
+                                  : f.spec.theme.palette[f.palette_next++ % f.spec.theme.palette.size()];
   it.width = style.line_width * f.spec.line_width_scale;
   it.fill_alpha = style.fill_alpha;
   it.radius = style.marker_radius * std::max(1.0f, f.spec.line_width_scale * 0.75f);

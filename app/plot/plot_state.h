@@ -118,6 +118,7 @@ struct Context {
   Frame frame;
   std::vector<float> scratch;  // smoothing buffer, reused across items and frames
   HeatmapRenderer* heatmap_renderer = nullptr;  // SetHeatmapRenderer (imgui_canvas.h)
+  const Restyle* restyle = nullptr;             // ScopedRestyle
 };
 
 Context& context();

@@ -73,9 +73,28 @@ PlotTheme projector_theme() {
   return t;
 }
 
+PlotTheme print_theme() {
+  PlotTheme t;
+  t.background = Color::rgb8(255, 255, 255);
+  t.plot_background = Color::rgb8(255, 255, 255);
+  t.frame = Color::rgb8(0, 0, 0);
+  // Opaque greys: some printers and PDF viewers drop or band translucent hairlines.
+  t.grid = Color::rgb8(200, 200, 200);
+  t.grid_minor = Color::rgb8(235, 235, 235);
+  t.text = Color::rgb8(0, 0, 0);
+  t.legend_background = Color::rgb8(255, 255, 255);
+  // The light palette's first three (blue, vermillion, green) stay apart in greyscale too; its
+  // pale sky blue and yellow-orange wash out on paper, so darker shades take their places.
+  t.palette = kPaletteLight;
+  t.palette[4] = Color::rgb8(0, 60, 120);
+  t.palette[5] = Color::rgb8(150, 80, 0);
+  return t;
+}
+
 PlotTheme theme_by_name(const std::string& name) {
   if (name == "light") return light_theme();
   if (name == "projector") return projector_theme();
+  if (name == "print") return print_theme();
   return dark_theme();
 }
 

@@ -1,6 +1,6 @@
 // What this file is: the plot module's colours: a theme (background, grid, text, a palette for
-// series that do not name their colour) for dark, light and projector, and the colour maps of
-// heatmaps. Plain structs, so an export renders without ImGui.
+// series that do not name their colour) for dark, light, projector and print, and the colour
+// maps of heatmaps. Plain structs, so an export renders without ImGui.
 #pragma once
 
 #include <array>
@@ -25,8 +25,12 @@ PlotTheme dark_theme();
 PlotTheme light_theme();
 // Light, high contrast, darker grid: survives a washed-out projector.
 PlotTheme projector_theme();
-// "dark", "light", "projector" (anything else: dark), matching ui::Theme's names.
+// For paper: white everywhere, black text and frame, grey grid lines, colours that stay apart
+// in print. Exports only; the window has no print theme.
+PlotTheme print_theme();
+// "dark", "light", "projector", "print" (anything else: dark), matching ui::Theme's names.
 PlotTheme theme_by_name(const std::string& name);
+inline constexpr const char* kPlotThemeNames[] = {"dark", "light", "projector", "print"};
 
 enum class Colormap {
   viridis,    // sequential, perceptually even, readable in grey and by most colour-blind readers
