@@ -3,13 +3,18 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string_view>
 
-#include "plot/cairo_canvas.h"
 #include "plot/imgui_canvas.h"
+#include "plot/plot_export.h"
 #include "ui/text.h"
+#include "ui/theme.h"
 
 namespace bnlab {
 namespace {
@@ -20,14 +25,18 @@ std::string export_path(const PanelContext& ctx, const std::string& id, const ch
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
   std::error_code ec;
   std::filesystem::create_directories(ctx.export_dir, ec);
-  return ctx.export_dir + "/" + id + "-" + stamp + "." + ext;
+  // Two exports within a second (the PNG and the JSON of one figure) must not overwrite each other.
+  const std::string base = ctx.export_dir + "/" + id + "-" + stamp;
+  std::string path = base + "." + ext;
+  for (int n = 2; std::filesystem::exists(path, ec) && n < 1000; ++n) path = base + "-" + std::to_string(n) + "." + ext;
+  return path;
 }
 
-void write_csv(PanelContext& ctx, const std::string& id, const CsvSource& csv) {
-  const std::string path = export_path(ctx, id, "csv"), tmp = path + ".tmp";
+void write_text(PanelContext& ctx, const std::string& id, const char* ext, const std::string& text) {
+  const std::string path = export_path(ctx, id, ext), tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << (csv ? csv() : plot::LastPlotCsv(id));
+    out << text;
     if (!out) {
       *ctx.status = "cannot write " + tmp;
       return;
@@ -38,17 +47,123 @@ void write_csv(PanelContext& ctx, const std::string& id, const CsvSource& csv) {
   *ctx.status = ec ? "cannot write " + path : std::string(ui::tr("status.saved")) + " " + path;
 }
 
+// An export in the theme `name`: its plot colours, and the series colours the panels took from
+// the screen's theme (runs A and B, accent, warning) swapped for that theme's. Print has no
+// window theme of its own: it takes the projector's dark, saturated series colours, which stay
+// apart on paper, with the screen's thin lines.
+plot::Restyle restyle_for(const PanelContext& ctx, const std::string& name) {
+  const ui::Theme& target = ui::theme_by_name(name == "print" ? "projector" : name);
+  plot::Restyle r;
+  r.theme = plot::theme_by_name(name);
+  r.line_width_scale = name == "print" ? 1.0f : target.line_width / 1.5f;
+  r.recolor = {{to_color(ctx.theme.run_a), to_color(target.run_a)},
+               {to_color(ctx.theme.run_b), to_color(target.run_b)},
+               {to_color(ctx.theme.accent), to_color(target.accent)},
+               {to_color(ctx.theme.warning), to_color(target.warning)}};
+  return r;
+}
+
 void export_image(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, plot::Format format,
-                  float scale, plot::Rect rect) {
+                  float width, float height, const std::string& theme, plot::Rect screen) {
+  plot::ExportRequest request;
+  request.format = format;
+  request.width = width;
+  request.height = height;
+  request.screen_width = screen.width();
+  request.screen_height = screen.height();
+  if (theme != ctx.theme.name) request.restyle = restyle_for(ctx, theme);
+  request.font.size = ImGui::GetFontSize();  // the screen's text size, so the file looks like the window
   const std::string path = export_path(ctx, id, plot::format_extension(format));
   std::string error;
-  const float w = rect.width(), h = rect.height();
-  // The same fonts and size as on screen, so the file looks like the window.
-  plot::ExportFont font;
-  font.size = ImGui::GetFontSize();
-  const bool ok = plot::export_plot(path, format, w, h, scale,
-                                    [&](plot::Canvas& canvas) { drawing(canvas, plot::Rect{0, 0, w, h}); }, &error, font);
+  const bool ok = plot::export_drawing(path, request, drawing, &error);
   *ctx.status = ok ? std::string(ui::tr("status.saved")) + " " + path : error;
+}
+
+constexpr plot::Format kFormats[] = {plot::Format::png, plot::Format::svg, plot::Format::pdf};
+constexpr int kThemes = static_cast<int>(std::size(plot::kPlotThemeNames));
+constexpr int kPrint = kThemes - 1;
+static_assert(std::string_view(plot::kPlotThemeNames[kPrint]) == "print");
+
+int theme_index(const std::string& name) {
+  for (int i = 0; i < kThemes; ++i)
+    if (name == plot::kPlotThemeNames[i]) return i;
+  return 0;
+}
+
+// The export menu of plot `id`. Its choices (format, size, theme) are kept in ImGui's storage
+// of the panel's window under ids made from the popup's, so each plot remembers them while it
+// is open and plot_area keeps no state of its own. `is_plot` false: a drawing that is not a
+// plot (the network diagram) has no themes to choose from and no JSON.
+void export_menu(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, plot::Rect rect, bool hovered,
+                 const CsvSource& csv) {
+  const std::string popup = "export##" + id;
+  ImGuiStorage* store = ImGui::GetStateStorage();
+  const ImGuiID format_key = ImGui::GetID((popup + "/format").c_str()),
+                width_key = ImGui::GetID((popup + "/w").c_str()), height_key = ImGui::GetID((popup + "/h").c_str()),
+                theme_key = ImGui::GetID((popup + "/theme").c_str());
+  const int screen_w = static_cast<int>(std::lround(rect.width())),
+            screen_h = static_cast<int>(std::lround(rect.height()));
+  const int screen_theme = theme_index(ctx.theme.name);
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    // Each time it opens: a PNG of the plot as on screen.
+    store->SetInt(format_key, 0);
+    store->SetInt(width_key, screen_w);
+    store->SetInt(height_key, screen_h);
+    store->SetInt(theme_key, screen_theme);
+    ImGui::OpenPopup(popup.c_str());
+  }
+  if (!ImGui::BeginPopup(popup.c_str())) return;
+  const bool is_plot = !csv;
+  ImGui::TextDisabled("%s", ui::tr("plot.export"));
+  int format = std::clamp(store->GetInt(format_key), 0, 2);
+  ImGui::TextUnformatted(ui::tr("plot.export_format"));
+  for (int f = 0; f < 3; ++f) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(f == 0 ? "PNG" : f == 1 ? "SVG" : "PDF", &format, f)) {
+      store->SetInt(format_key, format);
+      // Files for print default to the print theme, pictures to what the screen shows.
+      store->SetInt(theme_key, format == 0 ? screen_theme : kPrint);
+    }
+  }
+  int size[2] = {store->GetInt(width_key, screen_w), store->GetInt(height_key, screen_h)};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+  if (ImGui::InputInt2(ui::tr("plot.export_size"), size)) {
+    store->SetInt(width_key, std::clamp(size[0], 16, 8192));
+    store->SetInt(height_key, std::clamp(size[1], 16, 8192));
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", ui::tr(format == 0 ? "plot.export_pixels" : "plot.export_points"));
+  if (format == 0) {  // the screen's picture at 1, 2 or 4 pixels per screen pixel
+    for (int k : {1, 2, 4}) {
+      if (k > 1) ImGui::SameLine();
+      if (ImGui::SmallButton((std::to_string(k) + "×").c_str())) {
+        store->SetInt(width_key, screen_w * k);
+        store->SetInt(height_key, screen_h * k);
+      }
+    }
+  }
+  int theme = is_plot ? std::clamp(store->GetInt(theme_key, screen_theme), 0, kThemes - 1) : screen_theme;
+  if (is_plot) {
+    const std::string key = std::string("theme.") + plot::kPlotThemeNames[theme];
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+    if (ImGui::BeginCombo(ui::tr("plot.export_theme"), ui::tr(key.c_str()))) {
+      for (int t = 0; t < kThemes; ++t) {
+        const std::string item = std::string("theme.") + plot::kPlotThemeNames[t];
+        if (ImGui::Selectable(ui::tr(item.c_str()), t == theme)) store->SetInt(theme_key, theme = t);
+      }
+      ImGui::EndCombo();
+    }
+  }
+  if (ImGui::Button(ui::tr("plot.export_save"))) {
+    export_image(ctx, id, drawing, kFormats[format], static_cast<float>(store->GetInt(width_key, screen_w)),
+                 static_cast<float>(store->GetInt(height_key, screen_h)), plot::kPlotThemeNames[theme], rect);
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", ui::tr("plot.export_data"));
+  if (ImGui::MenuItem("CSV")) write_text(ctx, id, "csv", csv ? csv() : plot::LastPlotCsv(id));
+  if (is_plot && ImGui::MenuItem("JSON")) write_text(ctx, id, "json", plot::LastPlotJson(id));
+  ImGui::EndPopup();
 }
 
 }  // namespace
@@ -74,20 +189,9 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
   plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());
   drawing(canvas, rect);
   const bool hovered = ImGui::IsMouseHoveringRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1));
-  if (hovered && ctx.export_shortcut) export_image(ctx, id, drawing, plot::Format::png, 2, rect);
-  const std::string popup = "export##" + id;
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) ImGui::OpenPopup(popup.c_str());
-  if (ImGui::BeginPopup(popup.c_str())) {
-    ImGui::TextDisabled("%s", ui::tr("plot.export"));
-    for (int scale : {1, 2, 4}) {
-      const std::string label = "PNG " + std::to_string(scale) + "×";
-      if (ImGui::MenuItem(label.c_str())) export_image(ctx, id, drawing, plot::Format::png, static_cast<float>(scale), rect);
-    }
-    if (ImGui::MenuItem("SVG")) export_image(ctx, id, drawing, plot::Format::svg, 1, rect);
-    if (ImGui::MenuItem("PDF")) export_image(ctx, id, drawing, plot::Format::pdf, 1, rect);
-    if (ImGui::MenuItem("CSV")) write_csv(ctx, id, csv);
-    ImGui::EndPopup();
-  }
+  if (hovered && ctx.export_shortcut)  // Ctrl+E: the screen's picture at twice its pixels
+    export_image(ctx, id, drawing, plot::Format::png, 2.0f * rect.width(), 2.0f * rect.height(), ctx.theme.name, rect);
+  export_menu(ctx, id, drawing, rect, hovered, csv);
 }
 
 void lines_per_block(const PanelContext& ctx, const std::function<FrameValue(int block)>& value, int skip_last,
@@ -102,7 +206,8 @@ void lines_per_block(const PanelContext& ctx, const std::function<FrameValue(int
       if (f.values.empty() || f.values.back() < 0) continue;
       const std::string name = std::string(r == 0 ? "A " : "B ") + std::to_string(b + 1);
       plot::Line(name, f.steps.data(), f.values.data(), static_cast<int>(f.steps.size()),
-                 {.color = colors[r].with_alpha(1.0f - 0.18f * b), .line_width = b == ctx.selected_block ? 3.0f : 1.5f,
+                 {.color = colors[r].with_alpha(1.0f - 0.18f * b),
+                  .line_width = b == ctx.selected_block ? 3.0f : 1.5f,
                   .smoothing = smoothing});
     }
   }

@@ -1,7 +1,8 @@
 // What this file is: how a panel puts a plot on screen and exports it. A panel describes a plot
 // once, as a function of a canvas and a rectangle; the same function draws it in the window
-// and, from the plot's Export menu (or Ctrl+E over it), into PNG (1×–4×), SVG, PDF and the CSV
-// of exactly the data drawn, named by panel and time in the export folder.
+// and, from the plot's Export menu (right-click; Ctrl+E over it for a PNG at 2×), into PNG, SVG
+// or PDF at a chosen size and theme (dark, light, projector, print), and into the CSV or JSON of
+// exactly the data drawn, named by panel and time in the export folder.
 #pragma once
 
 #include <functional>
