@@ -142,8 +142,8 @@ TEST_F(PlotExportOptions, ARestyleSwapsTheScreensSeriesColoursAndTheme) {
   ASSERT_EQ(canvas.lines.size(), 3u);
   EXPECT_NEAR(canvas.lines[0].r, print_a.r, 1e-6);
   EXPECT_NEAR(canvas.lines[0].b, print_a.b, 1e-6);
-  EXPECT_FLOAT_EQ(canvas.lines[0].a, 0.5f);  // alpha kept
-  EXPECT_FLOAT_EQ(canvas.lines[1].g, 0.9f);  // not a theme colour: left alone
+  EXPECT_FLOAT_EQ(canvas.lines[0].a, 0.5f);                        // alpha kept
+  EXPECT_FLOAT_EQ(canvas.lines[1].g, 0.9f);                        // not a theme colour: left alone
   EXPECT_FLOAT_EQ(canvas.lines[2].b, print_theme().palette[0].b);  // the export theme's palette
 }
 

@@ -170,8 +170,8 @@ TEST_F(PlotLayout, TwoOrMoreNamedSeriesAlwaysShowTheirLegend) {
     Line("##smoothed ghost", nullptr, ys_b, 4);
     End();
     for (const std::string& name : names)
-      EXPECT_EQ(canvas.count_shown(name), 1) << name << " in " << c.rect.width() << "x" << c.rect.height() << " at "
-                                       << c.text_size;
+      EXPECT_EQ(canvas.count_shown(name), 1)
+          << name << " in " << c.rect.width() << "x" << c.rect.height() << " at " << c.text_size;
     EXPECT_EQ(canvas.count("smoothed ghost"), 0);
     EXPECT_EQ(canvas.count("##smoothed ghost"), 0);
     // Inside the plot.
@@ -205,7 +205,8 @@ void expect_clear(const BoxCanvas& canvas, Rect rect, const std::string& what) {
   for (size_t i = 0; i < canvas.texts.size(); ++i) {
     for (size_t j = i + 1; j < canvas.texts.size(); ++j) {
       const Rect a = canvas.texts[i].box, b = canvas.texts[j].box;
-      const bool apart = a.x1 <= b.x0 + kSlack || b.x1 <= a.x0 + kSlack || a.y1 <= b.y0 + kSlack || b.y1 <= a.y0 + kSlack;
+      const bool apart =
+          a.x1 <= b.x0 + kSlack || b.x1 <= a.x0 + kSlack || a.y1 <= b.y0 + kSlack || b.y1 <= a.y0 + kSlack;
       EXPECT_TRUE(apart) << what << ": '" << canvas.texts[i].text << "' overlaps '" << canvas.texts[j].text << "'";
     }
   }
@@ -259,12 +260,37 @@ TEST_F(PlotLayout, TickLabelsNeverOverlapEvenWithALargeFontInASmallPlot) {
         End();
         ++drawn;
         expect_clear(canvas, rect,
-                     std::to_string(static_cast<int>(rect.width())) + "x" + std::to_string(static_cast<int>(rect.height())) +
-                         " at " + std::to_string(ts) + (heatmap ? " (heatmap)" : ""));
+                     std::to_string(static_cast<int>(rect.width())) + "x" +
+                         std::to_string(static_cast<int>(rect.height())) + " at " + std::to_string(ts) +
+                         (heatmap ? " (heatmap)" : ""));
       }
     }
   }
   EXPECT_GE(drawn, 20);
+}
+
+TEST_F(PlotLayout, ALegendOverTinyAxesKeepsShortNamesWholeAndOverlapsNoText) {
+  // Gradient flow at 1280×720 with the projector's large font: eight blocks' lines in a cell
+  // whose axes are a few lines tall. The key lies over the axes, whole, and the x label it
+  // covers is left out rather than drawn under it.
+  const float ys[] = {1.0f, 0.5f, 0.2f};
+  for (const Rect rect : {Rect{0, 0, 270, 160}, Rect{0, 0, 330, 190}}) {
+    BoxCanvas canvas;
+    canvas.text_size = 27;
+    PlotSpec spec;
+    spec.title = "Gradient flow";
+    spec.x_label = "step";
+    spec.y_label = "‖∇W‖";
+    ASSERT_TRUE(Begin(canvas, "tiny", rect, spec));
+    std::vector<std::string> names;
+    for (int i = 0; i < 8; ++i) {
+      names.push_back(std::string(i < 4 ? "A " : "B ") + std::to_string(i % 4 + 1));
+      Line(names.back(), nullptr, ys, 3);
+    }
+    End();
+    for (const std::string& name : names) EXPECT_EQ(canvas.count(name), 1) << name << " in " << rect.width();
+    expect_clear(canvas, rect, "tiny axes " + std::to_string(static_cast<int>(rect.width())));
+  }
 }
 
 }  // namespace

@@ -123,26 +123,30 @@ void End() {
   canvas.pop_clip();
   canvas.rect_outline(area, theme.frame, lw);
 
-  // Titles, axis labels and the legend first, always drawn; then the tick labels that fit
-  // between them and each other (LabelSpace).
+  // The title, the legend and the y label first, always drawn; then the x label and the tick
+  // labels where they are clear of them and of each other (LabelSpace).
   LabelSpace space(r);
   const float centre = (area.x0 + area.x1) * 0.5f;
   TextStyle label{ts, theme.text, HAlign::center, VAlign::bottom};
   float below_title = r.y0 + pad;
   if (!spec.title.empty()) {
     const TextStyle tl{ts * 1.15f, theme.text, HAlign::center, VAlign::top};
-    // Centred on the axes, but kept inside the plot when the axes sit off-centre.
-    const float half = canvas.measure_text(spec.title, tl.size).x * 0.5f;
+    // Centred on the axes, but kept inside the plot when the axes sit off-centre; a title wider
+    // than the plot loses its middle rather than both ends to the window's edge.
+    const std::string title = elide_middle(canvas, spec.title, tl.size, r.width() - 2.0f * pad);
+    const float half = canvas.measure_text(title, tl.size).x * 0.5f;
     const Vec2 at{std::max(r.x0 + pad + half, std::min(centre, r.x1 - pad - half)), r.y0 + pad};
-    const Rect box = LabelSpace::box(canvas, at, spec.title, tl);
+    const Rect box = LabelSpace::box(canvas, at, title, tl);
     space.reserve(box);
     below_title = box.y1;
-    canvas.text(at, spec.title, tl);
+    canvas.text(at, title, tl);
   }
+  if (L.legend.place != LegendLayout::Place::none) space.reserve(L.legend.box);
+  draw_legend(canvas, L.legend, theme);
   if (!spec.x_label.empty()) {
+    // Left out only where a legend over a tiny plot's axes covers it (plot_layout.cpp).
     const Vec2 at{centre, r.y1 - pad};
-    space.reserve(LabelSpace::box(canvas, at, spec.x_label, label));
-    canvas.text(at, spec.x_label, label);
+    if (space.take(LabelSpace::box(canvas, at, spec.x_label, label))) canvas.text(at, spec.x_label, label);
   }
   if (!spec.y_label.empty()) {
     // Centred on the axes, between the title and the plot's bottom edge; a label longer than
@@ -155,8 +159,6 @@ void End() {
     space.reserve(Rect{r.x0 + pad, cy - half, r.x0 + pad + ts, cy + half});  // turned on its side
     canvas.text({r.x0 + pad, cy}, text, vl);
   }
-  if (L.legend.place != LegendLayout::Place::none) space.reserve(L.legend.box);
-  draw_legend(canvas, L.legend, theme);
 
   label.v = VAlign::top;
   for (size_t i = 0; i < xt.major.size(); ++i) {

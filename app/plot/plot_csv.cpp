@@ -67,7 +67,8 @@ void for_each_point(const Item& it, const std::function<void(double, double, std
         if (!std::isnan(it.xs[i])) point(it.xs[i], it.ys[i], it.zs[i]);
       break;
     case ItemKind::histogram:
-      for (size_t b = 0; b < it.ys.size(); ++b) point(0.5 * (it.xs[b] + it.xs[b + 1]), it.ys[b], it.xs[b + 1] - it.xs[b]);
+      for (size_t b = 0; b < it.ys.size(); ++b)
+        point(0.5 * (it.xs[b] + it.xs[b + 1]), it.ys[b], it.xs[b + 1] - it.xs[b]);
       break;
     case ItemKind::ridgeline:
       for (size_t r = 0; r < it.starts.size(); ++r) {
@@ -134,7 +135,8 @@ std::string LastPlotJson(const std::string& id) {
       has_value |= value.has_value();
       values.push_back(value ? json_number(*value) : nlohmann::json());
     });
-    nlohmann::json s = {{"name", series_name(it)}, {"kind", kind_name(it.kind)}, {"x", std::move(xs)}, {"y", std::move(ys)}};
+    nlohmann::json s = {
+        {"name", series_name(it)}, {"kind", kind_name(it.kind)}, {"x", std::move(xs)}, {"y", std::move(ys)}};
     if (has_value) s["value"] = std::move(values);
     series.push_back(std::move(s));
   }

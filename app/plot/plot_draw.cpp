@@ -113,7 +113,7 @@ void draw_heatmap(Canvas& canvas, const Item& it, const Axis& x, const Axis& y) 
   const GridBounds& g = it.bounds;
   const double hx = it.cols > 1 ? (g.x1 - g.x0) / (it.cols - 1) * 0.5 : 0.5;
   const double hy = it.rows > 1 ? (g.y1 - g.y0) / (it.rows - 1) * 0.5 : 0.5;
-  if (!x.log && !y.log) {  // cells are equal on screen: one image, data row 0 at the bottom
+  if (!x.log && !y.log) {                      // cells are equal on screen: one image, data row 0 at the bottom
     thread_local std::vector<float> top_down;  // (rows, cols), row 0 at the top
     top_down.resize(it.zs.size());
     for (int r = 0; r < it.rows; ++r)

@@ -9,8 +9,8 @@ namespace bnlab::plot {
 ExportLayout export_layout(const ExportRequest& request) {
   ExportLayout out{request.width, request.height, 1.0f};
   if (request.format != Format::png || !(request.screen_width > 0.0f) || !(request.screen_height > 0.0f)) return out;
-  out.scale = std::clamp(std::min(request.width / request.screen_width, request.height / request.screen_height), 1.0f,
-                         4.0f);
+  out.scale =
+      std::clamp(std::min(request.width / request.screen_width, request.height / request.screen_height), 1.0f, 4.0f);
   out.width = request.width / out.scale;
   out.height = request.height / out.scale;
   return out;
@@ -24,7 +24,10 @@ bool export_drawing(const std::string& path, const ExportRequest& request,
   if (request.restyle) restyled.emplace(*request.restyle);
   return export_plot(
       path, request.format, layout.width, layout.height, layout.scale,
-      [&](Canvas& canvas) { draw(canvas, Rect{0.0f, 0.0f, layout.width, layout.height}); }, error, request.font);
+      [&](Canvas& canvas) {
+        draw(canvas, Rect{0.0f, 0.0f, layout.width, layout.height});
+      },
+      error, request.font);
 }
 
 }  // namespace bnlab::plot

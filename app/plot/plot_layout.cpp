@@ -163,18 +163,23 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
         rows.box = Rect{x1 - w, top, x1, top + h};
       } else {
         // Too little height for both (a large font in a small cell): the axes keep theirs and
-        // the rows lie over their top, boxed like the column, in text as large as lets every
-        // name show whole (the smallest text shortens names that still do not fit).
+        // the rows lie over them from their top down, boxed like the column, in text as large
+        // as lets them fit above the plot's bottom edge. They may cover the x tick labels and
+        // the x axis label, which End() then leaves out: in a plot this small the key to the
+        // runs says more.
         const float m = ts * 0.3f;
+        const float x1 = L.area.x1 - m;
+        const float left = r.x0 + pad + (spec.y_label.empty() ? 0.0f : ts + pad * 0.5f);  // clear of the y label
+        const float top = L.area.y0 + m, bottom = r.y1 - pad;
         for (float scale : {1.0f, 0.85f, 0.72f}) {
-          const int max_rows = std::max(1, static_cast<int>((L.area.height() - 2.0f * m) / (ts * scale * 1.25f)));
-          rows = legend_rows(canvas, legend, scale, L.area.width() - 4.0f * m, max_rows);
-          if (rows.names == legend.names) break;
+          rows = legend_rows(canvas, legend, scale, x1 - left - 2.0f * m);
+          rows.margin = m;
+          if (top + rows.height() <= bottom) break;
         }
-        rows.margin = m;
         rows.place = LegendLayout::Place::inside;
-        const Rect a2 = L.area;
-        rows.box = Rect{a2.x1 - m - rows.width(), a2.y0 + m, a2.x1 - m, a2.y0 + m + rows.height()};
+        // Still too tall: raised as far as the title, rather than cut off at the bottom.
+        const float y0 = std::max(std::min(top, bottom - rows.height()), outer.y0 - pad * 0.5f);
+        rows.box = Rect{x1 - rows.width(), y0, x1, y0 + rows.height()};
       }
       L.legend = rows;
     }

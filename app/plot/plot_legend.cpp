@@ -63,7 +63,7 @@ LegendLayout legend_column(Canvas& canvas, const std::vector<Item>& items, float
   return L;
 }
 
-LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width, int max_rows) {
+LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width) {
   LegendLayout L = column;
   const float s = column.text_size * scale;
   L.text_size = s;
@@ -72,21 +72,14 @@ LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale
   L.row = s * 1.25f;
   L.margin = 0.0f;  // no box: the rows sit on the plot's background, outside the axes
   L.column_gap = s * 0.9f;
+  // Whole names, as many columns as fit; only a name wider than the whole row is shortened.
+  for (std::string& name : L.names) name = elide_middle(canvas, name, s, max_width - L.swatch - L.gap);
+  L.cell = L.swatch + L.gap + widest(canvas, L.names, s);
   const int n = static_cast<int>(L.entries.size());
-  auto cell_for = [&] { return L.swatch + L.gap + widest(canvas, L.names, s); };
-  const float fit = std::floor((max_width + L.column_gap) / (std::min(cell_for(), max_width) + L.column_gap));
-  L.columns = std::clamp(static_cast<int>(fit), 1, std::max(1, n));
-  int rows = (n + L.columns - 1) / L.columns;
-  if (max_rows > 0 && rows > max_rows) {  // more columns, of shortened names
-    rows = max_rows;
-    L.columns = (n + rows - 1) / rows;
-  }
-  rows = (n + L.columns - 1) / L.columns;
+  const int fit = static_cast<int>(std::floor((max_width + L.column_gap) / (L.cell + L.column_gap)));
+  L.columns = std::clamp(fit, 1, std::max(1, n));
+  const int rows = (n + L.columns - 1) / L.columns;
   L.columns = (n + rows - 1) / std::max(1, rows);  // as even as the rows allow: 3 + 3, not 4 + 2
-  const float cell_room = (max_width - static_cast<float>(L.columns - 1) * L.column_gap) / static_cast<float>(L.columns);
-  const float name_room = std::max(s, cell_room - L.swatch - L.gap);
-  for (std::string& name : L.names) name = elide_middle(canvas, name, s, name_room);
-  L.cell = cell_for();
   return L;
 }
 

@@ -116,7 +116,7 @@ struct Frame {
 struct Context {
   std::unordered_map<std::string, ViewState> views;
   Frame frame;
-  std::vector<float> scratch;  // smoothing buffer, reused across items and frames
+  std::vector<float> scratch;                   // smoothing buffer, reused across items and frames
   HeatmapRenderer* heatmap_renderer = nullptr;  // SetHeatmapRenderer (imgui_canvas.h)
   const Restyle* restyle = nullptr;             // ScopedRestyle
 };
@@ -143,21 +143,21 @@ struct LegendLayout {
 };
 // The entries of `items` laid out in one column at `text_size` (place still none).
 LegendLayout legend_column(Canvas& canvas, const std::vector<Item>& items, float text_size);
-// The same entries in rows across at most `max_width`, text scaled by `scale`; with
-// `max_rows` > 0 in at most that many rows, names shortened to make the columns fit.
-LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width, int max_rows = 0);
+// The same entries in rows across at most `max_width`, text scaled by `scale`: whole names in
+// as many columns as fit (a name wider than `max_width` loses its middle).
+LegendLayout legend_rows(Canvas& canvas, const LegendLayout& column, float scale, float max_width);
 void draw_legend(Canvas& canvas, const LegendLayout& legend, const PlotTheme& theme);
 // `s` with code points taken out of its middle and replaced by "…", at most `max_width` wide.
 std::string elide_middle(Canvas& canvas, const std::string& s, float size, float max_width);
 
 // plot_layout.cpp: where End() puts the axes and their ticks inside the frame's rectangle.
 struct Layout {
-  Rect area;                   // the axes
-  Axis x, y;                   // data to screen, through `area`
-  AxisTicks xt, yt;            // ticks of the two axes
+  Rect area;                      // the axes
+  Axis x, y;                      // data to screen, through `area`
+  AxisTicks xt, yt;               // ticks of the two axes
   const Item* heatmap = nullptr;  // the first heatmap, which gets the colour bar
-  AxisTicks bar_ticks;         // its colour bar's ticks
-  Rect bar;                    // and where the bar goes
+  AxisTicks bar_ticks;            // its colour bar's ticks
+  Rect bar;                       // and where the bar goes
   LegendLayout legend;
   float text_size = 13.0f, pad = 7.0f;
 };
