@@ -27,7 +27,7 @@ struct Session {
       "train": {"batch_size": 20, "lr": 0.1}})";
     // Only the training curves: they fill the panel area, so the middle of it is a plot.
     std::ofstream(dir / "config" / "bnlab" / "settings.json")
-        << R"({"panels": {"panel.distributions": false, "panel.shift": false, "panel.saturation": false,
+        << R"({"welcomed": true, "panels": {"panel.distributions": false, "panel.shift": false, "panel.saturation": false,
                           "panel.gradients": false, "panel.gamma_beta": false, "panel.decision_boundary": false,
                           "panel.network": false, "panel.contours": false}})";
   }

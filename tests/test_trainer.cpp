@@ -234,6 +234,30 @@ TEST(TwinRuns, LockStep) {
   EXPECT_GT(twins.b().snapshot()->step, b_then + 50);
 }
 
+TEST(TwinRuns, RunToStopsBothAtThatStepAndTheHistoryOutlivesThem) {
+  const Config a = small_config();
+  auto twins = std::make_unique<TwinRuns>(a, without_batch_norm(a), loaded_data(a), TrainerOptions{}, true);
+  Command to;
+  to.kind = Command::Kind::run_to;
+  to.value = 37;
+  twins->post_both(to);
+  wait_for([&] { return twins->a().snapshot()->step == 37 && twins->b().snapshot()->step == 37 &&
+                        twins->a().snapshot()->paused && twins->b().snapshot()->paused; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(twins->a().snapshot()->step, 37);  // stopped there, not one step later
+  EXPECT_EQ(twins->b().snapshot()->step, 37);
+  EXPECT_TRUE(twins->a().snapshot()->paused);
+  to.value = 20;  // behind the runs: nothing to do
+  twins->post_both(to);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(twins->a().snapshot()->step, 37);
+  EXPECT_TRUE(twins->a().snapshot()->paused);
+  // A reader that holds the history keeps it after the runs are gone.
+  const std::shared_ptr<const History> history = twins->a().shared_history();
+  twins.reset();
+  EXPECT_EQ(history->query(History::train_loss, 1, 37, 100).back().step_hi, 37);
+}
+
 TEST(Sweep, ThreeByThreeOnTwoThreads) {
   const Config cfg = small_config();
   Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"bn", {0, 1, 1}}, 60, loaded_data(cfg), 2, 20);

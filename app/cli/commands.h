@@ -13,7 +13,5 @@ int eval_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int scene_command(const std::vector<std::string>& args);         // list, check, render
 
-std::string scenes_dir();    // assets/scenes
-std::string examples_dir();  // examples/
 
 }  // namespace bnlab

@@ -7,11 +7,12 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "scene/scene.h"
+#include "ui/lab.h"
 
 namespace bnlab {
 
-std::string scenes_dir() { return std::string(BNLAB_ASSETS_DIR) + "/scenes"; }
-std::string examples_dir() { return BNLAB_EXAMPLES_DIR; }
+using ui::examples_dir;
+using ui::scenes_dir;
 
 namespace {
 

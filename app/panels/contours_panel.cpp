@@ -33,6 +33,16 @@ struct ContoursPanel : Panel {
   std::string error_;
 
   const char* key() const override { return "panel.contours"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    if (name == "ratio") ratio_ = v.get<float>();
+    if (name == "correlation") rho_ = v.get<float>();
+    if (name == "standardize") standardize_ = v.get<bool>();
+    PathOptimizer o;
+    if (name == "optimizer" && parse_path_optimizer(v.get<std::string>(), &o)) optimizer_ = static_cast<int>(o);
+    if (name == "lr") lr_scale_ = v.get<float>();
+    if (name == "steps") path_cfg_.max_steps = v.get<int>();
+    dirty_ = true;  // rebuilt on the next draw
+  }
 
   void rebuild() {
     dirty_ = false;

@@ -29,6 +29,11 @@ struct CurvesPanel : Panel {
   bool log_y_ = false, epochs_ = false;
 
   const char* key() const override { return "panel.curves"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    if (name == "smoothing") smoothing_ = v.get<float>();
+    if (name == "log_y") log_y_ = v.get<bool>();
+    if (name == "epochs") epochs_ = v.get<bool>();
+  }
 
   void draw(PanelContext& ctx) override {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
@@ -42,7 +47,7 @@ struct CurvesPanel : Panel {
     const double per_epoch = ctx.a->epoch_progress > 0 ? ctx.a->step / ctx.a->epoch_progress : 1.0;
     const float x_scale = epochs_ ? static_cast<float>(1.0 / per_epoch) : 1.0f;
     const int columns = static_cast<int>(ImGui::GetContentRegionAvail().x);
-    const History* hs[2] = {ctx.history_a, ctx.history_b};
+    const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     const char* x_label = epochs_ ? ui::tr("status.epoch") : ui::tr("plot.step");
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;

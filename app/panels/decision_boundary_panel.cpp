@@ -76,6 +76,10 @@ struct DecisionBoundaryPanel : Panel {
   std::vector<std::vector<float>> margins_[2];
 
   const char* key() const override { return "panel.decision_boundary"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    if (name == "show_train") show_train_ = v.get<bool>();
+    if (name == "show_test") show_test_ = v.get<bool>();
+  }
 
   void draw(PanelContext& ctx) override {
     const std::shared_ptr<const TrainerSnapshot> snaps[2] = {ctx.a, ctx.b};

@@ -19,13 +19,16 @@ struct DistributionsPanel : Panel {
   bool tensorboard_bands_ = false;
 
   const char* key() const override { return "panel.distributions"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    if (name == "tensorboard_bands") tensorboard_bands_ = v.get<bool>();
+  }
 
   void draw(PanelContext& ctx) override {
     ImGui::Checkbox("TensorBoard", &tensorboard_bands_);
     ImGui::SameLine();
     ImGui::TextDisabled("%s: %d · %s", ui::tr("sidebar.network"), ctx.selected_block + 1, ui::tr(tap_key(ctx.selected_tap)));
     const int block = ctx.selected_block, tap = ctx.selected_tap;
-    const History* hs[2] = {ctx.history_a, ctx.history_b};
+    const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     std::vector<std::shared_ptr<const ProbeFrame>> frames[2] = {recent_frames(hs[0]), recent_frames(hs[1])};
     const float half = ImGui::GetContentRegionAvail().x * 0.6f;

@@ -38,10 +38,15 @@ struct GammaBetaPanel : Panel {
   int shown_ = 0;  // in a small cell, the one plot shown: γ, β, mean or variance
 
   const char* key() const override { return "panel.gamma_beta"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    static const char* kShown[] = {"gamma", "beta", "mean", "variance"};
+    for (int i = 0; i < 4; ++i)
+      if (name == "shown" && v == kShown[i]) shown_ = i;
+  }
 
   void draw(PanelContext& ctx) override {
     const int block = ctx.selected_block;
-    const auto frames = recent_frames(ctx.history_a, 300);
+    const auto frames = recent_frames(ctx.history_a.get(), 300);
     if (frames.empty()) {
       ImGui::TextDisabled("%s", ui::tr("plot.waiting"));
       return;

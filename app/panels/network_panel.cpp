@@ -150,18 +150,18 @@ struct NetworkPanel : Panel {
     const int blocks = static_cast<int>(a.model.blocks.size());
     const bool is_last = hit.block == blocks - 1;
     if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
-      if (hit.run == 0 && hit.bn_switch) {
-        // The session's copy changes at once, the snapshot a step later: a quick second click
-        // must undo the first, not repeat it.
+      const bool locked = ctx.controls && ctx.controls->locks("network");
+      if (hit.bn_switch && !locked) {
+        // The session's copy, which every frame's first act brings up to date, not the snapshot
+        // (a step later): a quick second click must undo the first, not repeat it.
         const auto& applied = ctx.session.config().model.blocks;
-        const bool on = hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == "batch"
-                                                                     : a.model.blocks[hit.block].norm == "batch";
-        ctx.session.set_norm_a(hit.block, !on);
-      } else if (hit.run == 1 && hit.bn_switch) {
-        ctx.session.set_norm_b(hit.block, !ctx.session.norm_b(hit.block));
-      } else {
-        ctx.selected_block = hit.block;
-        if (hit.row >= 0) ctx.selected_tap = kRowTap[hit.row];
+        const bool on = hit.run == 1 ? ctx.session.norm_b(hit.block)
+                        : hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == "batch"
+                                                                        : a.model.blocks[hit.block].norm == "batch";
+        ctx.actions.post(ui::act::SetNorm{hit.run, hit.block, !on});
+      } else if (!hit.bn_switch) {
+        ctx.actions.post(ui::act::SelectBlock{hit.block});
+        if (hit.row >= 0) ctx.actions.post(ui::act::SelectTap{kRowTap[hit.row]});
       }
     }
     if (hit.run >= 0 && hit.block < static_cast<int>(configs[hit.run]->model.blocks.size()))

@@ -6,21 +6,27 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/train/trainer.h"
+#include "ui/actions.h"
+#include "ui/controls.h"
 #include "ui/session.h"
 #include "ui/theme.h"
 
 namespace bnlab {
 
-// What every panel may read in one frame.
+// What every panel may read in one frame. A panel changes nothing directly: it posts actions
+// (ui/actions.h), which the next frame applies before any panel reads anything.
 struct PanelContext {
-  ui::Session& session;
+  const ui::Session& session;
+  ui::ActionQueue& actions;
   const ui::Theme& theme;
   std::shared_ptr<const TrainerSnapshot> a, b;  // copied once per frame; never waited on
-  const History* history_a = nullptr;
-  const History* history_b = nullptr;
+  std::shared_ptr<const History> history_a, history_b;  // owned for the frame
   int selected_block = 0;  // chosen in the network view, read by the distribution panels
   int selected_tap = 0;    // tap_z, tap_normalized, tap_activated
+  const ui::Controls* controls = nullptr;  // what the scene step locks
   std::string export_dir;
   std::string* status;     // a line for the status bar (e.g. the path just exported)
   bool export_shortcut = false;  // Ctrl+E this frame: the plot under the mouse exports itself
@@ -30,6 +36,9 @@ struct Panel {
   virtual ~Panel() = default;
   virtual const char* key() const = 0;  // i18n key of the title, and the settings key
   virtual void draw(PanelContext& ctx) = 0;
+  // One of the settings panel_settings.h lists for this panel (a scene step's layout), checked
+  // by the scene parser; selections (block, tap) are the lab's, not the panel's.
+  virtual void apply_setting(const std::string& /*name*/, const nlohmann::json& /*value*/) {}
 };
 
 struct PanelEntry {

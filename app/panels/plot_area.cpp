@@ -196,7 +196,7 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
 
 void lines_per_block(const PanelContext& ctx, const std::function<FrameValue(int block)>& value, int skip_last,
                      float smoothing) {
-  const History* hs[2] = {ctx.history_a, ctx.history_b};
+  const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
   const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
   for (int r = 0; r < 2; ++r) {
     const auto frames = recent_frames(hs[r]);

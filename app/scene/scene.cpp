@@ -207,7 +207,7 @@ RunSpec read_run(Fields& f, int64_t current_step, bool rebuilds) {
   return run;
 }
 
-SceneStep read_step(const json& j, size_t index, const std::string& source, const SceneStep* previous, const Config& start) {
+SceneStep read_step(const json& j, size_t index, const std::string& source, const SceneStep* previous, const Scene& scene) {
   // Until the id is read, a message names the step by its number alone.
   std::string where = "step " + std::to_string(index + 1);
   if (j.is_object() && j.contains("id") && j["id"].is_string() && valid_id(j["id"].get<std::string>()))
@@ -217,8 +217,10 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
   read_id(f, "id", step.id);
   step.narration = read_bilingual(f, "narration");
   if (f.get("notes")) step.notes = read_bilingual(f, "notes");
-  const Config& before = previous ? previous->config : start;
+  const Config& before = previous ? previous->config : scene.experiment;
   step.config = before;
+  step.bn_b_state = previous ? previous->bn_b_state : scene.bn_b;
+  step.train_b_state = previous ? previous->train_b_state : scene.train_b;
   if (const json* set = f.get("set")) {
     step.set = *set;
     step.config = patched(before, f, "set", *set);
@@ -227,14 +229,21 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
   const int blocks = static_cast<int>(step.config.model.blocks.size());
   if (const json* set_b = f.get("set_b")) {
     if (!set_b->is_object()) f.fail("set_b", "must be an object (a patch of run B's train section), got " + describe(*set_b));
-    patched(step.config, f, "set_b", json{{"train", *set_b}});  // checked as a train section
+    Config b = step.config;
+    if (step.train_b_state) b.train = *step.train_b_state;
+    step.train_b_state = patched(b, f, "set_b", json{{"train", *set_b}}).train;  // checked as a train section
     step.set_b = *set_b;
   }
   if (const json* v = f.get("bn_a")) {
     step.bn_a = read_bn_blocks(f, "bn_a", *v, blocks);
     for (size_t i = 0; i < step.bn_a->size(); ++i) step.config.model.blocks[i].norm = (*step.bn_a)[i] ? "batch" : "none";
   }
-  if (const json* v = f.get("bn_b")) step.bn_b = read_bn_blocks(f, "bn_b", *v, blocks);
+  if (const json* v = f.get("bn_b")) {
+    step.bn_b = read_bn_blocks(f, "bn_b", *v, blocks);
+    step.bn_b_state = *step.bn_b;
+  }
+  // A patch that changes the blocks may leave B's list of switches longer or shorter.
+  step.bn_b_state.resize(static_cast<size_t>(std::max(0, blocks - 1)), false);
   if (f.get("speed")) {
     double speed = 0;
     f.number("speed", speed, 0.0, 5000.0);
@@ -300,8 +309,7 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
     }
     if (const json* train = bf.get("train")) {
       if (!train->is_object()) bf.fail("train", "must be an object (a patch of run B's train section), got " + describe(*train));
-      patched(scene.experiment, bf, "train", json{{"train", *train}});
-      scene.train_b = *train;
+      scene.train_b = patched(scene.experiment, bf, "train", json{{"train", *train}}).train;
     }
     bf.finish();
   }
@@ -309,7 +317,7 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
   if (!steps || !steps->is_array() || steps->empty() || steps->size() > 40)
     f.fail("steps", "must be a list of 1 to 40 steps, got " + (steps ? describe(*steps) : std::string("nothing")));
   for (size_t i = 0; i < steps->size(); ++i) {
-    SceneStep step = read_step((*steps)[i], i, source, scene.steps.empty() ? nullptr : &scene.steps.back(), scene.experiment);
+    SceneStep step = read_step((*steps)[i], i, source, scene.steps.empty() ? nullptr : &scene.steps.back(), scene);
     for (const SceneStep& other : scene.steps)
       if (other.id == step.id)
         Fields((*steps)[i], "", source + ": step " + std::to_string(i + 1)).fail("id", "\"" + step.id + "\" is already the id of another step");

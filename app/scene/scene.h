@@ -48,7 +48,11 @@ struct SceneStep {
   RunSpec run;
   std::vector<std::string> highlight;       // panel ids of the layout
   int block = -1, tap = -1;                 // the selection the layout asks for (0-based); -1: none
-  Config config;                            // run A's experiment once this step's `set` and `bn_a` apply
+  // What the runs are once this step's settings apply: run A's experiment (`set` and `bn_a`
+  // applied), run B's BN per block, and B's own learning settings (none: B follows A).
+  Config config;
+  std::vector<bool> bn_b_state;
+  std::optional<TrainConfig> train_b_state;
   int64_t end_step = 0;                     // the latest step the runs can be at when this step ends
 };
 
@@ -57,7 +61,7 @@ struct Scene {
   Bilingual title;
   Config experiment;                        // run A at the start
   std::vector<bool> bn_b;                   // run B's BN per block (but the output) at the start
-  nlohmann::json train_b;                   // patch of B's train section at the start; null: none
+  std::optional<TrainConfig> train_b;       // B's own learning settings at the start; none: A's
   std::vector<SceneStep> steps;
 };
 

@@ -3,6 +3,7 @@
 #include "ui/session.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/data/dataset.h"
 #include "core/error.h"
@@ -85,10 +86,19 @@ void Session::update() {
     }
     error = e.what();  // the runs the user had go on
     draft_.data = applied_.data;
+    if (pending_open_) {  // asked for while this failed load ran
+      const Opening o = *std::exchange(pending_open_, std::nullopt);
+      open(o.a, o.bn_b, o.train_b);
+    }
     return;
   }
   fallback_allowed_ = false;
   data_ = data;
+  if (pending_open_) {
+    const Opening o = *std::exchange(pending_open_, std::nullopt);
+    open(o.a, o.bn_b, o.train_b);
+    if (loading_) return;
+  }
   Config cfg = loading_config_;
   if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data->train.classes;  // one output per class
   if (build(cfg, resume_after_load_)) draft_ = applied_;
@@ -100,9 +110,14 @@ bool Session::build(const Config& cfg, bool playing) {
   options.start_paused = !playing;
   options.steps_per_second = speed_;
   options.background_priority = true;  // the window's frames come first
+  if (deterministic) {
+    options.decision_grid_every = 10;
+    options.decision_grid_seconds = 0.0;
+  }
   try {
     auto twins = std::make_unique<TwinRuns>(cfg, config_b(cfg), data_, options, true);
     twins_ = std::move(twins);  // the old runs stop and join here
+    ++builds_;
     running_requested_ = playing;
     resumed_at_version_ = twins_->a().snapshot()->version;
     level_after_pause_ = false;
@@ -161,6 +176,35 @@ void Session::reset() {
   if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data_->train.classes;
   build(cfg, playing);
   draft_ = applied_;  // a refused draft is dropped, with the error saying why
+}
+
+void Session::open(const Config& a, const std::vector<bool>& bn_b, const std::optional<TrainConfig>& train_b) {
+  if (loading_) {  // after this load: a second one now would wait for the first
+    pending_open_ = Opening{a, bn_b, train_b};
+    return;
+  }
+  bn_b_ = bn_b;
+  train_b_ = train_b ? std::make_unique<TrainConfig>(*train_b) : nullptr;
+  editing_b = false;
+  fallback_for_.reset();
+  draft_ = a;
+  if (!data_ || !same_data(a, applied_)) {
+    resume_after_load_ = false;
+    load(a);
+    return;
+  }
+  Config cfg = a;
+  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data_->train.classes;
+  build(cfg, false);
+  draft_ = applied_;
+}
+
+void Session::run_to(int64_t step) {
+  if (!twins_) return;
+  resumed_at_version_ = twins_->a().snapshot()->version;
+  running_requested_ = true;
+  level_after_pause_ = false;
+  post_both(Command::Kind::run_to, static_cast<double>(step));
 }
 
 void Session::post_both(Command::Kind kind, double value) {

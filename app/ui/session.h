@@ -11,6 +11,7 @@
 #pragma once
 
 #include <future>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +31,10 @@ class Session {
 
   bool loading() const { return loading_; }
   TwinRuns* twins() { return twins_.get(); }
+  const TwinRuns* twins() const { return twins_.get(); }
   const Config& config() const { return applied_; }  // what the runs train now (A's settings)
   Config& draft() { return draft_; }                 // edited by the sidebar; applies on reset
+  const Config& draft() const { return draft_; }
   // What to reopen next time: the draft, or what was asked for if it fell back to the spiral set.
   const Config& chosen_config() const { return fallback_for_ ? *fallback_for_ : draft_; }
   bool needs_rebuild() const;   // the draft differs from what runs, in a way only reset applies
@@ -59,7 +62,15 @@ class Session {
   void play_pause();
   void step();
   void reset();  // back to step 0; builds new networks (and loads data) if the draft asks for it
+  // New runs from step 0 on `a` (loading its data if it is not the data loaded): B is `a` with
+  // BN on the blocks `bn_b` says, and B's own learning settings if `train_b` is given.
+  void open(const Config& a, const std::vector<bool>& bn_b, const std::optional<TrainConfig>& train_b);
+  void run_to(int64_t step);  // both runs train until `step`, then pause
   bool paused() const;
+  // Runs whose every published picture depends on their steps alone, not on the clock (decision
+  // grids every 10 steps instead of 30 times a second): what a headless render needs.
+  bool deterministic = false;
+  uint64_t builds() const { return builds_; }  // runs built so far (a refused build does not count)
 
  private:
   void post_both(Command::Kind kind, double value = 0.0);
@@ -81,6 +92,13 @@ class Session {
   std::shared_ptr<const DataSplit> data_;
   std::future<std::shared_ptr<const DataSplit>> pending_;
   std::unique_ptr<TwinRuns> twins_;
+  struct Opening {
+    Config a;
+    std::vector<bool> bn_b;
+    std::optional<TrainConfig> train_b;
+  };
+  std::optional<Opening> pending_open_;  // asked for while data was loading
+  uint64_t builds_ = 0;
 };
 
 }  // namespace bnlab::ui

@@ -33,6 +33,8 @@ Settings Settings::load(std::string* warning) {
     s.export_dir = j.value("export_dir", s.export_dir);
     s.last_config = j.value("last_config", s.last_config);
     s.focused_panel = j.value("focused_panel", s.focused_panel);
+    s.sidebar = j.value("sidebar", s.sidebar);
+    s.welcomed = j.value("welcomed", s.welcomed);
     if (j.contains("panels") && j["panels"].is_object())
       for (auto it = j["panels"].begin(); it != j["panels"].end(); ++it)
         if (it->is_boolean()) s.panels[it.key()] = it->get<bool>();
@@ -50,7 +52,8 @@ Settings Settings::load(std::string* warning) {
 void Settings::save(std::string* warning) const {
   nlohmann::json j = {{"theme", theme},           {"language", language},       {"font_size", font_size},
                       {"window_width", window_width}, {"window_height", window_height}, {"export_dir", export_dir},
-                      {"last_config", last_config}, {"panels", panels}, {"focused_panel", focused_panel}};
+                      {"last_config", last_config}, {"panels", panels}, {"focused_panel", focused_panel},
+                      {"sidebar", sidebar}, {"welcomed", welcomed}};
   std::error_code ec;
   fs::create_directories(directory(), ec);
   const std::string path = directory() + "/settings.json", tmp = path + ".tmp";

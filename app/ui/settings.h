@@ -17,6 +17,8 @@ struct Settings {
   std::map<std::string, bool> panels;  // panel key -> visible
   std::string focused_panel;           // a panel key: it alone fills the grid; empty: the grid
   std::string last_config;
+  bool sidebar = true;    // shown; a projector view hides it (Tab, or View ▸ Sidebar)
+  bool welcomed = false;  // the welcome screen with the scenes was shown once
 
   static std::string directory();
   static Settings load(std::string* warning);

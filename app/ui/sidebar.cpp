@@ -44,44 +44,47 @@ bool word_combo(const char* label, std::string* value, std::initializer_list<con
 
 // --- 1. run controls ------------------------------------------------------------------------
 
-void run_controls(Session& session, const Theme& theme) {
+void run_controls(const Session& session, PanelContext& ctx) {
+  ActionQueue& actions = ctx.actions;
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
-  if (ImGui::Button(session.paused() ? tr("run.play") : tr("run.pause"), ImVec2(w, 0))) session.play_pause();
+  if (ImGui::Button(session.paused() ? tr("run.play") : tr("run.pause"), ImVec2(w, 0))) actions.post(act::TogglePlay{});
   ImGui::SameLine();
-  if (ImGui::Button(tr("run.step"), ImVec2(w, 0))) session.step();
+  if (ImGui::Button(tr("run.step"), ImVec2(w, 0))) actions.post(act::Step{});
   ImGui::SameLine();
-  if (ImGui::Button(tr("run.reset"), ImVec2(w, 0))) session.reset();
+  if (ImGui::Button(tr("run.reset"), ImVec2(w, 0))) actions.post(act::Reset{});
   float speed = static_cast<float>(session.speed());  // steps per second; 0 = as fast as possible
   if (ImGui::SliderFloat(tr("run.speed"), &speed, 0.0f, 1000.0f, speed == 0.0f ? tr("run.fastest") : "%.0f /s",
                          ImGuiSliderFlags_Logarithmic))
-    session.set_speed(speed);
+    actions.post(act::SetSpeed{speed});
   if (session.needs_rebuild()) {
-    ImGui::TextColored(theme.warning, "%s", tr("draft.pending"));
-    if (ImGui::Button(tr("draft.apply"))) session.reset();
+    ImGui::TextColored(ctx.theme.warning, "%s", tr("draft.pending"));
+    if (ImGui::Button(tr("draft.apply"))) actions.post(act::Reset{});
     ImGui::SameLine();
-    if (ImGui::Button(tr("draft.discard"))) session.discard_draft();
+    if (ImGui::Button(tr("draft.discard"))) actions.post(act::DiscardDraft{});
   }
 }
 
 // --- 2. live hyperparameters -----------------------------------------------------------------
 
-void hyperparameters(Session& session, const Theme& theme) {
+void hyperparameters(const Session& session, PanelContext& ctx) {
+  ActionQueue& actions = ctx.actions;
+  const Theme& theme = ctx.theme;
   // B follows A's learning settings unless given its own; then the sliders edit A or B.
   bool own = session.b_has_own_train();
   if (ImGui::Checkbox(tr("hp.b_own"), &own)) {
     if (own) {
-      session.set_train_b(session.config().train);
-      session.editing_b = true;
+      actions.post(act::SetTrain{session.config().train, true});
+      actions.post(act::EditRun{true});
     } else {
-      session.follow_a();
+      actions.post(act::FollowA{});
     }
   }
   if (own) {
     int which = session.editing_b ? 1 : 0;
-    ImGui::RadioButton(tr("hp.edit_a"), &which, 0);
+    const bool a = ImGui::RadioButton(tr("hp.edit_a"), &which, 0);
     ImGui::SameLine();
-    ImGui::RadioButton(tr("hp.edit_b"), &which, 1);
-    session.editing_b = which == 1;
+    const bool b = ImGui::RadioButton(tr("hp.edit_b"), &which, 1);
+    if (a || b) actions.post(act::EditRun{which == 1});
   }
   const bool edit_b = own && session.editing_b;
   TrainConfig t = edit_b ? session.train_b() : session.config().train;
@@ -105,21 +108,22 @@ void hyperparameters(Session& session, const Theme& theme) {
   if (t.optimizer != "sgd") changed |= ImGui::SliderFloat("ε", &t.eps, 1e-10f, 1e-2f, "%.0e", ImGuiSliderFlags_Logarithmic);
   changed |= ImGui::SliderFloat(tr("hp.weight_decay"), &t.weight_decay, 0.0f, 0.1f, "%.4f");
   if (own) ImGui::PopStyleColor();
-  if (changed) edit_b ? session.set_train_b(t) : session.set_train(t);
+  if (changed) actions.post(act::SetTrain{t, edit_b});
 
   const BnConfig& bn = session.config().model.bn;
   float momentum = bn.momentum;
-  if (ImGui::SliderFloat(tr("hp.bn_momentum"), &momentum, 0.0f, 1.0f, "%.3f")) session.set_bn_momentum(momentum);
+  if (ImGui::SliderFloat(tr("hp.bn_momentum"), &momentum, 0.0f, 1.0f, "%.3f")) actions.post(act::SetBnMomentum{momentum});
   int position = bn.position == "after_activation" ? 1 : 0;
   const char* positions[] = {tr("hp.before_activation"), tr("hp.after_activation")};
   if (ImGui::Combo(tr("hp.bn_position"), &position, positions, 2))
-    session.set_bn_position(position == 1 ? "after_activation" : "before_activation");
+    actions.post(act::SetBnPosition{position == 1 ? "after_activation" : "before_activation"});
 }
 
 // --- 3. the draft: dataset, initialization, BN ε and affine -----------------------------------
 
-void dataset(Session& session) {
-  DataConfig& d = session.draft().data;
+// The draft sections edit `draft`, a copy of the session's; the caller posts it if it changed.
+void dataset(Config& draft) {
+  DataConfig& d = draft.data;
   const std::string before = d.dataset;
   if (word_combo(tr("data.dataset"), &d.dataset, {"fashion-mnist", "mnist", "spiral", "circles", "xor", "gaussians", "moons"},
                  "data.")) {
@@ -138,21 +142,21 @@ void dataset(Session& session) {
   word_combo(tr("data.normalize"), &d.normalize, {"scale", "standardize", "none"}, "normalize.");
 }
 
-void initialization(Session& session) {
-  InitConfig& init = session.draft().model.init;
+void initialization(Config& draft) {
+  InitConfig& init = draft.model.init;
   word_combo(tr("init.scheme"), &init.scheme, {"torch_default", "xavier_uniform", "xavier_normal", "he_normal", "normal"},
              "init.");
   if (init.scheme == "normal") ImGui::SliderFloat("σ", &init.std, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
   ImGui::SliderFloat(tr("init.scale"), &init.scale, 0.01f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-  BnConfig& bn = session.draft().model.bn;
+  BnConfig& bn = draft.model.bn;
   ImGui::SliderFloat(tr("hp.bn_eps"), &bn.eps, 1e-8f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
   ImGui::Checkbox(tr("hp.bn_affine"), &bn.affine);
 }
 
 // --- 4. the network editor ----------------------------------------------------------------------
 
-void network(Session& session, PanelContext& ctx) {
-  std::vector<BlockConfig>& blocks = session.draft().model.blocks;
+void network(const Session& session, Config& draft, PanelContext& ctx) {
+  std::vector<BlockConfig>& blocks = draft.model.blocks;
   ImGui::TextDisabled("%s", tr("net.hint"));
   int remove = -1;
   for (size_t i = 0; i < blocks.size(); ++i) {
@@ -167,7 +171,7 @@ void network(Session& session, PanelContext& ctx) {
     } else if (ImGui::Checkbox("BN", &on)) {
       // Live while the draft has the running network's blocks; otherwise part of the draft.
       if (blocks.size() == session.config().model.blocks.size())
-        session.set_norm_a(static_cast<int>(i), on);
+        ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on});
       else
         b.norm = on ? "batch" : "none";
     }
@@ -176,7 +180,7 @@ void network(Session& session, PanelContext& ctx) {
     std::snprintf(label, sizeof label, "%zu  %s %d  %s%s", i + 1, tr("op." + b.op), b.op == "conv" ? b.channels : b.units,
                   tr("act." + b.activation), output ? tr("net.output") : "");
     if (ImGui::Selectable(label, ctx.selected_block == static_cast<int>(i), ImGuiSelectableFlags_AllowItemOverlap))
-      ctx.selected_block = static_cast<int>(i);
+      ctx.actions.post(act::SelectBlock{static_cast<int>(i)});
     if (!output && ctx.selected_block == static_cast<int>(i)) {
       ImGui::Indent();
       int& width = b.op == "conv" ? b.channels : b.units;
@@ -190,7 +194,7 @@ void network(Session& session, PanelContext& ctx) {
   }
   if (remove >= 0) {
     blocks.erase(blocks.begin() + remove);
-    ctx.selected_block = std::min(ctx.selected_block, static_cast<int>(blocks.size()) - 1);
+    ctx.actions.post(act::SelectBlock{std::min(ctx.selected_block, static_cast<int>(blocks.size()) - 1)});
   }
   if (blocks.size() < 12 && ImGui::Button(tr("net.add"))) {
     // A copy of the last hidden block (or a dense 100 sigmoid), just before the output.
@@ -205,27 +209,37 @@ void network(Session& session, PanelContext& ctx) {
 
 // --- 5. export folder ---------------------------------------------------------------------------
 
-void export_folder(PanelContext& ctx, std::string* export_dir) {
-  std::string dir = *export_dir;
+void export_folder(PanelContext& ctx) {
+  std::string dir = ctx.export_dir;
   if (input_path(tr("export.folder"), &dir)) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec || !std::filesystem::is_directory(dir, ec)) {
       *ctx.status = std::string(tr("export.bad_folder")) + " " + dir;
     } else {
-      *export_dir = dir;
+      ctx.actions.post(act::SetExportDir{dir});
       *ctx.status = std::string(tr("export.folder_set")) + " " + dir;
     }
   }
 }
 
+// A section that the scene step may hide, or lock (shown, but disabled).
+template <typename F>
+void section(const PanelContext& ctx, const char* control, F draw) {
+  if (ctx.controls && ctx.controls->hides(control)) return;
+  const bool locked = ctx.controls && ctx.controls->locks(control);
+  if (locked) ImGui::BeginDisabled();
+  draw();
+  if (locked) ImGui::EndDisabled();
+}
+
 }  // namespace
 
-void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir) {
+void draw_sidebar(const Session& session, PanelContext& ctx) {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   ImGui::TextUnformatted(tr("app.title"));
   ImGui::Separator();
-  run_controls(session, ctx.theme);
+  section(ctx, "run", [&] { run_controls(session, ctx); });
   if (session.loading()) {
     ImGui::ProgressBar(static_cast<float>(std::fmod(ImGui::GetTime() * 0.5, 1.0)), ImVec2(-1, 0), tr("status.loading"));
   }
@@ -236,13 +250,22 @@ void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir) 
       ImGui::TextColored(ctx.theme.warning, "%s %s %lld (%s)", snap == ctx.a ? "A" : "B", tr("run.diverged"),
                          static_cast<long long>(snap->diverged_at), tr("run.lr_too_high"));
   if (!session.error.empty()) ImGui::TextColored(ctx.theme.warning, "%s", session.error.c_str());
-  if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session, ctx.theme);
-  if (ImGui::CollapsingHeader(tr("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, ctx);
+  Config draft = session.draft();
+  section(ctx, "hyperparameters", [&] {
+    if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session, ctx);
+  });
+  section(ctx, "network", [&] {
+    if (ImGui::CollapsingHeader(tr("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, draft, ctx);
+  });
   const char* taps[] = {tr("tap.z"), tr("tap.normalized"), tr("tap.activated")};
-  ImGui::Combo(tr("sidebar.tap"), &ctx.selected_tap, taps, 3);
-  if (ImGui::CollapsingHeader(tr("sidebar.data"))) dataset(session);
-  if (ImGui::CollapsingHeader(tr("sidebar.init"))) initialization(session);
-  if (ImGui::CollapsingHeader(tr("sidebar.export"))) export_folder(ctx, export_dir);
+  int tap = ctx.selected_tap;
+  if (ImGui::Combo(tr("sidebar.tap"), &tap, taps, 3)) ctx.actions.post(act::SelectTap{tap});
+  section(ctx, "data", [&] {
+    if (ImGui::CollapsingHeader(tr("sidebar.data"))) dataset(draft);
+    if (ImGui::CollapsingHeader(tr("sidebar.init"))) initialization(draft);
+  });
+  if (ImGui::CollapsingHeader(tr("sidebar.export"))) export_folder(ctx);
+  if (to_json(draft) != to_json(session.draft())) ctx.actions.post(act::SetDraft{draft});
   ImGui::PopItemWidth();
 }
 

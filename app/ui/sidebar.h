@@ -10,6 +10,7 @@
 
 namespace bnlab::ui {
 
-void draw_sidebar(Session& session, PanelContext& ctx, std::string* export_dir);
+// Changes nothing itself: every control posts an action (ui/actions.h) to ctx.actions.
+void draw_sidebar(const Session& session, PanelContext& ctx);
 
 }  // namespace bnlab::ui

@@ -4,6 +4,7 @@
 #include <fontconfig/fontconfig.h>
 #include <imgui.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -42,8 +43,14 @@ const char* Text::tr(const std::string& key) const {
   return missing.emplace(key, key).first->second.c_str();
 }
 
+void Text::add_glyphs(const std::string& more) {
+  if (extra_.find(more) != std::string::npos) return;
+  extra_ += more;
+  glyphs_added_ = true;
+}
+
 std::string Text::all_text() const {
-  std::string all;
+  std::string all = extra_;
   for (const auto& [lang, table] : tables_)
     for (const auto& [key, value] : table) all += value;
   return all;
@@ -68,35 +75,37 @@ std::string find_font_file(const std::string& pattern) {
 bool build_fonts(float pixel_size, std::string* warning) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  ImFontConfig cfg;
-  cfg.OversampleH = 2;
-  // Latin and the lesson's symbols from DejaVu (it has Greek, √, ², ∇, ≈, ×); Chinese merged in.
-  static const ImWchar latin_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
-                                         0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  // Latin and the lesson's symbols from DejaVu (it has Greek, √, ², ∇, ≈, ×, ⓘ); Chinese merged in.
+  static const ImWchar latin_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F, 0x2190, 0x21FF,
+                                         0x2200, 0x22FF, 0x2460, 0x24FF, 0x25A0, 0x25FF, 0};
   const std::string latin = find_font_file("DejaVu Sans");
   const std::string cjk = find_font_file("sans:lang=zh-cn");
-  bool ok = true;
-  if (!latin.empty()) io.Fonts->AddFontFromFileTTF(latin.c_str(), pixel_size, &cfg, latin_ranges);
-  else io.Fonts->AddFontDefault();
-  if (!cjk.empty() && cjk != latin) {
-    ImFontConfig merge;
-    merge.MergeMode = true;
-    merge.OversampleH = 1;
-    // The 2,500 common characters, plus every character our own texts use (some, like 函 or 轴,
-    // are not among the common ones).
-    static ImVector<ImWchar> ranges;
-    ranges.clear();
-    ImFontGlyphRangesBuilder builder;
-    builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-    builder.AddText(text.all_text().c_str());
-    builder.BuildRanges(&ranges);
-    io.Fonts->AddFontFromFileTTF(cjk.c_str(), pixel_size, &merge, ranges.Data);
-  } else {
-    ok = false;
-    if (warning) *warning = "no Chinese font found (install fonts-wqy-microhei)";
+  const bool has_cjk = !cjk.empty() && cjk != latin;
+  // The 2,500 common characters, plus every character our own texts use (some, like 函 or 轴, are
+  // not among the common ones).
+  static ImVector<ImWchar> ranges;
+  ranges.clear();
+  ImFontGlyphRangesBuilder builder;
+  builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+  builder.AddText(text.all_text().c_str());
+  builder.BuildRanges(&ranges);
+  // Fonts[0]: the UI's size; Fonts[1]: half as large again, for a scene's narration.
+  for (const float size : {pixel_size, std::round(pixel_size * 1.5f)}) {
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    if (!latin.empty()) io.Fonts->AddFontFromFileTTF(latin.c_str(), size, &cfg, latin_ranges);
+    else io.Fonts->AddFontDefault();
+    if (has_cjk) {
+      ImFontConfig merge;
+      merge.MergeMode = true;
+      merge.OversampleH = 1;
+      io.Fonts->AddFontFromFileTTF(cjk.c_str(), size, &merge, ranges.Data);
+    }
   }
+  if (!has_cjk && warning) *warning = "no Chinese font found (install fonts-wqy-microhei)";
   io.Fonts->Build();
-  return ok;
+  text.fonts_built();
+  return has_cjk;
 }
 
 }  // namespace bnlab::ui

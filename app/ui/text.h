@@ -17,11 +17,18 @@ class Text {
   const std::string& language() const { return lang_; }
   const char* tr(const std::string& key) const;
   std::string all_text() const;  // every string of every language, for the font's glyph ranges
+  // Text from elsewhere (a scene) that the font must draw; glyphs_added() is true once, until
+  // the next build_fonts(), if it brought characters the atlas may lack.
+  void add_glyphs(const std::string& more);
+  bool glyphs_added() const { return glyphs_added_; }
+  void fonts_built() { glyphs_added_ = false; }
   std::string error;  // why loading failed, shown in the UI
 
  private:
   std::map<std::string, std::map<std::string, std::string>> tables_;
   std::string lang_ = "en";
+  std::string extra_;
+  bool glyphs_added_ = false;
 };
 
 extern Text text;  // the one instance the panels read

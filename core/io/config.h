@@ -69,6 +69,7 @@ struct TrainConfig {
   std::string loss = "cross_entropy";  // cross_entropy, mse (against one-hot targets)
   int log_every = 100;                 // steps between metric rows
   int eval_every = 0;                  // steps between test evaluations; 0: once per epoch
+  bool operator==(const TrainConfig&) const = default;
 };
 
 struct Config {

@@ -21,6 +21,12 @@ using Clock = std::chrono::steady_clock;
 // ran several times slower than with chunks of 256, which keep the buffers small.
 constexpr int kDecisionGridChunk = 256;
 
+Command command(Command::Kind kind) {
+  Command c;
+  c.kind = kind;
+  return c;
+}
+
 Trainer::Trainer(const Config& cfg, std::shared_ptr<const DataSplit> data, TrainerOptions options,
                  std::shared_ptr<StepGate> gate, int gate_slot)
     : run_(std::make_unique<Run>(cfg, data)),
@@ -106,6 +112,7 @@ void Trainer::loop() {
     train_one_step();
     if (steps_requested_ > 0) --steps_requested_;
     if (gate_) gate_->done(gate_slot_, run_->steps_done());
+    if (stop_at_ > 0 && run_->steps_done() >= stop_at_) apply(command(Command::Kind::pause));
     publish();
   }
   if (gate_) gate_->leave(gate_slot_);
@@ -130,7 +137,7 @@ void Trainer::train_one_step() {
     state_.warnings.push_back(std::move(w));
     if (state_.warnings.size() > 8) state_.warnings.erase(state_.warnings.begin());
   }
-  history_.add_step(r.step, r.loss, r.accuracy, r.lr);
+  history_->add_step(r.step, r.loss, r.accuracy, r.lr);
   if (!std::isfinite(r.loss)) {
     state_.diverged = true;
     state_.diverged_at = r.step;
@@ -144,7 +151,7 @@ void Trainer::train_one_step() {
     if (extras.ics) frame->ics = extras.ics_result;
     if (extras.smoothness) frame->smoothness.push_back(extras.smoothness_result);
     last_probe_ = frame;
-    history_.add_frame(last_probe_);
+    history_->add_frame(last_probe_);
   }
   const int64_t eval_every = options_.eval_every > 0 ? options_.eval_every : run_->batches_per_epoch();
   if (r.step % eval_every == 0) {
@@ -152,7 +159,7 @@ void Trainer::train_one_step() {
     if (!e.cancelled) {
       state_.test = e;
       state_.test_step = r.step;
-      history_.add_eval(r.step, static_cast<float>(e.loss), static_cast<float>(e.accuracy));
+      history_->add_eval(r.step, static_cast<float>(e.loss), static_cast<float>(e.accuracy));
     }
   }
   if (decision_grid_due(r.step)) compute_decision_grid();
@@ -244,6 +251,7 @@ void Trainer::apply(const Command& c) {
       case K::pause:
         paused_ = true;
         steps_requested_ = 0;
+        stop_at_ = 0;
         if (gate_) gate_->leave(gate_slot_);
         break;
       case K::resume:
@@ -257,10 +265,16 @@ void Trainer::apply(const Command& c) {
       case K::step:
         if (!state_.diverged) ++steps_requested_;
         break;
+      case K::run_to:
+        if (state_.diverged || run_->steps_done() >= static_cast<int64_t>(c.value)) break;
+        stop_at_ = static_cast<int64_t>(c.value);
+        if (paused_) apply(command(K::resume));
+        break;
       case K::reset:
+        stop_at_ = 0;
         run_->set_seed_and_reset();
         if (gate_) gate_->done(gate_slot_, 0);
-        history_.clear();
+        history_->clear();
         prober_.reset();
         fixed_prober_.reset();
         last_probe_.reset();

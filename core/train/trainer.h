@@ -26,6 +26,7 @@ class StepGate;
 struct Command {
   enum class Kind {
     pause, resume, step,     // step: one step, then paused
+    run_to,                  // `value`: train until this step, then pause (a scene's "to_step")
     reset,                   // back to step 0 with the same seed
     set_train,               // `train` replaces the config's train section
     set_norm,                // block `block` (-1: every block but the last) gets BN when `on`
@@ -114,7 +115,10 @@ class Trainer {
   void step_once() { post(Command::Kind::step); }
 
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
-  const History& history() const { return history_; }
+  const History& history() const { return *history_; }
+  // The history, owned by the caller as long as it holds the pointer: a window frame keeps it
+  // while the Trainer itself may be replaced.
+  std::shared_ptr<const History> shared_history() const { return history_; }
 
   void start();  // starts the worker thread (the constructor does not)
 
@@ -132,13 +136,14 @@ class Trainer {
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
   Prober prober_, fixed_prober_;
-  History history_;
+  std::shared_ptr<History> history_ = std::make_shared<History>();
   std::shared_ptr<StepGate> gate_;
   int gate_slot_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{true};
   int steps_requested_ = 0;  // single steps asked for while paused (worker only)
+  int64_t stop_at_ = 0;      // run_to: pause once this step is reached; 0: none (worker only)
   bool grid_stale_ = false;  // the network changed since the last decision grid (worker only)
   PlaneBox grid_box_;        // the decision grid's area: the data's, fixed for the Trainer's life
   std::chrono::steady_clock::time_point grid_time_{};  // when the last grid was taken

@@ -20,6 +20,8 @@ class TwinRuns {
            bool lockstep = true);
   Trainer& a() { return *a_; }
   Trainer& b() { return *b_; }
+  const Trainer& a() const { return *a_; }
+  const Trainer& b() const { return *b_; }
   void post_both(const Command& c);
 
  private:

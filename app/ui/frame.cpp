@@ -1,0 +1,425 @@
+// What this file is: one frame of the window. Every control posts an action (ui/actions.h); the
+// lab applies them at the start of the next frame. Sections:
+//   1. keyboard shortcuts
+//   2. menu bar, help and welcome
+//   3. the panel grid (layout, focus, ⓘ, highlights)
+//   4. the scene's narration strip and the status bar
+//   5. the frame itself; fonts, theme and language; screenshots
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+#include "ui/screenshot.h"
+#include "ui/sidebar.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/window.h"
+
+namespace bnlab::ui {
+namespace {
+
+// The sidebar, the status bar and the narration strip. No window draws its background: the frame
+// is cleared to that colour, and under software OpenGL (llvmpipe) every full-size layer costs
+// milliseconds.
+constexpr ImGuiWindowFlags kFixedWindow =
+    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground;
+
+PixelRect window_rect() {
+  const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+  return {p.x, p.y, p.x + s.x, p.y + s.y};
+}
+void add_tile(Window& w, const std::string& key, bool built) {
+  w.redraw.tile(key, ImGui::GetWindowDrawList(), window_rect(), built);
+}
+
+// --- 1. keyboard shortcuts ---------------------------------------------------------------------
+
+// The panel under the mouse in the last frame's grid, if any (for F: focus it).
+std::string panel_under_mouse(const Window& w) {
+  const ImVec2 m = ImGui::GetMousePos();
+  for (const auto& [key, r] : w.panel_cells)
+    if (m.x >= r.x && m.x < r.x + r.w && m.y >= r.y && m.y < r.y + r.h) return key;
+  return "";
+}
+
+// ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes. Shortcuts act on the key
+// presses the GLFW callback logged since the last frame, not on ImGui's key state: ImGui 1.86
+// keeps only whether a key is down, so a quick tap between two frames would be lost.
+void handle_shortcuts(Window& w, bool* export_plot) {
+  Lab& lab = w.lab;
+  ActionQueue& q = lab.actions;
+  const bool typing = ImGui::GetIO().WantTextInput;
+  const bool run_locked = lab.controls.locks("run");
+  for (const KeyPress& k : w.input.presses) {
+    const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0;
+    if (ctrl) {
+      if (k.key == GLFW_KEY_Q) glfwSetWindowShouldClose(w.glfw, 1);
+      if (k.key == GLFW_KEY_E) *export_plot = true;
+      if (k.key == GLFW_KEY_EQUAL || k.key == GLFW_KEY_KP_ADD) q.post(act::SetFontSize{w.settings.font_size + 2.0f});
+      if (k.key == GLFW_KEY_MINUS || k.key == GLFW_KEY_KP_SUBTRACT) q.post(act::SetFontSize{w.settings.font_size - 2.0f});
+      continue;
+    }
+    if (k.key == GLFW_KEY_F12) w.want_screenshot = true;
+    if (w.show_help || w.show_welcome) {  // a modal has the keyboard: Esc closes it, nothing acts behind it
+      if (k.key == GLFW_KEY_ESCAPE) w.show_help = w.show_welcome = false;
+      continue;
+    }
+    if (k.key == GLFW_KEY_ESCAPE) {
+      if (!w.settings.focused_panel.empty()) q.post(act::ToggleFocus{w.settings.focused_panel});
+      else if (lab.player) q.post(act::LeaveScene{});
+    }
+    if (typing) continue;  // letters, arrows and space belong to the text field
+    if (lab.player) {  // presentation clickers send Page Up / Page Down
+      const int at = lab.player->index();
+      if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) q.post(act::SceneGo{at + 1});
+      if (k.key == GLFW_KEY_LEFT || k.key == GLFW_KEY_PAGE_UP) q.post(act::SceneGo{at - 1});
+      if (k.key == GLFW_KEY_HOME) q.post(act::SceneGo{0});
+    }
+    if (k.key == GLFW_KEY_TAB) q.post(act::ToggleSidebar{});
+    if (k.key == GLFW_KEY_F) {
+      const std::string key = panel_under_mouse(w);
+      if (!key.empty() || !w.settings.focused_panel.empty()) q.post(act::ToggleFocus{key.empty() ? w.settings.focused_panel : key});
+    }
+    if (run_locked) continue;
+    if (k.key == GLFW_KEY_SPACE) q.post(act::TogglePlay{});
+    if (k.key == GLFW_KEY_S) q.post(act::Step{});
+    if (k.key == GLFW_KEY_R) q.post(act::Reset{});
+    if (k.key == GLFW_KEY_B && !lab.controls.locks("network")) q.post(act::ToggleBnA{});
+  }
+  w.input.presses.clear();
+}
+
+// --- 2. menu bar, help and welcome ---------------------------------------------------------------
+
+void scenes_menu(Window& w) {
+  for (const SceneListing& s : w.lab.scene_list())
+    if (ImGui::MenuItem(s.title.in(w.settings.language).c_str())) w.lab.actions.post(act::OpenScene{s.id});
+  if (w.lab.scene_list().empty()) ImGui::TextDisabled("%s", tr("scene.none"));
+  if (w.lab.player) {
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("scene.leave"), "Esc")) w.lab.actions.post(act::LeaveScene{});
+  }
+}
+
+void draw_menu_bar(Window& w) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  add_tile(w, "##menu", true);
+  ActionQueue& q = w.lab.actions;
+  if (ImGui::BeginMenu(tr("menu.file"))) {
+    if (ImGui::BeginMenu(tr("menu.scenes"))) {
+      scenes_menu(w);
+      ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) w.want_screenshot = true;
+    if (ImGui::MenuItem(tr("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(w.glfw, 1);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.view"))) {
+    if (ImGui::MenuItem(tr("menu.sidebar"), "Tab", w.settings.sidebar)) q.post(act::ToggleSidebar{});
+    if (ImGui::MenuItem(tr("menu.all_panels"), nullptr, w.lab.layout.empty() && w.settings.focused_panel.empty())) {
+      q.post(act::SetLayout{});
+      if (!w.settings.focused_panel.empty()) q.post(act::ToggleFocus{w.settings.focused_panel});
+    }
+    if (ImGui::MenuItem(tr("menu.notes"), nullptr, w.show_notes)) w.show_notes = !w.show_notes;
+    ImGui::Separator();
+    for (PanelEntry& p : w.lab.panels)
+      if (ImGui::MenuItem(tr(p.panel->key()), nullptr, p.visible)) q.post(act::ShowPanel{p.panel->key(), !p.visible});
+    ImGui::Separator();
+    for (const char* t : {"dark", "light", "projector"})
+      if (ImGui::MenuItem(tr(std::string("theme.") + t), nullptr, w.settings.theme == t)) q.post(act::SetTheme{t});
+    ImGui::Separator();
+    if (ImGui::MenuItem("English", nullptr, w.settings.language == "en")) q.post(act::SetLanguage{"en"});
+    if (ImGui::MenuItem("简体中文", nullptr, w.settings.language == "zh")) q.post(act::SetLanguage{"zh"});
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr("menu.font_larger"), "Ctrl +")) q.post(act::SetFontSize{w.settings.font_size + 2});
+    if (ImGui::MenuItem(tr("menu.font_smaller"), "Ctrl -")) q.post(act::SetFontSize{w.settings.font_size - 2});
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.run"))) {
+    ImGui::BeginDisabled(w.lab.controls.locks("run"));
+    if (ImGui::MenuItem(w.lab.session.paused() ? tr("run.play") : tr("run.pause"), "Space")) q.post(act::TogglePlay{});
+    if (ImGui::MenuItem(tr("run.step"), "S")) q.post(act::Step{});
+    if (ImGui::MenuItem(tr("run.reset"), "R")) q.post(act::Reset{});
+    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) q.post(act::ToggleBnA{});
+    ImGui::EndDisabled();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(tr("menu.help"))) {
+    if (ImGui::MenuItem(tr("menu.shortcuts"))) w.show_help = true;
+    if (ImGui::MenuItem(tr("menu.welcome"))) w.show_welcome = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void draw_help(Window& w) {
+  if (!w.show_help) return;
+  ImGui::OpenPopup("###help");
+  const std::string title = std::string(tr("menu.shortcuts")) + "###help";
+  if (ImGui::BeginPopupModal(title.c_str(), &w.show_help, ImGuiWindowFlags_AlwaysAutoResize)) {
+    for (const char* key : {"help.space", "help.s", "help.r", "help.b", "help.tab", "help.f", "help.scene", "help.f12",
+                            "help.ctrl_e", "help.font", "help.focus", "help.quit"})
+      ImGui::BulletText("%s", tr(key));
+    ImGui::EndPopup();
+  }
+}
+
+// On first start, and from Help: the scenes, or the free lab.
+void draw_welcome(Window& w) {
+  if (!w.show_welcome) return;
+  ImGui::OpenPopup("###welcome");
+  const std::string title = std::string(tr("welcome.title")) + "###welcome";
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal(title.c_str(), &w.show_welcome, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted(tr("welcome.text"));
+    ImGui::Separator();
+    for (const SceneListing& s : w.lab.scene_list()) {
+      const std::string label = s.title.in(w.settings.language) + "##" + s.id;
+      if (ImGui::Selectable(label.c_str())) {
+        w.lab.actions.post(act::OpenScene{s.id});
+        w.show_welcome = false;
+      }
+    }
+    ImGui::Separator();
+    if (ImGui::Button(tr("welcome.free_lab"))) w.show_welcome = false;
+    ImGui::EndPopup();
+  }
+  if (!w.show_welcome) w.settings.welcomed = true;
+}
+
+// --- 3. the panel grid ------------------------------------------------------------------------
+
+// The ⓘ in a panel's title bar: hovering shows what the panel shows; a click keeps it shown.
+void info_button(Window& w, const char* key, ImVec2 title_min, ImVec2 title_max) {
+  const std::string info = std::string("info.") + key;
+  const float size = title_max.y - title_min.y;
+  ImGui::PushClipRect(title_min, title_max, false);
+  const ImVec2 keep = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(title_max.x - size * 1.3f, title_min.y));
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+  const std::string id = std::string("ⓘ##info") + key;
+  const bool clicked = ImGui::Button(id.c_str(), ImVec2(size * 1.2f, size));
+  const bool hovered = ImGui::IsItemHovered();
+  ImGui::PopStyleColor();
+  ImGui::PopClipRect();
+  ImGui::SetCursorScreenPos(keep);
+  bool& pinned = w.lab.info_pinned[key];
+  if (clicked) pinned = !pinned;
+  if (hovered && !pinned) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::TextUnformatted(tr(info));
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+  if (pinned) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(w.lab.theme().accent, "%s", tr(info));
+    ImGui::PopTextWrapPos();
+  }
+}
+
+bool double_clicked_in(Window& w, ImVec2 lo, ImVec2 hi) {
+  for (const auto& [x, y] : w.input.double_clicks)
+    if (x >= lo.x && x < hi.x && y >= lo.y && y < hi.y) return true;
+  return false;
+}
+
+void draw_panel_grid(Window& w, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
+  const std::vector<PanelEntry*> shown = w.lab.shown_panels();
+  const std::vector<PanelRect> cells = grid_cells(static_cast<int>(shown.size()), origin.x, origin.y, size.x, size.y);
+  w.panel_cells.clear();
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const PanelRect& c = cells[i];
+    w.panel_cells.emplace_back(shown[i]->panel->key(), c);
+    ImGui::SetNextWindowPos(ImVec2(c.x, c.y));
+    ImGui::SetNextWindowSize(ImVec2(c.w, c.h));
+    const char* key = shown[i]->panel->key();
+    const std::string title = std::string(tr(key)) + "###" + key;
+    ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                             ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+    const ImVec2 title_min(c.x, c.y), title_max(c.x + c.w, c.y + ImGui::GetFrameHeight());
+    // A double-click on the title gives the panel the whole grid and brings the grid back.
+    if (double_clicked_in(w, title_min, title_max)) w.lab.actions.post(act::ToggleFocus{key});
+    else if (ImGui::IsMouseHoveringRect(title_min, title_max) && w.input.pointer_moved)
+      ImGui::SetTooltip("%s", tr(w.settings.focused_panel.empty() ? "grid.focus_hint" : "grid.back_hint"));
+    // A panel may keep last frame's picture while others catch up with the runs
+    // (partial_redraw.h), unless the user is at it: the mouse moved or clicked over it, or one of
+    // its controls is held. Ctrl+E exports the panel under the mouse, which is then built.
+    const bool live =
+        (w.input_this_frame && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) ||
+        (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && ImGui::IsAnyItemActive());
+    const bool build = w.redraw.should_build(key, window_rect(), live);
+    if (build) {
+      info_button(w, key, title_min, title_max);
+      shown[i]->panel->draw(ctx);
+      if (w.lab.controls.highlighted.count(key)) {
+        const float t = std::max(3.0f, ImGui::GetFontSize() * 0.2f);
+        ImGui::GetWindowDrawList()->AddRect(ImVec2(c.x + t * 0.5f, c.y + t * 0.5f), ImVec2(c.x + c.w - t * 0.5f, c.y + c.h - t * 0.5f),
+                                            ImGui::GetColorU32(ctx.theme.accent), 0.0f, 0, t);
+      }
+    }
+    add_tile(w, key, build);
+    ImGui::End();
+  }
+}
+
+// --- 4. the narration strip and the status bar -----------------------------------------------------
+
+float narration_height(const Window& w) {
+  if (!w.lab.player) return 0.0f;
+  ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
+  const float lines = w.show_notes && w.lab.player->step().notes ? 4.2f : 3.2f;
+  return large->FontSize * lines + ImGui::GetStyle().WindowPadding.y * 2;
+}
+
+void draw_narration(Window& w, float y, float height) {
+  const ScenePlayer& p = *w.lab.player;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, y));
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
+  ImGui::Begin("##narration", nullptr, kFixedWindow);
+  add_tile(w, "##narration", true);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddLine(ImVec2(vp->WorkPos.x, y + 1), ImVec2(vp->WorkPos.x + vp->WorkSize.x, y + 1), ImGui::GetColorU32(w.lab.theme().accent), 2.0f);
+  const std::string& lang = w.settings.language;
+  // "step k of N" and the scene's title on the right; the narration fills the rest.
+  char counter[96];
+  std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.index() + 1, static_cast<int>(p.scene().steps.size()));
+  const float right_w = std::max(ImGui::CalcTextSize(counter).x, ImGui::CalcTextSize(p.scene().title.in(lang).c_str()).x) +
+                        ImGui::GetStyle().ItemSpacing.x * 2;
+  ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
+  ImGui::PushFont(large);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + vp->WorkSize.x - right_w - ImGui::GetStyle().WindowPadding.x * 2);
+  ImGui::TextUnformatted(p.step().narration.in(lang).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  if (w.show_notes && p.step().notes) ImGui::TextDisabled("%s", p.step().notes->in(lang).c_str());
+  const float x = vp->WorkPos.x + vp->WorkSize.x - right_w;
+  ImGui::SetCursorScreenPos(ImVec2(x, y + ImGui::GetStyle().WindowPadding.y));
+  ImGui::TextColored(w.lab.theme().accent, "%s", counter);
+  ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+  ImGui::TextDisabled("%s", p.scene().title.in(lang).c_str());
+  ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+  if (!p.error().empty()) ImGui::TextColored(w.lab.theme().warning, "%s", p.error().c_str());
+  else if (p.training()) ImGui::TextDisabled("%s", tr("scene.training"));
+  else ImGui::TextDisabled("%s", tr("scene.keys"));
+  ImGui::End();
+}
+
+void draw_status_bar(Window& w, const FrameData& d, float height) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
+  ImGui::Begin("##status", nullptr, kFixedWindow);
+  add_tile(w, "##status", true);
+  const ImVec4 warning = w.lab.theme().warning;
+  if (w.lab.session.loading()) {
+    ImGui::Text("%s", tr("status.loading"));
+  } else if (d.a && d.b) {
+    ImGui::Text("%s %lld  %s %.2f  A %.0f %s  B %.0f %s  %.1f fps", tr("status.step"), static_cast<long long>(d.a->step),
+                tr("status.epoch"), d.a->epoch_progress, d.a->steps_per_second, tr("status.steps_per_s"), d.b->steps_per_second,
+                tr("status.steps_per_s"), ImGui::GetIO().Framerate);
+  }
+  // The runs' own warnings (a BN layer with one value per channel, a command refused), newest.
+  for (const auto& [name, snap] : {std::pair{"A", d.a.get()}, std::pair{"B", d.b.get()}}) {
+    if (!snap) continue;
+    const std::string& last = !snap->error.empty() ? snap->error : snap->warnings.empty() ? std::string() : snap->warnings.back();
+    if (last.empty()) continue;
+    ImGui::SameLine();
+    ImGui::TextColored(warning, " | %s: %s", name, last.c_str());
+  }
+  for (const std::string* line : {&w.lab.status, &w.lab.session.notice, &w.lab.session.error, &w.font_warning, &w.settings_warning})
+    if (!line->empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(warning, " | %s", line->c_str());
+    }
+  ImGui::End();
+}
+
+}  // namespace
+
+// --- 5. the frame ----------------------------------------------------------------------------------
+
+void frame(Window& w) {
+  Lab& lab = w.lab;
+  lab.session.update();
+  if (lab.player) lab.player->update(lab.session, lab.actions);
+  lab.apply_actions();  // before anything below reads the lab
+  bool export_plot = false;
+  const FrameData data = lab.frame_data();  // held until the frame is drawn
+  PanelContext ctx = lab.context(data, lab.theme(), false);
+  draw_menu_bar(w);
+  handle_shortcuts(w, &export_plot);  // what they post waits for the next frame
+  ctx.export_shortcut = export_plot;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeightWithSpacing() + 4.0f;
+  const float narration_h = narration_height(w);
+  const bool sidebar = w.settings.sidebar && !lab.controls.hides("sidebar");
+  const float sidebar_w = sidebar ? std::max(260.0f, ImGui::GetFontSize() * 17.0f) : 0.0f;
+  if (sidebar) {
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(ImVec2(sidebar_w, vp->WorkSize.y - status_h - narration_h));
+    ImGui::Begin("##sidebar", nullptr, kFixedWindow);
+    add_tile(w, "##sidebar", true);
+    draw_sidebar(lab.session, ctx);
+    ImGui::End();
+  }
+  draw_panel_grid(w, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
+                  ImVec2(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h));
+  if (lab.player) draw_narration(w, vp->WorkPos.y + vp->WorkSize.y - status_h - narration_h, narration_h);
+  draw_status_bar(w, data, status_h);
+  // Modals last: a window first created while a modal is open trips an ImGui assertion.
+  draw_help(w);
+  draw_welcome(w);
+  w.input.double_clicks.clear();
+}
+
+bool apply_settings(Window& w) {
+  bool changed = false;
+  text.set_language(w.settings.language);
+  const Theme& theme = theme_by_name(w.settings.theme);
+  const float size = std::round(w.settings.font_size * theme.font_scale);
+  if (size != w.applied_font_size || text.glyphs_added()) {
+    w.font_warning.clear();
+    build_fonts(size, &w.font_warning);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    w.applied_font_size = size;
+    changed = true;
+  }
+  if (theme.name != w.applied_theme) {
+    apply_theme(theme);
+    w.applied_theme = theme.name;
+    changed = true;
+  }
+  if (w.settings.language != w.applied_language) {
+    w.applied_language = w.settings.language;
+    changed = true;
+  }
+  return changed;
+}
+
+void take_screenshot(Window& w, const std::string& path) {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(w.glfw, &width, &height);
+  std::string file = path, error;
+  if (file.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(w.settings.export_dir, ec);
+    char stamp[32];
+    const std::time_t t = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+    file = w.settings.export_dir + "/bnlab-window-" + stamp + ".png";
+  }
+  w.lab.status = save_framebuffer_png(file, width, height, &error) ? std::string(tr("status.saved")) + " " + file : error;
+}
+
+}  // namespace bnlab::ui

@@ -1,0 +1,48 @@
+// What this file is: the headless ImGui context and lab frame (headless.h).
+#include "ui/headless.h"
+
+#include <imgui.h>
+
+#include "ui/text.h"
+#include "ui/theme.h"
+
+namespace bnlab::ui {
+
+HeadlessImGui::HeadlessImGui(float width, float height, float font_size, bool real_fonts) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(width, height);
+  io.DeltaTime = 1.0f / 60.0f;
+  if (real_fonts) build_fonts(font_size, nullptr);
+  else io.Fonts->AddFontDefault();
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);  // a built atlas is all NewFrame() needs
+}
+
+HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(); }
+
+void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name) {
+  lab.session.update();
+  if (lab.player) lab.player->update(lab.session, lab.actions);
+  lab.apply_actions();
+  const FrameData data = lab.frame_data();
+  const Theme& theme = theme_by_name(theme_name);
+  PanelContext ctx = lab.context(data, theme, false);
+  ImGui::NewFrame();
+  const std::vector<PanelEntry*> shown = lab.shown_panels();
+  const std::vector<PanelRect> cells = grid_cells(static_cast<int>(shown.size()), area.x, area.y, area.w, area.h);
+  for (size_t i = 0; i < shown.size(); ++i) {
+    ImGui::SetNextWindowPos(ImVec2(cells[i].x, cells[i].y));
+    ImGui::SetNextWindowSize(ImVec2(cells[i].w, cells[i].h));
+    const std::string title = std::string(tr(shown[i]->panel->key())) + "###" + shown[i]->panel->key();
+    ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                             ImGuiWindowFlags_NoSavedSettings);
+    shown[i]->panel->draw(ctx);
+    ImGui::End();
+  }
+  ImGui::Render();
+}
+
+}  // namespace bnlab::ui
