@@ -9,13 +9,15 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/io/config.h"
+#include "scene/scene.h"
 #include "ui/gui_app.h"
+#include "ui/lab.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  bnlab [gui] [--scene NAME] [--lang en|zh] [--theme dark|light|projector] [--screenshot FILE.png --frames N]\n"
+    "  bnlab [gui] [--scene ID|FILE] [--lang en|zh] [--theme dark|light|projector] [--screenshot FILE.png --frames N]\n"
     "            [--frame-stats [--versus-idle]] [--check-redraw] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
@@ -29,7 +31,8 @@ int run_gui_command(const std::vector<std::string>& argv) {
                    {"--frame-stats", "--train", "--check-redraw", "--versus-idle"});
   bnlab::ui::GuiOptions o;
   o.scene = args.get("--scene");
-  if (!o.scene.empty()) throw bnlab::config_error("--scene: no scenes are built yet; start without --scene");
+  // Checked here, so a wrong name or file is one clear line and exit code 2, before a window opens.
+  if (!o.scene.empty()) bnlab::find_scene(o.scene, bnlab::ui::scenes_dir(), bnlab::ui::examples_dir());
   o.lang = args.get("--lang");
   if (!o.lang.empty() && o.lang != "en" && o.lang != "zh") throw bnlab::config_error("--lang: expected en or zh, got '" + o.lang + "'");
   o.theme = args.get("--theme");

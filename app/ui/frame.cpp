@@ -10,6 +10,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "ui/screenshot.h"
 #include "ui/sidebar.h"
 #include "ui/text.h"
+#include "ui/text_wrap.h"
 #include "ui/theme.h"
 #include "ui/window.h"
 
@@ -273,44 +275,75 @@ void draw_panel_grid(Window& w, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
 
 // --- 4. the narration strip and the status bar -----------------------------------------------------
 
-float narration_height(const Window& w) {
-  if (!w.lab.player) return 0.0f;
-  ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
-  const float lines = w.show_notes && w.lab.player->step().notes ? 4.2f : 3.2f;
-  return large->FontSize * lines + ImGui::GetStyle().WindowPadding.y * 2;
+// The strip's right column ("step k of N", the scene's title, what the player is doing), and the
+// narration in the large font wrapped beside it: the strip is as tall as the narration needs.
+struct NarrationLayout {
+  std::string counter;
+  std::vector<std::string> lines;  // the narration, broken to the strip's width
+  float right_w = 0.0f, wrap_w = 0.0f, height = 0.0f;
+};
+
+ImFont* narration_font() {
+  ImGuiIO& io = ImGui::GetIO();
+  return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : ImGui::GetFont();
 }
 
-void draw_narration(Window& w, float y, float height) {
+NarrationLayout narration_layout(const Window& w) {
+  NarrationLayout l;
+  if (!w.lab.player) return l;
+  const ScenePlayer& p = *w.lab.player;
+  const std::string& lang = w.settings.language;
+  char counter[96];
+  std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.index() + 1, static_cast<int>(p.scene().steps.size()));
+  l.counter = counter;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float width = ImGui::GetMainViewport()->WorkSize.x;
+  l.right_w = std::min(width * 0.25f, std::max(ImGui::CalcTextSize(counter).x, ImGui::CalcTextSize(p.scene().title.in(lang).c_str()).x) +
+                                          style.ItemSpacing.x * 2);
+  l.wrap_w = width - l.right_w - style.WindowPadding.x * 2;
+  ImFont* large = narration_font();
+  l.lines = wrap_text(p.step().narration.in(lang), l.wrap_w, [&](std::string_view s) {
+    return large->CalcTextSizeA(large->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
+  });
+  float h = large->FontSize * static_cast<float>(l.lines.size());
+  if (w.show_notes && p.step().notes)
+    h += ImGui::CalcTextSize(p.step().notes->in(lang).c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
+  h = std::max(h, ImGui::GetTextLineHeightWithSpacing() * 3);  // the right column's three lines
+  // At most half the window: the panels keep the rest.
+  l.height = std::min(h + style.WindowPadding.y * 2 + 2, ImGui::GetMainViewport()->WorkSize.y * 0.5f);
+  return l;
+}
+
+void draw_narration(Window& w, const NarrationLayout& l, float y) {
   const ScenePlayer& p = *w.lab.player;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, y));
-  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, height));
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, l.height));
   ImGui::Begin("##narration", nullptr, kFixedWindow);
   add_tile(w, "##narration", true);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddLine(ImVec2(vp->WorkPos.x, y + 1), ImVec2(vp->WorkPos.x + vp->WorkSize.x, y + 1), ImGui::GetColorU32(w.lab.theme().accent), 2.0f);
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(vp->WorkPos.x, y + 1), ImVec2(vp->WorkPos.x + vp->WorkSize.x, y + 1),
+                                      ImGui::GetColorU32(w.lab.theme().accent), 2.0f);
   const std::string& lang = w.settings.language;
-  // "step k of N" and the scene's title on the right; the narration fills the rest.
-  char counter[96];
-  std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.index() + 1, static_cast<int>(p.scene().steps.size()));
-  const float right_w = std::max(ImGui::CalcTextSize(counter).x, ImGui::CalcTextSize(p.scene().title.in(lang).c_str()).x) +
-                        ImGui::GetStyle().ItemSpacing.x * 2;
-  ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
-  ImGui::PushFont(large);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + vp->WorkSize.x - right_w - ImGui::GetStyle().WindowPadding.x * 2);
-  ImGui::TextUnformatted(p.step().narration.in(lang).c_str());
-  ImGui::PopTextWrapPos();
+  ImGui::PushFont(narration_font());
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+  for (const std::string& line : l.lines) ImGui::TextUnformatted(line.c_str());
+  ImGui::PopStyleVar();
   ImGui::PopFont();
-  if (w.show_notes && p.step().notes) ImGui::TextDisabled("%s", p.step().notes->in(lang).c_str());
-  const float x = vp->WorkPos.x + vp->WorkSize.x - right_w;
+  if (w.show_notes && p.step().notes) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.wrap_w);
+    ImGui::TextDisabled("%s", p.step().notes->in(lang).c_str());
+    ImGui::PopTextWrapPos();
+  }
+  const float x = vp->WorkPos.x + vp->WorkSize.x - l.right_w;
   ImGui::SetCursorScreenPos(ImVec2(x, y + ImGui::GetStyle().WindowPadding.y));
-  ImGui::TextColored(w.lab.theme().accent, "%s", counter);
+  ImGui::TextColored(w.lab.theme().accent, "%s", l.counter.c_str());
   ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.right_w);
   ImGui::TextDisabled("%s", p.scene().title.in(lang).c_str());
   ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
   if (!p.error().empty()) ImGui::TextColored(w.lab.theme().warning, "%s", p.error().c_str());
   else if (p.training()) ImGui::TextDisabled("%s", tr("scene.training"));
-  else ImGui::TextDisabled("%s", tr("scene.keys"));
+  ImGui::PopTextWrapPos();
   ImGui::End();
 }
 
@@ -321,6 +354,10 @@ void draw_status_bar(Window& w, const FrameData& d, float height) {
   ImGui::Begin("##status", nullptr, kFixedWindow);
   add_tile(w, "##status", true);
   const ImVec4 warning = w.lab.theme().warning;
+  if (w.lab.player) {
+    ImGui::TextColored(w.lab.theme().accent, "%s", tr("scene.keys"));
+    ImGui::SameLine();
+  }
   if (w.lab.session.loading()) {
     ImGui::Text("%s", tr("status.loading"));
   } else if (d.a && d.b) {
@@ -356,12 +393,14 @@ void frame(Window& w) {
   bool export_plot = false;
   const FrameData data = lab.frame_data();  // held until the frame is drawn
   PanelContext ctx = lab.context(data, lab.theme(), false);
+  ctx.pointer_moved = w.input.pointer_moved;
   draw_menu_bar(w);
   handle_shortcuts(w, &export_plot);  // what they post waits for the next frame
   ctx.export_shortcut = export_plot;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeightWithSpacing() + 4.0f;
-  const float narration_h = narration_height(w);
+  const NarrationLayout narration = narration_layout(w);
+  const float narration_h = narration.height;
   const bool sidebar = w.settings.sidebar && !lab.controls.hides("sidebar");
   const float sidebar_w = sidebar ? std::max(260.0f, ImGui::GetFontSize() * 17.0f) : 0.0f;
   if (sidebar) {
@@ -374,7 +413,7 @@ void frame(Window& w) {
   }
   draw_panel_grid(w, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
                   ImVec2(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h));
-  if (lab.player) draw_narration(w, vp->WorkPos.y + vp->WorkSize.y - status_h - narration_h, narration_h);
+  if (lab.player) draw_narration(w, narration, vp->WorkPos.y + vp->WorkSize.y - status_h - narration_h);
   draw_status_bar(w, data, status_h);
   // Modals last: a window first created while a modal is open trips an ImGui assertion.
   draw_help(w);

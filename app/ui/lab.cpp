@@ -94,6 +94,7 @@ void Lab::apply(const Action& action) {
                  },
                  [&](const act::LeaveScene&) {
                    player.reset();
+                   settings.sidebar = true;
                    controls = Controls{};  // the free lab: nothing hidden or locked
                  },
                  [&](const act::ShowPanel& a) {
@@ -156,6 +157,7 @@ void Lab::open_scene(const std::string& id_or_path) {
       text.add_glyphs(step.narration.en + step.narration.zh + (step.notes ? step.notes->en + step.notes->zh : ""));
     player = std::make_unique<ScenePlayer>(std::move(scene), stepwise_until);
     player->go_to(0);
+    settings.sidebar = false;  // the panels and the narration take the whole window (Tab brings it back)
     status.clear();
   } catch (const std::exception& e) {
     status = e.what();  // the free lab goes on as it was
