@@ -6,6 +6,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "scene/render.h"
 #include "scene/scene.h"
 #include "ui/lab.h"
 
@@ -32,6 +33,23 @@ int check_scene(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// bnlab scene render ID|FILE --out DIR [--lang en|zh] [--theme ...] [--size WxH] [--format ...]
+int render_scene_command(const std::vector<std::string>& argv) {
+  Args args(argv, {"--out", "--lang", "--theme", "--size", "--format"});
+  if (args.positional().size() != 1) throw config_error("scene render: expected one scene ID or FILE.json");
+  if (!args.has("--out")) throw config_error("scene render: --out DIR is required");
+  RenderOptions o;
+  o.out_dir = args.get("--out");
+  o.lang = args.get("--lang", o.lang);
+  o.theme = args.get("--theme", o.theme);
+  o.format = args.get("--format", o.format);
+  if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
+    throw config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
+  const Scene scene = find_scene(args.positional()[0], scenes_dir(), examples_dir());
+  render_scene(scene, o, [](const std::string& file) { std::printf("%s\n", file.c_str()); });
+  return 0;
+}
+
 }  // namespace
 
 int scene_command(const std::vector<std::string>& argv) {
@@ -39,7 +57,8 @@ int scene_command(const std::vector<std::string>& argv) {
   const std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
   if (verb == "list") return list_scenes(rest);
   if (verb == "check") return check_scene(rest);
-  throw config_error("scene: expected list or check, got '" + verb + "'");
+  if (verb == "render") return render_scene_command(rest);
+  throw config_error("scene: expected list, check or render, got '" + verb + "'");
 }
 
 }  // namespace bnlab

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/train/trainer.h"
+#include "plot/canvas.h"
 #include "ui/actions.h"
 #include "ui/controls.h"
 #include "ui/session.h"
@@ -31,6 +32,10 @@ struct PanelContext {
   std::string* status;     // a line for the status bar (e.g. the path just exported)
   bool export_shortcut = false;  // Ctrl+E this frame: the plot under the mouse exports itself
   bool pointer_moved = true;     // false: no person at the mouse (a scripted run), so no hover read-outs
+  // Headless (scene render): plots draw into this canvas at their place in the window, with no
+  // menus, and each one's id and CSV is added to `plots_drawn`.
+  plot::Canvas* canvas = nullptr;
+  std::vector<std::pair<std::string, std::string>>* plots_drawn = nullptr;
 };
 
 struct Panel {

@@ -51,6 +51,8 @@ void write_text(PanelContext& ctx, const std::string& id, const char* ext, const
 // the screen's theme (runs A and B, accent, warning) swapped for that theme's. Print has no
 // window theme of its own: it takes the projector's dark, saturated series colours, which stay
 // apart on paper, with the screen's thin lines.
+}  // namespace
+
 plot::Restyle restyle_for(const PanelContext& ctx, const std::string& name) {
   const ui::Theme& target = ui::theme_by_name(name == "print" ? "projector" : name);
   plot::Restyle r;
@@ -62,6 +64,8 @@ plot::Restyle restyle_for(const PanelContext& ctx, const std::string& name) {
                {to_color(ctx.theme.warning), to_color(target.warning)}};
   return r;
 }
+
+namespace {
 
 void export_image(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, plot::Format format,
                   float width, float height, const std::string& theme, plot::Rect screen) {
@@ -186,6 +190,11 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const plot::Rect rect{pos.x, pos.y, pos.x + (width > 0 ? width : avail.x), pos.y + (height > 0 ? height : avail.y)};
   if (rect.width() < 40 || rect.height() < 40) return;
+  if (ctx.canvas) {  // headless: the file's canvas, nothing to click
+    drawing(*ctx.canvas, rect);
+    if (ctx.plots_drawn) ctx.plots_drawn->emplace_back(id, csv ? csv() : plot::LastPlotCsv(id));
+    return;
+  }
   plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());
   drawing(canvas, rect);
   const bool hovered = ImGui::IsMouseHoveringRect(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1));

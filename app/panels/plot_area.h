@@ -29,6 +29,10 @@ plot::Color to_color(const ImVec4& c);
 void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& drawing, float width = 0.0f,
                float height = 0.0f, const CsvSource& csv = nullptr);
 
+// An export's look in the theme `name` (dark, light, projector, print): its plot colours, and the
+// series colours the panels took from the screen's theme swapped for that theme's.
+plot::Restyle restyle_for(const PanelContext& ctx, const std::string& name);
+
 // The frames of one run over its whole history, at most `max_frames`.
 std::vector<std::shared_ptr<const ProbeFrame>> recent_frames(const History* h, int max_frames = 400);
 

@@ -235,7 +235,8 @@ bool fail(std::string* error, const std::string& message, const std::string& tmp
 }  // namespace
 
 bool export_plot(const std::string& path, Format format, float width, float height, float scale,
-                 const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font) {
+                 const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font,
+                 const std::string& pdf_date) {
   const std::string tmp = path + ".tmp";
   if (!(width >= 1.0f && height >= 1.0f && width <= 32768.0f && height <= 32768.0f))
     return fail(error, "plot size must be between 1 and 32768", tmp);
@@ -253,6 +254,8 @@ bool export_plot(const std::string& path, Format format, float width, float heig
     cairo_surface_t* surface = format == Format::svg ? cairo_svg_surface_create(tmp.c_str(), width, height)
                                                      : cairo_pdf_surface_create(tmp.c_str(), width, height);
     status = cairo_surface_status(surface);
+    if (status == CAIRO_STATUS_SUCCESS && format == Format::pdf && !pdf_date.empty())
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date.c_str());
     if (status == CAIRO_STATUS_SUCCESS) status = render(surface, 1.0f, 1.0f, draw, font);
     cairo_surface_finish(surface);  // vector surfaces write the file here
     if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);

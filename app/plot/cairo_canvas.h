@@ -56,8 +56,11 @@ enum class Format { png, svg, pdf };
 // PNG at `scale` × the size in pixels (1 to 4); SVG and PDF at width × height points, `scale`
 // ignored. The file is written as path + ".tmp" and renamed, so a reader never sees half a file.
 // On failure returns false with a message in *error (if given) and leaves no file behind.
+// `pdf_date` (ISO 8601) is the creation date a PDF records; empty: now. A fixed one makes two
+// renders of the same thing byte-identical.
 bool export_plot(const std::string& path, Format format, float width, float height, float scale,
-                 const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font = {});
+                 const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font = {},
+                 const std::string& pdf_date = "");
 
 // "png", "svg", "pdf".
 const char* format_extension(Format format);

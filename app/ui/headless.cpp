@@ -23,13 +23,21 @@ HeadlessImGui::HeadlessImGui(float width, float height, float font_size, bool re
 
 HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(); }
 
-void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name) {
+void lab_tick(Lab& lab) {
   lab.session.update();
   if (lab.player) lab.player->update(lab.session, lab.actions);
   lab.apply_actions();
+}
+
+void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Canvas* canvas,
+               std::vector<std::pair<std::string, std::string>>* plots) {
+  lab_tick(lab);
   const FrameData data = lab.frame_data();
   const Theme& theme = theme_by_name(theme_name);
   PanelContext ctx = lab.context(data, theme, false);
+  ctx.pointer_moved = false;
+  ctx.canvas = canvas;
+  ctx.plots_drawn = plots;
   ImGui::NewFrame();
   const std::vector<PanelEntry*> shown = lab.shown_panels();
   const std::vector<PanelRect> cells = grid_cells(static_cast<int>(shown.size()), area.x, area.y, area.w, area.h);

@@ -19,9 +19,12 @@ class HeadlessImGui {
   HeadlessImGui& operator=(const HeadlessImGui&) = delete;
 };
 
-// One frame, as the window runs it: the session picks up loaded data, the scene player posts
-// its actions, the queued actions are applied, and then the shown panels draw into a grid over
-// the area (x, y, w, h), from data owned for the frame.
-void lab_frame(Lab& lab, PanelRect area, const std::string& theme);
+// The start of a frame, as the window runs it: the session picks up loaded data, the scene
+// player posts its actions, and the queued actions are applied.
+void lab_tick(Lab& lab);
+// A whole frame: lab_tick(), then the shown panels draw into a grid over `area` from data owned
+// for the frame. With a canvas, their plots are drawn into it (and listed in `plots`).
+void lab_frame(Lab& lab, PanelRect area, const std::string& theme, plot::Canvas* canvas = nullptr,
+               std::vector<std::pair<std::string, std::string>>* plots = nullptr);
 
 }  // namespace bnlab::ui

@@ -150,18 +150,21 @@ const std::vector<SceneListing>& Lab::scene_list() {
 
 void Lab::open_scene(const std::string& id_or_path) {
   try {
-    Scene scene = find_scene(id_or_path, scenes_dir(), examples_dir());
-    // Its words may need glyphs the font atlas does not have yet (the window rebuilds it).
-    text.add_glyphs(scene.title.en + scene.title.zh);
-    for (const SceneStep& step : scene.steps)
-      text.add_glyphs(step.narration.en + step.narration.zh + (step.notes ? step.notes->en + step.notes->zh : ""));
-    player = std::make_unique<ScenePlayer>(std::move(scene), stepwise_until);
-    player->go_to(0);
-    settings.sidebar = false;  // the panels and the narration take the whole window (Tab brings it back)
+    play(find_scene(id_or_path, scenes_dir(), examples_dir()));
     status.clear();
   } catch (const std::exception& e) {
     status = e.what();  // the free lab goes on as it was
   }
+}
+
+void Lab::play(Scene scene) {
+  // Its words may need glyphs the font atlas does not have yet (the window rebuilds it).
+  text.add_glyphs(scene.title.en + scene.title.zh);
+  for (const SceneStep& step : scene.steps)
+    text.add_glyphs(step.narration.en + step.narration.zh + (step.notes ? step.notes->en + step.notes->zh : ""));
+  player = std::make_unique<ScenePlayer>(std::move(scene), stepwise_until);
+  player->go_to(0);
+  settings.sidebar = false;  // the panels and the narration take the whole window (Tab brings it back)
 }
 
 FrameData Lab::frame_data() const {

@@ -58,6 +58,7 @@ class Lab {
   // else every visible panel.
   std::vector<PanelEntry*> shown_panels();
   PanelEntry* panel(const std::string& key);
+  void play(Scene scene);  // from its first step (what OpenScene does once the file is read)
 
   Settings& settings;
   Session session;

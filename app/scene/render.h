@@ -1,0 +1,30 @@
+// What this file is: `bnlab scene render`: a scene played without a window and without OpenGL.
+// The lab runs as in the window (the same actions, panels and player), with an ImGui context
+// that only lays things out; each step's page is drawn through the cairo canvas: the step's
+// panels where the window puts them, their titles, and the narration strip. One file per step,
+// DIR/NN-<step-id>.<format>; the same command gives byte-identical files (the runs stop at exact
+// steps, and nothing drawn depends on the clock).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scene/scene.h"
+
+namespace bnlab {
+
+struct RenderOptions {
+  std::string out_dir;
+  std::string lang = "en";           // en, zh
+  std::string theme = "projector";   // dark, light, projector, print
+  std::string format = "png";        // png, svg, pdf, csv (the data behind every plot of the step)
+  int width = 1280, height = 720;    // pixels (points for SVG and PDF)
+};
+
+// Writes every step's file and returns their paths; `progress` (if given) hears each one.
+// Throws Error: usage for bad options, data when a file cannot be written or the data is missing.
+std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& options,
+                                      const std::function<void(const std::string&)>& progress = nullptr);
+
+}  // namespace bnlab
