@@ -17,6 +17,13 @@
 
 namespace bnlab {
 
+// A plot drawn headless: its id, where it was, and the data it drew (CSV).
+struct DrawnPlot {
+  std::string id;
+  plot::Rect rect;
+  std::string csv;
+};
+
 // What every panel may read in one frame. A panel changes nothing directly: it posts actions
 // (ui/actions.h), which the next frame applies before any panel reads anything.
 struct PanelContext {
@@ -33,9 +40,9 @@ struct PanelContext {
   bool export_shortcut = false;  // Ctrl+E this frame: the plot under the mouse exports itself
   bool pointer_moved = true;     // false: no person at the mouse (a scripted run), so no hover read-outs
   // Headless (scene render): plots draw into this canvas at their place in the window, with no
-  // menus, and each one's id and CSV is added to `plots_drawn`.
+  // menus, and each one is listed in `plots_drawn`.
   plot::Canvas* canvas = nullptr;
-  std::vector<std::pair<std::string, std::string>>* plots_drawn = nullptr;
+  std::vector<DrawnPlot>* plots_drawn = nullptr;
 };
 
 struct Panel {

@@ -192,7 +192,7 @@ void plot_area(PanelContext& ctx, const std::string& id, const PlotDrawing& draw
   if (rect.width() < 40 || rect.height() < 40) return;
   if (ctx.canvas) {  // headless: the file's canvas, nothing to click
     drawing(*ctx.canvas, rect);
-    if (ctx.plots_drawn) ctx.plots_drawn->emplace_back(id, csv ? csv() : plot::LastPlotCsv(id));
+    if (ctx.plots_drawn) ctx.plots_drawn->push_back({id, rect, csv ? csv() : plot::LastPlotCsv(id)});
     return;
   }
   plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());

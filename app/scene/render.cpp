@@ -82,7 +82,7 @@ Strip strip_layout(plot::Canvas& canvas, const Page& p) {
   return s;
 }
 
-void draw_page(plot::Canvas& canvas, const Page& p, std::vector<std::pair<std::string, std::string>>* plots) {
+void draw_page(plot::Canvas& canvas, const Page& p, std::vector<DrawnPlot>* plots) {
   const float W = static_cast<float>(p.options.width), H = static_cast<float>(p.options.height);
   const plot::PlotTheme look = plot::theme_by_name(p.options.theme);
   canvas.rect_filled({0, 0, W, H}, look.background);
@@ -123,11 +123,11 @@ void draw_page(plot::Canvas& canvas, const Page& p, std::vector<std::pair<std::s
   canvas.text({x, top + pad + p.font_size * 1.3f}, p.scene.title.in(p.options.lang), {.size = p.font_size, .color = look.text.with_alpha(0.6f)});
 }
 
-void write_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& plots) {
+void write_csv(const std::string& path, const std::vector<DrawnPlot>& plots) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    for (const auto& [id, csv] : plots) out << "# plot: " << id << "\n" << csv << (csv.empty() || csv.back() == '\n' ? "" : "\n") << "\n";
+    for (const DrawnPlot& d : plots) out << "# plot: " << d.id << "\n" << d.csv << (d.csv.empty() || d.csv.back() == '\n' ? "" : "\n") << "\n";
     if (!out) throw data_error("cannot write " + tmp);
   }
   std::error_code ec;
@@ -139,7 +139,7 @@ void write_csv(const std::string& path, const std::vector<std::pair<std::string,
 
 // --- 3. the scene, step by step ---------------------------------------------------------------------
 
-std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& o,
+std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& o,
                                       const std::function<void(const std::string&)>& progress) {
   if (o.lang != "en" && o.lang != "zh") throw config_error("--lang: expected en or zh, got '" + o.lang + "'");
   if (o.theme != "dark" && o.theme != "light" && o.theme != "projector" && o.theme != "print")
@@ -169,7 +169,7 @@ std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& o
 
   plot::ExportFont font;
   font.size = font_size;
-  std::vector<std::string> files;
+  std::vector<RenderedStep> files;
   for (int k = 0; k < static_cast<int>(scene.steps.size()); ++k) {
     const std::string where = scene.source + ": step " + std::to_string(k + 1) + " (\"" + scene.steps[k].id + "\")";
     if (k > 0) lab.player->go_to(k);
@@ -178,7 +178,7 @@ std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& o
     std::snprintf(name, sizeof name, "%02d-", k + 1);
     const std::string path = o.out_dir + "/" + name + scene.steps[k].id + "." + o.format;
     const Page page{lab, scene, k, o, ui_theme, font_size};
-    std::vector<std::pair<std::string, std::string>> plots;
+    std::vector<DrawnPlot> plots;
     // Print restyles the projector's series colours for paper, as a plot's own export does.
     PanelContext probe = lab.context(lab.frame_data(), ui_theme, false);
     std::optional<plot::ScopedRestyle> restyle;
@@ -199,7 +199,7 @@ std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& o
                              "2000-01-01T00:00:00Z"))  // a fixed date: the same command, the same bytes
         throw data_error(error);
     }
-    files.push_back(path);
+    files.push_back({path, std::move(plots)});
     if (progress) progress(path);
   }
   return files;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "panels/panel.h"
 #include "scene/scene.h"
 
 namespace bnlab {
@@ -22,9 +23,15 @@ struct RenderOptions {
   int width = 1280, height = 720;    // pixels (points for SVG and PDF)
 };
 
-// Writes every step's file and returns their paths; `progress` (if given) hears each one.
+// One step's file as written: its path, and every plot on its page (id, where, the data).
+struct RenderedStep {
+  std::string path;
+  std::vector<DrawnPlot> plots;
+};
+
+// Writes every step's file; `progress` (if given) hears each path.
 // Throws Error: usage for bad options, data when a file cannot be written or the data is missing.
-std::vector<std::string> render_scene(const Scene& scene, const RenderOptions& options,
-                                      const std::function<void(const std::string&)>& progress = nullptr);
+std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& options,
+                                       const std::function<void(const std::string&)>& progress = nullptr);
 
 }  // namespace bnlab

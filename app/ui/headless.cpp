@@ -30,7 +30,7 @@ void lab_tick(Lab& lab) {
 }
 
 void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Canvas* canvas,
-               std::vector<std::pair<std::string, std::string>>* plots) {
+               std::vector<DrawnPlot>* plots) {
   lab_tick(lab);
   const FrameData data = lab.frame_data();
   const Theme& theme = theme_by_name(theme_name);

@@ -25,6 +25,6 @@ void lab_tick(Lab& lab);
 // A whole frame: lab_tick(), then the shown panels draw into a grid over `area` from data owned
 // for the frame. With a canvas, their plots are drawn into it (and listed in `plots`).
 void lab_frame(Lab& lab, PanelRect area, const std::string& theme, plot::Canvas* canvas = nullptr,
-               std::vector<std::pair<std::string, std::string>>* plots = nullptr);
+               std::vector<DrawnPlot>* plots = nullptr);
 
 }  // namespace bnlab::ui
