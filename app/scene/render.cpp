@@ -66,7 +66,7 @@ struct Strip {
 
 Strip strip_layout(plot::Canvas& canvas, const Page& p) {
   Strip s;
-  s.narration_size = std::round(p.font_size * 1.5f);
+  s.narration_size = std::round(p.font_size * kNarrationScale);
   char counter[96];
   std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.step + 1, static_cast<int>(p.scene.steps.size()));
   s.counter = counter;

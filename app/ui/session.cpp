@@ -110,6 +110,7 @@ bool Session::build(const Config& cfg, bool playing) {
   options.start_paused = !playing;
   options.steps_per_second = speed_;
   options.background_priority = true;  // the window's frames come first
+  options.eval_every = cfg.train.eval_every;  // the config's test interval (0: once per epoch)
   if (deterministic) {
     options.decision_grid_every = 10;
     options.decision_grid_seconds = 0.0;

@@ -89,8 +89,8 @@ bool build_fonts(float pixel_size, std::string* warning) {
   builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
   builder.AddText(text.all_text().c_str());
   builder.BuildRanges(&ranges);
-  // Fonts[0]: the UI's size; Fonts[1]: half as large again, for a scene's narration.
-  for (const float size : {pixel_size, std::round(pixel_size * 1.5f)}) {
+  // Fonts[0]: the UI's size; Fonts[1]: a quarter larger, for a scene's narration.
+  for (const float size : {pixel_size, std::round(pixel_size * kNarrationScale)}) {
     ImFontConfig cfg;
     cfg.OversampleH = 2;
     if (!latin.empty()) io.Fonts->AddFontFromFileTTF(latin.c_str(), size, &cfg, latin_ranges);

@@ -34,8 +34,12 @@ class Text {
 extern Text text;  // the one instance the panels read
 inline const char* tr(const std::string& key) { return text.tr(key); }
 
-// Builds the ImGui font atlas at `pixel_size`; returns false (and the reason) when no font with
-// Chinese glyphs was found, in which case Chinese text shows as boxes and the UI says so.
+// A scene's narration is this much larger than the UI's text (projector: 24 px UI, 30 px narration).
+inline constexpr float kNarrationScale = 1.25f;
+
+// Builds the ImGui font atlas at `pixel_size` (and at kNarrationScale times it, as Fonts[1]);
+// returns false (and the reason) when no font with Chinese glyphs was found, in which case
+// Chinese text shows as boxes and the UI says so.
 bool build_fonts(float pixel_size, std::string* warning);
 std::string find_font_file(const std::string& fontconfig_pattern);
 
