@@ -78,7 +78,7 @@ Config startup_config(const GuiOptions& options, const Settings& settings, std::
     try {
       return parse_config(nlohmann::json::parse(settings.last_config), "settings.json last_config");
     } catch (const std::exception& e) {
-      *warning = std::string("the last experiment could not be restored (") + e.what() + "); the default view is open";
+      *warning = std::string(tr("msg.last_experiment")) + " (" + e.what() + ")";
     }
   }
   return default_config();
@@ -93,6 +93,7 @@ int run_gui(const GuiOptions& options) {
   if (!options.lang.empty()) app.settings.language = options.lang;
   if (!options.theme.empty()) app.settings.theme = options.theme;
   text.load(BNLAB_ASSETS_DIR);
+  text.set_language(app.settings.language);  // messages from the start on are in the UI's language
   glfwSetErrorCallback([](int code, const char* what) { std::fprintf(stderr, "bnlab: GLFW error %d: %s\n", code, what); });
   if (!glfwInit()) {
     std::fputs("bnlab: cannot open a window (no display? try xvfb-run)\n", stderr);

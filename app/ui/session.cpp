@@ -8,6 +8,7 @@
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/io/config.h"
+#include "ui/text.h"
 
 namespace bnlab::ui {
 
@@ -78,13 +79,13 @@ void Session::update() {
       spiral.data = DataConfig{};
       spiral.data.dataset = "spiral";
       spiral.data.normalize = "none";
-      notice = std::string(e.what()) + " | " + "using the generated spiral set; sudo apt install dataset-fashion-mnist";
+      notice = std::string(tr(name == "mnist" ? "msg.fallback_mnist" : "msg.fallback_fashion")) + " (" + e.what() + ")";
       const Config requested = loading_config_;
       start(spiral);
       fallback_for_ = std::make_unique<Config>(requested);  // what to reopen next time
       return;
     }
-    error = e.what();  // the runs the user had go on
+    error = std::string(tr("msg.data_failed")) + ": " + e.what();  // the runs the user had go on
     draft_.data = applied_.data;
     if (pending_open_) {  // asked for while this failed load ran
       const Opening o = *std::exchange(pending_open_, std::nullopt);
@@ -126,7 +127,7 @@ bool Session::build(const Config& cfg, bool playing) {
     error.clear();
     return true;
   } catch (const std::exception& e) {
-    error = e.what();
+    error = std::string(tr("msg.build_failed")) + ": " + e.what();
     return false;
   }
 }
