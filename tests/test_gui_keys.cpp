@@ -45,7 +45,9 @@ struct Session {
            << "sleep 2\n"  // the dataset loads in the background
            << "xdotool windowfocus --sync $wid\n"
            << "xdotool mousemove --window $wid 800 380\n";
-    for (const std::string& k : keys) script << "xdotool key --delay 80 " << k << "\nsleep 0.6\n";
+    // A key group, or (after "!") a raw xdotool command such as a mouse click.
+    for (const std::string& k : keys)
+      script << (k[0] == '!' ? "xdotool " + k.substr(1) : "xdotool key --delay 80 " + k) << "\nsleep 0.6\n";
     script << "xdotool key ctrl+q\n"
            << "wait $pid\n";
     std::ofstream(dir / "keys.sh") << script.str();
@@ -113,6 +115,42 @@ TEST(GuiKeys, SpacePlaysAndPausesAndRResets) {
   ASSERT_TRUE(reset.is_object()) << log2;
   EXPECT_EQ(reset["step_a"], 0) << log2;
   EXPECT_EQ(reset["bn_blocks_a"], 2) << log2;
+}
+
+TEST(GuiKeys, ADoubleClickOnATitleFocusesItsPanelWhileTraining) {
+  Session s;
+  std::string log;
+  // The first panel's title is at the grid's top left, right of the sidebar. While the runs
+  // train, frames come a few times a second: the double-click is found from GLFW's press times.
+  const auto r = s.type({"space", "!mousemove --window $wid 560 45 click --repeat 2 --delay 150 1", "!sleep 1.5"},
+                        "--config spiral.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["focused"], "panel.curves") << log;
+  EXPECT_EQ(r["paused"], false) << log;  // it was training all along
+  // Tab hides the sidebar; a second double-click brings the grid back.
+  std::string log2;
+  const auto r2 = s.type({"Tab", "!mousemove --window $wid 300 45 click --repeat 2 --delay 150 1", "!sleep 1"},
+                         "--config spiral.json", &log2);
+  ASSERT_TRUE(r2.is_object()) << log2;
+  EXPECT_EQ(r2["sidebar"], false) << log2;
+  EXPECT_EQ(r2["focused"], "") << log2;
+}
+
+TEST(GuiKeys, SceneKeysWalkTheStepsAndEscLeavesTheRunsAsTheyAre) {
+  Session s;
+  std::string log;
+  // gamma-beta: step 1 is at step 0, step 2 trains to step 10, step 3 to step 1000.
+  const auto r = s.type({"Right", "!sleep 2", "Right", "!sleep 4", "Left", "!sleep 4"}, "--scene gamma-beta", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["scene"], "gamma-beta") << log;
+  EXPECT_EQ(r["scene_step"], 1) << log;
+  EXPECT_EQ(r["step_a"], 10) << log;  // step 2 as it was the first time, not step 1000
+  EXPECT_EQ(r["step_b"], 10) << log;
+  std::string log2;
+  const auto r2 = s.type({"Right", "!sleep 2", "Escape"}, "--scene gamma-beta", &log2);
+  ASSERT_TRUE(r2.is_object()) << log2;
+  EXPECT_EQ(r2["scene"], "") << log2;
+  EXPECT_EQ(r2["step_a"], 10) << log2;  // the free lab keeps what the scene left
 }
 
 }  // namespace

@@ -68,13 +68,17 @@ void begin_frame_stats(FrameStats& s, const Session& session) {
 // the UI thread and of the whole process (trainers and the GL driver's threads included), the
 // vertices drawn, and each run's steps per second over the same interval; then where the runs
 // ended (step, paused, blocks of A with BN, dataset), which the keyboard tests read.
-void print_frame_stats(FrameStats& s, const Session& session) {
+void print_frame_stats(FrameStats& s, const Lab& lab) {
+  const Session& session = lab.session;
   const size_t n = s.work_ms.size();
   int bn_blocks_a = 0;
   for (const BlockConfig& b : session.config().model.blocks) bn_blocks_a += b.norm == "batch";
-  std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"dataset\": \"%s\"}\n",
+  std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"dataset\": \"%s\", "
+              "\"focused\": \"%s\", \"sidebar\": %s, \"scene\": \"%s\", \"scene_step\": %d}\n",
               static_cast<long long>(steps_of(session, true)), static_cast<long long>(steps_of(session, false)),
-              session.paused() ? "true" : "false", bn_blocks_a, session.config().data.dataset.c_str());
+              session.paused() ? "true" : "false", bn_blocks_a, session.config().data.dataset.c_str(),
+              lab.settings.focused_panel.c_str(), lab.settings.sidebar ? "true" : "false",
+              lab.player ? lab.player->scene().id.c_str() : "", lab.player ? lab.player->index() : -1);
   if (n == 0) return;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count();
   const auto median = [](auto v) {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ui/partial_redraw.h"
-#include "ui/session.h"
+#include "ui/lab.h"
 
 namespace bnlab::ui {
 
@@ -45,7 +45,9 @@ int64_t steps_of(const Session& session, bool a);
 void advance_versus_idle(VersusIdle& v, const Session& session, double now);
 void print_versus_idle(const VersusIdle& v);
 void begin_frame_stats(FrameStats& s, const Session& session);
-void print_frame_stats(FrameStats& s, const Session& session);
+// Where the lab ended (steps, paused, BN blocks of A, dataset, focused panel, sidebar, scene and
+// its step), which the keyboard tests read; then the frame statistics.
+void print_frame_stats(FrameStats& s, const Lab& lab);
 void print_redraw_check(const PartialRedraw& redraw, int width, int height, const float clear[3]);
 
 }  // namespace bnlab::ui

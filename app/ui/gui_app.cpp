@@ -237,7 +237,7 @@ int run_gui(const GuiOptions& options) {
     const Lab& lab = app.lab;
     if ((lab.session.twins() && !lab.session.loading() && (!lab.player || lab.player->settled())) || seconds() > 120.0) ++n;
   }
-  if (options.frame_stats) print_frame_stats(stats, app.lab.session);
+  if (options.frame_stats) print_frame_stats(stats, app.lab);
   if (options.versus_idle) print_versus_idle(versus);
   glfwGetWindowSize(app.glfw, &app.settings.window_width, &app.settings.window_height);
   for (const PanelEntry& p : app.lab.panels) app.settings.panels[p.panel->key()] = p.visible;
