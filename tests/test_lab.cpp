@@ -9,21 +9,13 @@
 #include <functional>
 #include <thread>
 
+#include "lab_helpers.h"
 #include "ui/headless.h"
 #include "ui/lab.h"
 
 namespace bnlab::ui {
 namespace {
 
-Config spiral_config() {
-  Config c = default_config();
-  c.data = DataConfig{};
-  c.data.dataset = "spiral";
-  c.data.n = 300;
-  c.data.normalize = "none";
-  for (BlockConfig& b : c.model.blocks) b.units = b.units == 10 ? 10 : 16;
-  return c;
-}
 
 // A panel that does what it is told to in its draw call, and remembers what it read.
 struct ProbePanel : Panel {

@@ -6,20 +6,12 @@
 #include <chrono>
 #include <thread>
 
+#include "lab_helpers.h"
 #include "ui/session.h"
 
 namespace bnlab::ui {
 namespace {
 
-Config spiral_config() {
-  Config c = default_config();
-  c.data = DataConfig{};
-  c.data.dataset = "spiral";
-  c.data.n = 300;
-  c.data.normalize = "none";
-  for (BlockConfig& b : c.model.blocks) b.units = b.units == 10 ? 10 : 16;  // the output is resized to the classes
-  return c;
-}
 
 // Calls update() as the window's frames do, until `done` or 20 s.
 template <typename F>

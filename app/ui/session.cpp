@@ -37,6 +37,12 @@ namespace {
 // The data depends on the data section and, for the generated sets, on the seed.
 bool same_data(const Config& x, const Config& y) { return x.seed == y.seed && to_json(x)["data"] == to_json(y)["data"]; }
 
+// One output per class of the data.
+Config with_outputs(Config cfg, const DataSplit& data) {
+  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data.train.classes;
+  return cfg;
+}
+
 Command train_command(const TrainConfig& train) {
   Command c;
   c.kind = Command::Kind::set_train;
@@ -100,9 +106,7 @@ void Session::update() {
     open(o.a, o.bn_b, o.train_b);
     if (loading_) return;
   }
-  Config cfg = loading_config_;
-  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data->train.classes;  // one output per class
-  if (build(cfg, resume_after_load_)) draft_ = applied_;
+  if (build(with_outputs(loading_config_, *data), resume_after_load_)) draft_ = applied_;
   resume_after_load_ = false;
 }
 
@@ -168,15 +172,16 @@ void Session::reset() {
     post_both(Command::Kind::reset);
     return;
   }
-  const bool playing = !paused();
-  if (!same_data(draft_, applied_) || !data_) {
+  apply_draft(!paused());
+}
+
+void Session::apply_draft(bool playing) {
+  if (!data_ || !same_data(draft_, applied_)) {
     resume_after_load_ = playing;
-    load(draft_);
+    load(draft_);  // built when the data is there (update)
     return;
   }
-  Config cfg = draft_;
-  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data_->train.classes;
-  build(cfg, playing);
+  build(with_outputs(draft_, *data_), playing);
   draft_ = applied_;  // a refused draft is dropped, with the error saying why
 }
 
@@ -190,15 +195,7 @@ void Session::open(const Config& a, const std::vector<bool>& bn_b, const std::op
   editing_b = false;
   fallback_for_.reset();
   draft_ = a;
-  if (!data_ || !same_data(a, applied_)) {
-    resume_after_load_ = false;
-    load(a);
-    return;
-  }
-  Config cfg = a;
-  if (!cfg.model.blocks.empty()) cfg.model.blocks.back().units = data_->train.classes;
-  build(cfg, false);
-  draft_ = applied_;
+  apply_draft(false);
 }
 
 void Session::run_to(int64_t step) {

@@ -78,6 +78,7 @@ class Session {
   static void post_norm(Trainer& run, int block, bool on);  // BN on `block` of one run, live
   Config config_b(const Config& a) const;  // A's settings, BN as set apart for B
   void load(const Config& cfg);                 // in the background
+  void apply_draft(bool playing);               // new runs on the draft, now or once its data loads
   bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
 
   Config applied_, draft_, loading_config_;
