@@ -295,6 +295,7 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
   scene.source = source;
   read_id(f, "id", scene.id);
   scene.title = read_bilingual(f, "title");
+  f.integer("order", scene.order, 0, 1000000);
   scene.experiment = read_experiment(f, examples_dir);
   const int blocks = static_cast<int>(scene.experiment.model.blocks.size());
   scene.bn_b.assign(static_cast<size_t>(std::max(0, blocks - 1)), false);
@@ -351,6 +352,7 @@ std::vector<Scene> load_all_scenes(const std::string& scenes_dir, const std::str
   std::sort(files.begin(), files.end());
   std::vector<Scene> scenes;
   for (const std::string& file : files) scenes.push_back(load_scene(file, examples_dir));
+  std::stable_sort(scenes.begin(), scenes.end(), [](const Scene& a, const Scene& b) { return a.order < b.order; });
   return scenes;
 }
 

@@ -59,6 +59,7 @@ struct SceneStep {
 struct Scene {
   std::string id, source;                   // source: the file it came from
   Bilingual title;
+  int order = 1000;                         // where the lesson lists it (smaller first; then by id)
   Config experiment;                        // run A at the start
   std::vector<bool> bn_b;                   // run B's BN per block (but the output) at the start
   std::optional<TrainConfig> train_b;       // B's own learning settings at the start; none: A's
@@ -70,7 +71,7 @@ struct Scene {
 Scene parse_scene(const nlohmann::json& j, const std::string& source, const std::string& examples_dir);
 Scene load_scene(const std::string& path, const std::string& examples_dir);  // a missing file: Error(data)
 
-// The shipped scenes, sorted by id, from `scenes_dir` (assets/scenes).
+// The shipped scenes in the lesson's order (`order`, then id), from `scenes_dir` (assets/scenes).
 std::vector<Scene> load_all_scenes(const std::string& scenes_dir, const std::string& examples_dir);
 // An id of a shipped scene, or a path to a scene file.
 Scene find_scene(const std::string& id_or_path, const std::string& scenes_dir, const std::string& examples_dir);

@@ -141,10 +141,11 @@ const std::vector<SceneListing>& Lab::scene_list() {
   for (const std::string& file : files) {
     try {
       const Scene scene = load_scene(file, examples_dir());
-      scene_list_->push_back({scene.id, scene.title});
+      scene_list_->push_back({scene.id, scene.title, scene.order});
     } catch (const std::exception&) {
     }
   }
+  std::stable_sort(scene_list_->begin(), scene_list_->end(), [](const SceneListing& a, const SceneListing& b) { return a.order < b.order; });
   return *scene_list_;
 }
 

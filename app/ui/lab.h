@@ -44,6 +44,7 @@ std::vector<PanelRect> grid_cells(int n, float x, float y, float width, float he
 struct SceneListing {
   std::string id;
   Bilingual title;
+  int order = 1000;
 };
 
 class Lab {
