@@ -1,7 +1,7 @@
 // What this file is: one frame of the window. Every control posts an action (ui/actions.h); the
 // lab applies them at the start of the next frame. Sections:
 //   1. keyboard shortcuts
-//   2. menu bar, help and welcome
+//   (the menu bar, help and the welcome screen are in menus.cpp)
 //   3. the panel grid (layout, focus, ⓘ, highlights)
 //   4. the scene's narration strip and the status bar
 //   5. the frame itself; fonts, theme and language; screenshots
@@ -34,9 +34,6 @@ constexpr ImGuiWindowFlags kFixedWindow =
 PixelRect window_rect() {
   const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
   return {p.x, p.y, p.x + s.x, p.y + s.y};
-}
-void add_tile(Window& w, const std::string& key, bool built) {
-  w.redraw.tile(key, ImGui::GetWindowDrawList(), window_rect(), built);
 }
 
 // --- 1. keyboard shortcuts ---------------------------------------------------------------------
@@ -94,106 +91,6 @@ void handle_shortcuts(Window& w, bool* export_plot) {
     if (k.key == GLFW_KEY_B && !lab.controls.locks("network")) q.post(act::ToggleBnA{});
   }
   w.input.presses.clear();
-}
-
-// --- 2. menu bar, help and welcome ---------------------------------------------------------------
-
-void scenes_menu(Window& w) {
-  for (const SceneListing& s : w.lab.scene_list())
-    if (ImGui::MenuItem(s.title.in(w.settings.language).c_str())) w.lab.actions.post(act::OpenScene{s.id});
-  if (w.lab.scene_list().empty()) ImGui::TextDisabled("%s", tr("scene.none"));
-  if (w.lab.player) {
-    ImGui::Separator();
-    if (ImGui::MenuItem(tr("scene.leave"), "Esc")) w.lab.actions.post(act::LeaveScene{});
-  }
-}
-
-void draw_menu_bar(Window& w) {
-  if (!ImGui::BeginMainMenuBar()) return;
-  add_tile(w, "##menu", true);
-  ActionQueue& q = w.lab.actions;
-  if (ImGui::BeginMenu(tr("menu.file"))) {
-    if (ImGui::BeginMenu(tr("menu.scenes"))) {
-      scenes_menu(w);
-      ImGui::EndMenu();
-    }
-    if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) w.want_screenshot = true;
-    if (ImGui::MenuItem(tr("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(w.glfw, 1);
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu(tr("menu.view"))) {
-    if (ImGui::MenuItem(tr("menu.sidebar"), "Tab", w.settings.sidebar)) q.post(act::ToggleSidebar{});
-    if (ImGui::MenuItem(tr("menu.all_panels"), nullptr, w.lab.layout.empty() && w.settings.focused_panel.empty())) {
-      q.post(act::SetLayout{});
-      if (!w.settings.focused_panel.empty()) q.post(act::ToggleFocus{w.settings.focused_panel});
-    }
-    if (ImGui::MenuItem(tr("menu.notes"), nullptr, w.show_notes)) w.show_notes = !w.show_notes;
-    ImGui::Separator();
-    for (PanelEntry& p : w.lab.panels)
-      if (ImGui::MenuItem(tr(p.panel->key()), nullptr, p.visible)) q.post(act::ShowPanel{p.panel->key(), !p.visible});
-    ImGui::Separator();
-    for (const char* t : {"dark", "light", "projector"})
-      if (ImGui::MenuItem(tr(std::string("theme.") + t), nullptr, w.settings.theme == t)) q.post(act::SetTheme{t});
-    ImGui::Separator();
-    if (ImGui::MenuItem("English", nullptr, w.settings.language == "en")) q.post(act::SetLanguage{"en"});
-    if (ImGui::MenuItem("简体中文", nullptr, w.settings.language == "zh")) q.post(act::SetLanguage{"zh"});
-    ImGui::Separator();
-    if (ImGui::MenuItem(tr("menu.font_larger"), "Ctrl +")) q.post(act::SetFontSize{w.settings.font_size + 2});
-    if (ImGui::MenuItem(tr("menu.font_smaller"), "Ctrl -")) q.post(act::SetFontSize{w.settings.font_size - 2});
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu(tr("menu.run"))) {
-    ImGui::BeginDisabled(w.lab.controls.locks("run"));
-    if (ImGui::MenuItem(w.lab.session.paused() ? tr("run.play") : tr("run.pause"), "Space")) q.post(act::TogglePlay{});
-    if (ImGui::MenuItem(tr("run.step"), "S")) q.post(act::Step{});
-    if (ImGui::MenuItem(tr("run.reset"), "R")) q.post(act::Reset{});
-    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) q.post(act::ToggleBnA{});
-    ImGui::EndDisabled();
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu(tr("menu.help"))) {
-    if (ImGui::MenuItem(tr("menu.shortcuts"))) w.show_help = true;
-    if (ImGui::MenuItem(tr("menu.welcome"))) w.show_welcome = true;
-    ImGui::EndMenu();
-  }
-  ImGui::EndMainMenuBar();
-}
-
-void draw_help(Window& w) {
-  if (!w.show_help) return;
-  ImGui::OpenPopup("###help");
-  const std::string title = std::string(tr("menu.shortcuts")) + "###help";
-  if (ImGui::BeginPopupModal(title.c_str(), &w.show_help, ImGuiWindowFlags_AlwaysAutoResize)) {
-    for (const char* key : {"help.space", "help.s", "help.r", "help.b", "help.tab", "help.f", "help.scene", "help.f12",
-                            "help.ctrl_e", "help.font", "help.focus", "help.quit"})
-      ImGui::BulletText("%s", tr(key));
-    ImGui::EndPopup();
-  }
-}
-
-// On first start, and from Help: the scenes, or the free lab.
-void draw_welcome(Window& w) {
-  if (!w.show_welcome) return;
-  ImGui::OpenPopup("###welcome");
-  const std::string title = std::string(tr("welcome.title")) + "###welcome";
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
-                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  if (ImGui::BeginPopupModal(title.c_str(), &w.show_welcome, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted(tr("welcome.text"));
-    ImGui::Separator();
-    for (const SceneListing& s : w.lab.scene_list()) {
-      const std::string label = s.title.in(w.settings.language) + "##" + s.id;
-      if (ImGui::Selectable(label.c_str())) {
-        w.lab.actions.post(act::OpenScene{s.id});
-        w.show_welcome = false;
-      }
-    }
-    ImGui::Separator();
-    if (ImGui::Button(tr("welcome.free_lab"))) w.show_welcome = false;
-    ImGui::EndPopup();
-  }
-  if (!w.show_welcome) w.settings.welcomed = true;
 }
 
 // --- 3. the panel grid ------------------------------------------------------------------------
@@ -382,6 +279,10 @@ void draw_status_bar(Window& w, const FrameData& d, float height) {
 }
 
 }  // namespace
+
+void add_tile(Window& w, const std::string& key, bool built) {
+  w.redraw.tile(key, ImGui::GetWindowDrawList(), window_rect(), built);
+}
 
 // --- 5. the frame ----------------------------------------------------------------------------------
 

@@ -48,6 +48,11 @@ struct Window {
 };
 
 void frame(Window& w);            // one frame's windows, after ImGui::NewFrame()
+// The window being built (between Begin and End) is a tile of the partial redraw.
+void add_tile(Window& w, const std::string& key, bool built);
+void draw_menu_bar(Window& w);  // menus.cpp
+void draw_help(Window& w);      // a modal: draw after every other window
+void draw_welcome(Window& w);   // a modal too
 bool apply_settings(Window& w);   // fonts, theme, language; true if the look changed
 void take_screenshot(Window& w, const std::string& path);  // empty path: the export folder
 
