@@ -242,6 +242,7 @@ int run_gui(const GuiOptions& options) {
   glfwGetWindowSize(app.glfw, &app.settings.window_width, &app.settings.window_height);
   for (const PanelEntry& p : app.lab.panels) app.settings.panels[p.panel->key()] = p.visible;
   app.settings.last_config = to_json(app.lab.session.chosen_config()).dump();
+  if (app.lab.player) app.settings.sidebar = true;  // a scene hid it; the next start is the free lab
   if (options.frames <= 0) app.settings.save(nullptr);  // scripted runs leave the user's settings alone
   GLFWwindow* glfw = app.glfw;
   owned.reset();  // the runs stop, and the panels' textures go, while the GL context is current
