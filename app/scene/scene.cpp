@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "core/error.h"
 #include "core/io/json_fields.h"
@@ -21,7 +20,15 @@ namespace fs = std::filesystem;
 
 // --- 1. small readers ------------------------------------------------------------------------
 
-bool valid_id(const std::string& id) { return std::regex_match(id, std::regex("[a-z0-9]+(-[a-z0-9]+)*")) && id.size() <= 64; }
+// Lower-case letters and digits in words joined by single hyphens: [a-z0-9]+(-[a-z0-9]+)*.
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64 || id.front() == '-' || id.back() == '-') return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (c == '-' ? id[i - 1] == '-' : !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
 
 void read_id(Fields& f, const std::string& key, std::string& out) {
   if (!f.get(key)) f.fail(key, "required");
