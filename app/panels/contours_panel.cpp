@@ -2,10 +2,12 @@
 // regression over (w1, w2) as filled contours with isolines, and the optimizer's path from a
 // start point the user drags. With feature 2 `ratio` times larger than feature 1 the contours
 // are long ellipses and gradient descent zig-zags; "standardize" makes them circles and the path
-// straight. κ, the condition number of the Hessian, and the steps to the minimum are shown.
+// straight. κ, the condition number of the Hessian, is in the plot's title and the steps to the
+// minimum in its legend, so a slide rendered without the window's controls shows both.
 #include <imgui.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
 #include "core/lesson/loss_contours.h"
@@ -91,9 +93,32 @@ struct ContoursPanel : Panel {
     path_changed |= ImGui::SliderFloat(ui::tr("hp.lr"), &lr_scale_, 0.01f, 1.2f, "%.2f", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
-    path_changed |= ImGui::SliderInt(ui::tr("lesson.steps"), &path_cfg_.max_steps, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
-    if (dirty_) rebuild();
-    else if (path_changed && problem_) recompute_path();
+    path_changed |=
+        ImGui::SliderInt(ui::tr("lesson.steps"), &path_cfg_.max_steps, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+    if (dirty_)
+      rebuild();
+    else if (path_changed && problem_)
+      recompute_path();
+  }
+
+  // κ as a lecturer says it: "10000", not "1e+04"; "9", not "9.00".
+  std::string kappa_text() const {
+    const double kappa = problem_->condition_number();
+    char text[32];
+    std::snprintf(text, sizeof text, kappa >= 100.0 ? "%.0f" : "%.3g", kappa);
+    return text;
+  }
+
+  // The path's name in the legend says how far it got: to w* in N steps, or not after N, or diverged.
+  std::string path_legend() const {
+    char text[160];
+    if (path_.steps_to_tol >= 0)
+      std::snprintf(text, sizeof text, ui::tr("lesson.path_reached"), path_.steps_to_tol);
+    else if (path_.diverged)
+      std::snprintf(text, sizeof text, "%s", ui::tr("lesson.path_diverged"));
+    else
+      std::snprintf(text, sizeof text, ui::tr("lesson.path_short"), path_.steps);
+    return text;
   }
 
   void draw(PanelContext& ctx) override {
@@ -102,9 +127,6 @@ struct ContoursPanel : Panel {
       ImGui::TextColored(ctx.theme.warning, "%s", error_.c_str());
       return;
     }
-    ImGui::Text("κ = %.3g   %s: %s", problem_->condition_number(), ui::tr("lesson.steps_to_min"),
-                path_.steps_to_tol >= 0 ? std::to_string(path_.steps_to_tol).c_str()
-                                        : (path_.diverged ? ui::tr("run.diverged") : "—"));
     const ImVec2 pos = ImGui::GetCursorScreenPos(), avail = ImGui::GetContentRegionAvail();
     const plot::GridBounds bounds{view_.w1_lo, view_.w1_hi, view_.w2_lo, view_.w2_hi};
     std::vector<float> px, py;
@@ -114,8 +136,10 @@ struct ContoursPanel : Panel {
     }
     float lo = grid_.loss.front(), hi = grid_.loss.front();
     for (float v : grid_.loss) lo = std::min(lo, v), hi = std::max(hi, v);
+    const std::string title = std::string(ui::tr("panel.contours")) + " · κ = " + kappa_text(),
+                      path_name = path_legend();
     plot_area(ctx, "contours", [&](plot::Canvas& canvas, plot::Rect rect) {
-      plot::PlotSpec spec = base_spec(ctx, ui::tr("panel.contours"), "w1", "w2");
+      plot::PlotSpec spec = base_spec(ctx, title.c_str(), "w1", "w2");
       spec.x_min = view_.w1_lo;
       spec.x_max = view_.w1_hi;
       spec.y_min = view_.w2_lo;
@@ -125,14 +149,17 @@ struct ContoursPanel : Panel {
       // Colour by log-loss above the minimum, so the valley floor is not one flat colour.
       std::vector<float> shade(grid_.loss.size());
       const double floor = problem_->min_loss();
-      for (size_t i = 0; i < shade.size(); ++i) shade[i] = static_cast<float>(std::log10(grid_.loss[i] - floor + 1e-12));
-      plot::Heatmap("##loss", shade.data(), grid_.nx, grid_.ny, bounds, static_cast<float>(std::log10(lo - floor + 1e-12)),
+      for (size_t i = 0; i < shade.size(); ++i)
+        shade[i] = static_cast<float>(std::log10(grid_.loss[i] - floor + 1e-12));
+      plot::Heatmap("##loss", shade.data(), grid_.nx, grid_.ny, bounds,
+                    static_cast<float>(std::log10(lo - floor + 1e-12)),
                     static_cast<float>(std::log10(hi - floor + 1e-12)));
-      plot::Contour("##levels", grid_.loss.data(), grid_.nx, grid_.ny, bounds, levels_.data(), static_cast<int>(levels_.size()),
-                    {.color = plot::Color{1, 1, 1, 0.55f}, .line_width = 1.0f});
-      plot::Line(ui::tr("lesson.path"), px.data(), py.data(), static_cast<int>(px.size()),
+      plot::Contour("##levels", grid_.loss.data(), grid_.nx, grid_.ny, bounds, levels_.data(),
+                    static_cast<int>(levels_.size()), {.color = plot::Color{1, 1, 1, 0.55f}, .line_width = 1.0f});
+      plot::Line(path_name, px.data(), py.data(), static_cast<int>(px.size()),
                  {.color = to_color(ctx.theme.run_b), .line_width = 2.5f});
-      const float star_x = static_cast<float>(problem_->minimum()(0)), star_y = static_cast<float>(problem_->minimum()(1));
+      const float star_x = static_cast<float>(problem_->minimum()(0)),
+                  star_y = static_cast<float>(problem_->minimum()(1));
       plot::Scatter("w*", &star_x, &star_y, 1, {.color = to_color(ctx.theme.accent), .marker_radius = 6.0f});
       plot::End();
     });

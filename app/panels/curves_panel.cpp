@@ -1,9 +1,11 @@
 // What this file is: panel 1, training curves: train and test loss and accuracy of runs A and
-// B overlaid, with TensorBoard's smoothing, log-y for the loss, and steps or epochs on x.
+// B overlaid, with TensorBoard's smoothing, log-y for the loss, and steps or epochs on x. A
+// small cell shows one of the two plots.
 #include <imgui.h>
 
 #include "panels/panel.h"
 #include "panels/plot_area.h"
+#include "panels/plot_grid.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -27,22 +29,26 @@ Series series(const History* h, History::Series s, int64_t last_step, int column
 struct CurvesPanel : Panel {
   float smoothing_ = 0.6f;
   bool log_y_ = false, epochs_ = false;
+  int shown_ = 0;  // in a small cell, the one plot shown: loss or accuracy
 
   const char* key() const override { return "panel.curves"; }
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
     if (name == "smoothing") smoothing_ = v.get<float>();
     if (name == "log_y") log_y_ = v.get<bool>();
     if (name == "epochs") epochs_ = v.get<bool>();
+    if (name == "shown") shown_ = v == "accuracy" ? 1 : 0;
   }
 
   void draw(PanelContext& ctx) override {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::SliderFloat(ui::tr("plot.smoothing"), &smoothing_, 0.0f, 0.99f, "%.2f");
-    ImGui::SameLine();
+    same_line_if_fits(toggle_width(ui::tr("plot.log_y")));
     ImGui::Checkbox(ui::tr("plot.log_y"), &log_y_);
-    ImGui::SameLine();
+    same_line_if_fits(toggle_width(ui::tr("status.epoch")));
     ImGui::Checkbox(ui::tr("status.epoch"), &epochs_);
     if (!ctx.a || !ctx.b) return;
+    // Above the plots: below them it would fall outside the cell.
+    if (ctx.a->step == 0) ImGui::TextDisabled("%s", ui::tr("plot.waiting"));
     const int64_t last = std::max(ctx.a->step, ctx.b->step);
     const double per_epoch = ctx.a->epoch_progress > 0 ? ctx.a->step / ctx.a->epoch_progress : 1.0;
     const float x_scale = epochs_ ? static_cast<float>(1.0 / per_epoch) : 1.0f;
@@ -50,14 +56,13 @@ struct CurvesPanel : Panel {
     const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     const char* x_label = epochs_ ? ui::tr("status.epoch") : ui::tr("plot.step");
-    const float half = ImGui::GetContentRegionAvail().x * 0.5f;
     const struct {
       const char* id;
       const char* title;
       History::Series train, test;
     } plots[2] = {{"curves-loss", "plot.loss", History::train_loss, History::test_loss},
                   {"curves-accuracy", "plot.accuracy", History::train_accuracy, History::test_accuracy}};
-    for (int k = 0; k < 2; ++k) {
+    auto show = [&](int k, float width, float height) {
       Series train[2], test[2];
       for (int r = 0; r < 2; ++r) {
         train[r] = series(hs[r], plots[k].train, last, columns, x_scale);
@@ -84,10 +89,15 @@ struct CurvesPanel : Panel {
             }
             plot::End();
           },
-          k == 0 ? half - ImGui::GetStyle().ItemSpacing.x : 0.0f);
-      if (k == 0) ImGui::SameLine();
+          width, height);
+    };
+    const PlotGrid grid = arrange_plots(2);
+    if (grid.all()) {
+      draw_in_grid(grid, show);
+    } else {
+      plot_choice({ui::tr("plot.loss"), ui::tr("plot.accuracy")}, &shown_, true);
+      show(shown_, 0.0f, 0.0f);
     }
-    if (ctx.a->step == 0) ImGui::TextDisabled("%s", ui::tr("plot.waiting"));
   }
 };
 

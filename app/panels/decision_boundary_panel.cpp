@@ -1,7 +1,8 @@
 // What this file is: panel 7, the decision boundary on a 2-D dataset, as TensorFlow Playground
 // draws it: the network's answer over the input plane as a heatmap, the boundary as a line,
 // and the training and test points on top. Runs A (BN) and B (no BN) side by side, so the class
-// can see how differently the two have carved up the plane at the same step.
+// can see how differently the two have carved up the plane at the same step; a small cell shows
+// one of the two.
 //   two classes: colour is P(class 1) on a diverging map (blue 0, white 0.5, red 1), the line
 //                is P = 0.5;
 //   more classes: shade is the predicted class's probability, and the lines are where the
@@ -18,6 +19,7 @@
 #include "core/rng.h"
 #include "panels/panel.h"
 #include "panels/plot_area.h"
+#include "panels/plot_grid.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -69,6 +71,7 @@ std::vector<std::vector<float>> class_margins(const DecisionGrid& g) {
 
 struct DecisionBoundaryPanel : Panel {
   bool show_train_ = true, show_test_ = false;  // as Playground: test points on request
+  int shown_ = 0;                               // in a small cell, the one run shown: A or B
   // Rebuilt only when the data or a grid changes, not every frame.
   std::shared_ptr<const DataSplit> points_of_;
   PlanePoints train_, test_;
@@ -79,6 +82,7 @@ struct DecisionBoundaryPanel : Panel {
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
     if (name == "show_train") show_train_ = v.get<bool>();
     if (name == "show_test") show_test_ = v.get<bool>();
+    if (name == "shown") shown_ = v == "b" ? 1 : 0;
   }
 
   void draw(PanelContext& ctx) override {
@@ -97,19 +101,29 @@ struct DecisionBoundaryPanel : Panel {
       test_.fill(points_of_->test);
     }
     ImGui::Checkbox(ui::tr("boundary.train_points"), &show_train_);
-    ImGui::SameLine();
+    same_line_if_fits(toggle_width(ui::tr("boundary.test_points")));
     ImGui::Checkbox(ui::tr("boundary.test_points"), &show_test_);
-    ImGui::SameLine();
-    const bool two_classes = points_of_->train.classes <= 2;
-    ImGui::TextDisabled("%s", two_classes ? ui::tr("boundary.caption_two") : ui::tr("boundary.caption_many"));
-    const float half = ImGui::GetContentRegionAvail().x * 0.5f - ImGui::GetStyle().ItemSpacing.x;
-    for (int r = 0; r < 2; ++r) {
-      draw_run(ctx, r, *snaps[r], r == 0 ? half : 0.0f);
-      if (r == 0) ImGui::SameLine();
-    }
+    // What the colours mean goes on a line of its own, wrapped (beside the checkboxes it ran out
+    // of a small cell); whether both runs fit below it is known first, so that the choice of run
+    // can join the checkboxes' line.
+    const char* caption =
+        points_of_->train.classes <= 2 ? ui::tr("boundary.caption_two") : ui::tr("boundary.caption_many");
+    const float caption_height = ImGui::CalcTextSize(caption, nullptr, false, ImGui::GetContentRegionAvail().x).y +
+                                 ImGui::GetStyle().ItemSpacing.y;
+    const bool both = arrange_plots(2, 0.5f, caption_height).all();
+    if (!both) plot_choice({"A", "B"}, &shown_, true);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%s", caption);
+    ImGui::PopTextWrapPos();
+    auto show = [&](int r, float width, float height) { draw_run(ctx, r, *snaps[r], width, height); };
+    const PlotGrid grid = both ? arrange_plots(2) : PlotGrid{};
+    if (grid.all())
+      draw_in_grid(grid, show);
+    else
+      show(shown_, 0.0f, 0.0f);
   }
 
-  void draw_run(PanelContext& ctx, int r, const TrainerSnapshot& snap, float width) {
+  void draw_run(PanelContext& ctx, int r, const TrainerSnapshot& snap, float width, float height) {
     const std::shared_ptr<const DecisionGrid> grid = snap.decision_grid;
     if (grid && grid->classes > 2 && margins_of_[r] != grid) {
       margins_of_[r] = grid;
@@ -134,7 +148,7 @@ struct DecisionBoundaryPanel : Panel {
           if (show_test_) draw_points(ui::tr("boundary.test_points"), test_, plot::Color{0, 0, 0, 0.9f}, 2.5f);
           plot::End();
         },
-        width);
+        width, height);
   }
 
   static void draw_grid(const DecisionGrid& g, const std::vector<std::vector<float>>& margins) {

@@ -12,6 +12,7 @@
 #include "panels/frame_series.h"
 #include "panels/panel.h"
 #include "panels/plot_area.h"
+#include "panels/plot_grid.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -29,10 +30,6 @@ constexpr Param kParams[2] = {{"gamma", "γ", &BlockProbe::gamma, 1.0f}, {"beta"
 
 // Changes smaller than this keep a near-neutral colour instead of filling the colour map.
 constexpr float kMinColourHalfRange = 0.02f;
-
-// A plot needs about this many text lines of height (title, ticks, label and some data), and
-// this many of width (tick labels, colour bar and some data), to stay legible.
-constexpr float kPlotHeightInLines = 7.5f, kPlotWidthInLines = 13.0f;
 
 struct GammaBetaPanel : Panel {
   int shown_ = 0;  // in a small cell, the one plot shown: γ, β, mean or variance
@@ -90,37 +87,32 @@ struct GammaBetaPanel : Panel {
       }
       const bool mean = plot_index == 2;
       const std::string title = ui::tr(mean ? "gamma_beta.mean" : "gamma_beta.var") + which;
-      statistics(ctx, mean ? "running-vs-batch-mean" : "running-vs-batch-var", title.c_str(), x_label ? feature_label : "",
-                 mean ? last.batch_mean : last.batch_var, mean ? last.running_mean : last.running_var, w, h);
+      statistics(ctx, mean ? "running-vs-batch-mean" : "running-vs-batch-var", title.c_str(),
+                 x_label ? feature_label : "", mean ? last.batch_mean : last.batch_var,
+                 mean ? last.running_mean : last.running_var, w, h);
     };
 
-    const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
-    const float line = ImGui::GetFontSize();
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 2 * kPlotWidthInLines * line;
-    if (wide && avail.y >= 2 * kPlotHeightInLines * line) {
-      // γ and β over time on the left, where the time axis gets the width; the latest batch's
-      // statistics per feature on the right.
-      const float left = avail.x * 0.6f - spacing.x * 0.5f, upper = avail.y * 0.5f - spacing.y * 0.5f;
-      ImGui::BeginGroup();
-      show(0, left, upper, false);
-      show(1, left, 0.0f, true);
-      ImGui::EndGroup();
-      ImGui::SameLine();
-      ImGui::BeginGroup();
-      show(2, 0.0f, upper, false);
-      show(3, 0.0f, 0.0f, true);
-      ImGui::EndGroup();
+    // All four when they fit: in two columns, γ and β over time on the left, where the time axis
+    // gets the width, the latest batch's statistics per feature on the right.
+    const PlotGrid grid = arrange_plots(4, 0.6f);
+    if (grid.all()) {
+      auto plot_at = [&](int i) { return grid.columns == 2 ? kTwoColumns[i] : i; };
+      draw_in_grid(grid, [&](int i, float w, float h) {
+        // A plot above one with the same x axis (time for γ and β, feature for μ and σ²) leaves
+        // the axis's label to it.
+        const int below = i + grid.columns;
+        const bool shared = below < 4 && plot_at(below) / 2 == plot_at(i) / 2;
+        show(plot_at(i), w, h, !shared);
+      });
       return;
     }
     // A small cell: one plot at a time, chosen above it, rather than four too small to read.
-    const char* names[4] = {"γ", "β", "μ", "σ²"};
-    for (int i = 0; i < 4; ++i) {
-      if (i > 0) ImGui::SameLine();
-      ImGui::RadioButton(names[i], &shown_, i);
-    }
+    plot_choice({"γ", "β", "μ", "σ²"}, &shown_, false);
     show(shown_, 0.0f, 0.0f, true);
   }
+
+  // In two columns, row by row: γ and μ, then β and σ².
+  static constexpr int kTwoColumns[4] = {0, 2, 1, 3};
 
   // Few features, inside Begin/End: one line each.
   static void lines(const std::vector<std::shared_ptr<const ProbeFrame>>& frames, int block, const Param& p,

@@ -1,6 +1,7 @@
 // What this file is: panel 4, sigmoid saturation: σ(z) and σ'(z) over the live histogram of the
 // chosen block's activation input (run A and B), the saturated region shaded (σ'(z) below a
-// tenth of its peak, |z| > 3.63), and the saturated fraction of every block over time.
+// tenth of its peak, |z| > 3.63), and the saturated fraction of every block over time. A small
+// cell shows one of the two.
 #include <imgui.h>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include "panels/frame_series.h"
 #include "panels/panel.h"
 #include "panels/plot_area.h"
+#include "panels/plot_grid.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -16,19 +18,41 @@ namespace {
 // σ'(z) = σ(z)(1 − σ(z)) = 0.025 at |z| = ln((1 + √0.9) / (1 − √0.9)) ≈ 3.63.
 constexpr float kSaturatedZ = 3.636f;
 constexpr float kZRange = 8.0f;
+constexpr const char* kSigmoidTitle = "σ(z), σ'(z)";
 
 struct SaturationPanel : Panel {
+  int shown_ = 0;  // in a small cell, the one plot shown: σ over the histogram, or the fraction
+
   const char* key() const override { return "panel.saturation"; }
+  void apply_setting(const std::string& name, const nlohmann::json& v) override {
+    if (name == "shown") shown_ = v == "fraction" ? 1 : 0;
+  }
 
   void draw(PanelContext& ctx) override {
+    auto show = [&](int k, float width, float height) {
+      if (k == 0)
+        sigmoid(ctx, width, height);
+      else
+        fraction(ctx, width, height);
+    };
+    const PlotGrid grid = arrange_plots(2);
+    if (grid.all()) {
+      draw_in_grid(grid, show);
+    } else {
+      plot_choice({kSigmoidTitle, ui::tr("plot.fraction_saturated")}, &shown_, false);
+      show(shown_, 0.0f, 0.0f);
+    }
+  }
+
+  // σ and σ' over the histograms of the activation's input, runs A and B.
+  static void sigmoid(PanelContext& ctx, float width, float height) {
     const int block = ctx.selected_block;
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     const std::shared_ptr<const TrainerSnapshot> snaps[2] = {ctx.a, ctx.b};
-    const float half = ImGui::GetContentRegionAvail().x * 0.5f;
     plot_area(
         ctx, "saturation-curve",
         [&](plot::Canvas& canvas, plot::Rect rect) {
-          plot::PlotSpec spec = base_spec(ctx, "σ(z), σ'(z)", "z", "");
+          plot::PlotSpec spec = base_spec(ctx, kSigmoidTitle, "z", "");
           spec.x_min = -kZRange;
           spec.x_max = kZRange;
           spec.y_min = 0.0;
@@ -56,19 +80,26 @@ struct SaturationPanel : Panel {
           }
           plot::Band(ui::tr("plot.fraction_saturated"), z.data(), lo.data(), hi.data(), static_cast<int>(z.size()),
                      {.color = to_color(ctx.theme.warning), .fill_alpha = 0.12f});
-          plot::Line("σ(z)", z.data(), s.data(), static_cast<int>(z.size()), {.color = to_color(ctx.theme.accent), .line_width = 2.5f});
+          plot::Line("σ(z)", z.data(), s.data(), static_cast<int>(z.size()),
+                     {.color = to_color(ctx.theme.accent), .line_width = 2.5f});
           plot::Line("σ'(z)", z.data(), ds.data(), static_cast<int>(z.size()), {.line_width = 2.5f});
           plot::End();
         },
-        half - ImGui::GetStyle().ItemSpacing.x);
-    ImGui::SameLine();
-    plot_area(ctx, "saturation-fraction", [&](plot::Canvas& canvas, plot::Rect rect) {
-      plot::PlotSpec spec = base_spec(ctx, ui::tr("plot.fraction_saturated"), ui::tr("plot.step"), "");
-      spec.y_min = 0.0;
-      if (!plot::Begin(canvas, "saturation-fraction", rect, spec)) return;
-      lines_per_block(ctx, [](int b) { return block_value(b, &BlockProbe::saturation); });
-      plot::End();
-    });
+        width, height);
+  }
+
+  // The saturated fraction of every block over training.
+  static void fraction(PanelContext& ctx, float width, float height) {
+    plot_area(
+        ctx, "saturation-fraction",
+        [&](plot::Canvas& canvas, plot::Rect rect) {
+          plot::PlotSpec spec = base_spec(ctx, ui::tr("plot.fraction_saturated"), ui::tr("plot.step"), "");
+          spec.y_min = 0.0;
+          if (!plot::Begin(canvas, "saturation-fraction", rect, spec)) return;
+          lines_per_block(ctx, [](int b) { return block_value(b, &BlockProbe::saturation); });
+          plot::End();
+        },
+        width, height);
   }
 };
 
