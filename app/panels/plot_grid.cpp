@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace bnlab {
 
@@ -16,29 +17,34 @@ PlotGrid arrange_plots(int count, float first_share, float above) {
   const float min_w = kMinPlotWidthInLines * line, min_h = kMinPlotHeightInLines * line;
   PlotGrid grid;
   grid.area = {origin.x, origin.y, origin.x + avail.x, origin.y + avail.y};
-  if (count < 1) return grid;
-  std::vector<int> tries = {count};
-  if (count > 2) tries.push_back(2);
-  if (count > 1) tries.push_back(1);
-  for (int columns : tries) {
+  // Of the arrangements in which every plot gets its minimum, the one whose plots come closest
+  // to the minimum's shape: four tall strips side by side read worse than two rows of two.
+  int best_columns = 0;
+  float best_misfit = 0.0f;
+  for (int columns = count; columns >= 1; --columns) {
+    if (columns != count && columns != 2 && columns != 1) continue;
     const int rows = (count + columns - 1) / columns;
-    const float usable_w = avail.x - gap.x * (columns - 1), row_h = (avail.y - gap.y * (rows - 1)) / rows;
-    if (usable_w < columns * min_w || row_h < min_h) continue;
-    std::vector<float> widths(columns, usable_w / columns);
-    if (columns == 2) {
-      widths[0] = std::clamp(usable_w * first_share, min_w, usable_w - min_w);
-      widths[1] = usable_w - widths[0];
-    }
-    grid.columns = columns;
-    grid.rows = rows;
-    for (int i = 0; i < count; ++i) {
-      const int row = i / columns, column = i % columns;
-      float x = origin.x;
-      for (int c = 0; c < column; ++c) x += widths[c] + gap.x;
-      const float y = origin.y + row * (row_h + gap.y);
-      grid.rects.push_back({x, y, x + widths[column], y + row_h});
-    }
-    return grid;
+    const float plot_w = (avail.x - gap.x * (columns - 1)) / columns, plot_h = (avail.y - gap.y * (rows - 1)) / rows;
+    if (plot_w < min_w || plot_h < min_h) continue;
+    const float misfit = std::abs(std::log((plot_w / plot_h) / (min_w / min_h)));
+    if (best_columns == 0 || misfit < best_misfit) best_columns = columns, best_misfit = misfit;
+  }
+  if (best_columns == 0) return grid;
+  const int columns = best_columns, rows = (count + columns - 1) / columns;
+  const float usable_w = avail.x - gap.x * (columns - 1), row_h = (avail.y - gap.y * (rows - 1)) / rows;
+  std::vector<float> widths(columns, usable_w / columns);
+  if (columns == 2) {
+    widths[0] = std::clamp(usable_w * first_share, min_w, usable_w - min_w);
+    widths[1] = usable_w - widths[0];
+  }
+  grid.columns = columns;
+  grid.rows = rows;
+  for (int i = 0; i < count; ++i) {
+    const int row = i / columns, column = i % columns;
+    float x = origin.x;
+    for (int c = 0; c < column; ++c) x += widths[c] + gap.x;
+    const float y = origin.y + row * (row_h + gap.y);
+    grid.rects.push_back({x, y, x + widths[column], y + row_h});
   }
   return grid;
 }
