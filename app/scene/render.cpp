@@ -59,7 +59,7 @@ struct Page {
 
 // The narration strip's lines and height, as the window lays it out (frame.cpp).
 struct Strip {
-  std::vector<std::string> lines;
+  std::vector<std::string> lines, title;  // the narration; the scene's title in the right column
   float narration_size = 0, height = 0, right_w = 0;
   std::string counter;
 };
@@ -77,6 +77,8 @@ Strip strip_layout(plot::Canvas& canvas, const Page& p) {
   const float wrap = p.options.width - s.right_w - pad * 2;
   s.lines = wrap_text(p.scene.steps[p.step].narration.in(p.options.lang), wrap,
                       [&](std::string_view t) { return canvas.measure_text(t, s.narration_size).x; });
+  s.title = wrap_text(p.scene.title.in(p.options.lang), s.right_w - pad,
+                      [&](std::string_view t) { return canvas.measure_text(t, p.font_size).x; });
   const float line_h = s.narration_size * 1.15f;
   s.height = std::min(std::max(line_h * s.lines.size(), p.font_size * 3.6f) + pad * 2, p.options.height * 0.5f);
   return s;
@@ -120,7 +122,9 @@ void draw_page(plot::Canvas& canvas, const Page& p, std::vector<DrawnPlot>* plot
   }
   const float x = W - strip.right_w;
   canvas.text({x, top + pad}, strip.counter, {.size = p.font_size, .color = accent});
-  canvas.text({x, top + pad + p.font_size * 1.3f}, p.scene.title.in(p.options.lang), {.size = p.font_size, .color = look.text.with_alpha(0.6f)});
+  for (size_t i = 0; i < strip.title.size(); ++i)
+    canvas.text({x, top + pad + p.font_size * 1.3f * static_cast<float>(i + 1)}, strip.title[i],
+                {.size = p.font_size, .color = look.text.with_alpha(0.6f)});
 }
 
 void write_csv(const std::string& path, const std::vector<DrawnPlot>& plots) {

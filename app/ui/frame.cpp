@@ -177,6 +177,7 @@ void draw_panel_grid(Window& w, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
 struct NarrationLayout {
   std::string counter;
   std::vector<std::string> lines;  // the narration, broken to the strip's width
+  std::vector<std::string> title;  // the scene's title, broken to the right column's width
   float right_w = 0.0f, wrap_w = 0.0f, height = 0.0f;
 };
 
@@ -198,6 +199,9 @@ NarrationLayout narration_layout(const Window& w) {
   l.right_w = std::min(width * 0.25f, std::max(ImGui::CalcTextSize(counter).x, ImGui::CalcTextSize(p.scene().title.in(lang).c_str()).x) +
                                           style.ItemSpacing.x * 2);
   l.wrap_w = width - l.right_w - style.WindowPadding.x * 2;
+  l.title = wrap_text(p.scene().title.in(lang), l.right_w - style.ItemSpacing.x, [](std::string_view s) {
+    return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
+  });
   ImFont* large = narration_font();
   l.lines = wrap_text(p.step().narration.in(lang), l.wrap_w, [&](std::string_view s) {
     return large->CalcTextSizeA(large->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
@@ -205,7 +209,8 @@ NarrationLayout narration_layout(const Window& w) {
   float h = large->FontSize * static_cast<float>(l.lines.size());
   if (w.show_notes && p.step().notes)
     h += ImGui::CalcTextSize(p.step().notes->in(lang).c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
-  h = std::max(h, ImGui::GetTextLineHeightWithSpacing() * 3);  // the right column's three lines
+  // The right column: the counter, the title's lines, what the player is doing.
+  h = std::max(h, ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(2 + l.title.size()));
   // At most half the window: the panels keep the rest.
   l.height = std::min(h + style.WindowPadding.y * 2 + 2, ImGui::GetMainViewport()->WorkSize.y * 0.5f);
   return l;
@@ -234,10 +239,12 @@ void draw_narration(Window& w, const NarrationLayout& l, float y) {
   const float x = vp->WorkPos.x + vp->WorkSize.x - l.right_w;
   ImGui::SetCursorScreenPos(ImVec2(x, y + ImGui::GetStyle().WindowPadding.y));
   ImGui::TextColored(w.lab.theme().accent, "%s", l.counter.c_str());
+  for (const std::string& line : l.title) {
+    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+    ImGui::TextDisabled("%s", line.c_str());
+  }
   ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.right_w);
-  ImGui::TextDisabled("%s", p.scene().title.in(lang).c_str());
-  ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
   if (!p.error().empty()) ImGui::TextColored(w.lab.theme().warning, "%s", p.error().c_str());
   else if (p.training()) ImGui::TextDisabled("%s", tr("scene.training"));
   ImGui::PopTextWrapPos();

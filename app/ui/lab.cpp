@@ -110,9 +110,9 @@ void Lab::apply(const Action& action) {
                  },
                  [&](const act::ShowSidebar& a) { settings.sidebar = a.visible; },
                  [&](const act::ToggleSidebar&) { settings.sidebar = !settings.sidebar; },
-                 [&](const act::SelectBlock& a) {
-                   selected_block = std::clamp(a.block, 0, std::max(0, static_cast<int>(s.config().model.blocks.size()) - 1));
-                 },
+                 // Not clamped here: a scene selects a block of networks an Open posted just before may
+                 // still be loading; context() clamps it to the networks that are there.
+                 [&](const act::SelectBlock& a) { selected_block = std::max(0, a.block); },
                  [&](const act::SelectTap& a) { selected_tap = std::clamp(a.tap, 0, 2); },
                  [&](const act::SetPanelSetting& a) {
                    if (PanelEntry* p = panel(a.key)) p->panel->apply_setting(a.name, a.value);
@@ -180,9 +180,12 @@ FrameData Lab::frame_data() const {
 }
 
 PanelContext Lab::context(const FrameData& data, const Theme& theme, bool export_shortcut) {
-  return PanelContext{session,        actions,      theme,     data.a,          data.b,
-                      data.history_a, data.history_b, selected_block, selected_tap, &controls,
-                      settings.export_dir, &status, export_shortcut};
+  const int blocks = data.a && data.a->config ? static_cast<int>(data.a->config->model.blocks.size())
+                                              : static_cast<int>(session.config().model.blocks.size());
+  const int block = std::clamp(selected_block, 0, std::max(0, blocks - 1));
+  return PanelContext{session,        actions,        theme, data.a,       data.b,    data.history_a,
+                      data.history_b, block,          selected_tap, &controls, settings.export_dir,
+                      &status,        export_shortcut};
 }
 
 std::vector<PanelEntry*> Lab::shown_panels() {
