@@ -33,7 +33,7 @@ TEST(PanelSizes, EveryPlotOfATwoPanelStepIsAtLeast500By300AtTheProjectorsSize) {
       TempDir dir;
       RenderOptions o;
       o.out_dir = dir.path.string();
-      o.lang = lang;
+      o.langs = {lang};
       o.theme = "projector";
       o.format = "csv";
       o.width = 1280;

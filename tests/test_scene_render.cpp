@@ -130,23 +130,43 @@ TEST(SceneCommands, ListAndCheck) {
   EXPECT_NE(bad.find("bad.json: title.zh: required"), std::string::npos) << bad;
 }
 
-// Every shipped scene, in both languages, at the projector's 1280x720.
-TEST(SceneRender, EveryShippedSceneRendersInBothLanguages) {
+// Every shipped scene, in both languages, at the projector's 1280x720: each step's page is
+// written, and on a step of one or two panels every plot is at least 500x300 pixels (smaller is
+// unreadable from the back of a room; a panel with several plots then shows one at a time).
+// Each scene trains once and is drawn in both languages.
+TEST(SceneRender, EveryShippedSceneRendersInBothLanguagesWithLegiblePlots) {
+  constexpr float kMinPlotWidth = 500.0f, kMinPlotHeight = 300.0f;
   const std::vector<Scene> scenes = load_all_scenes(ui::scenes_dir(), ui::examples_dir());
   ASSERT_GE(scenes.size(), 8u);
-  for (const Scene& scene : scenes)
-    for (const char* lang : {"en", "zh"}) {
-      TempDir dir;
-      RenderOptions o;
-      o.out_dir = dir.path.string();
-      o.lang = lang;
-      const std::vector<RenderedStep> steps = render_scene(scene, o);
-      ASSERT_EQ(steps.size(), scene.steps.size()) << scene.id;
-      for (const RenderedStep& s : steps) {
-        EXPECT_EQ(png_size(read_file(s.path)), std::make_pair(1280, 720)) << s.path;
-        EXPECT_FALSE(s.plots.empty()) << s.path << ": no plot on the page";
+  for (const Scene& scene : scenes) {
+#ifdef __SANITIZE_ADDRESS__
+    // Under AddressSanitizer the scenes' training runs about 40 times slower (internal-covariate-
+    // shift: 90 s against 2 s): the release build renders them all; here the one that trains no
+    // network goes through the same pages, and the tiny scene above covers training.
+    if (scene.id != "input-standardization") continue;
+#endif
+    TempDir dir;
+    RenderOptions o;
+    o.out_dir = dir.path.string();
+    o.langs = {"en", "zh"};
+    const std::vector<RenderedStep> pages = render_scene(scene, o);
+    ASSERT_EQ(pages.size(), 2 * scene.steps.size()) << scene.id;
+    for (size_t i = 0; i < pages.size(); ++i) {
+      const RenderedStep& page = pages[i];
+      const SceneStep& step = scene.steps[i / 2];
+      EXPECT_EQ(page.lang, i % 2 ? "zh" : "en");
+      EXPECT_EQ(png_size(read_file(page.path)), std::make_pair(1280, 720)) << page.path;
+      EXPECT_FALSE(page.plots.empty()) << page.path << ": no plot on the page";
+      if (step.layout.size() > 2) continue;
+      for (const DrawnPlot& p : page.plots) {
+        std::ostringstream where;
+        where << scene.id << " (" << page.lang << ") step \"" << step.id << "\": plot " << p.id << " is " << p.rect.width()
+              << "x" << p.rect.height();
+        EXPECT_GE(p.rect.width(), kMinPlotWidth) << where.str();
+        EXPECT_GE(p.rect.height(), kMinPlotHeight) << where.str();
       }
     }
+  }
 }
 
 }  // namespace

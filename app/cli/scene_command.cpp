@@ -40,7 +40,7 @@ int render_scene_command(const std::vector<std::string>& argv) {
   if (!args.has("--out")) throw config_error("scene render: --out DIR is required");
   RenderOptions o;
   o.out_dir = args.get("--out");
-  o.lang = args.get("--lang", o.lang);
+  o.langs = {args.get("--lang", "en")};
   o.theme = args.get("--theme", o.theme);
   o.format = args.get("--format", o.format);
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)

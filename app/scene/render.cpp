@@ -53,6 +53,7 @@ struct Page {
   const Scene& scene;
   int step;
   const RenderOptions& options;
+  const std::string& lang;
   const Theme& ui_theme;  // the window's theme the page copies (print: the projector's, restyled)
   float font_size;
 };
@@ -72,12 +73,12 @@ Strip strip_layout(plot::Canvas& canvas, const Page& p) {
   s.counter = counter;
   const float pad = p.font_size * 0.5f;
   s.right_w = std::min(p.options.width * 0.25f, std::max(canvas.measure_text(counter, p.font_size).x,
-                                                         canvas.measure_text(p.scene.title.in(p.options.lang), p.font_size).x) +
+                                                         canvas.measure_text(p.scene.title.in(p.lang), p.font_size).x) +
                                                     pad * 2);
   const float wrap = p.options.width - s.right_w - pad * 2;
-  s.lines = wrap_text(p.scene.steps[p.step].narration.in(p.options.lang), wrap,
+  s.lines = wrap_text(p.scene.steps[p.step].narration.in(p.lang), wrap,
                       [&](std::string_view t) { return canvas.measure_text(t, s.narration_size).x; });
-  s.title = wrap_text(p.scene.title.in(p.options.lang), s.right_w - pad,
+  s.title = wrap_text(p.scene.title.in(p.lang), s.right_w - pad,
                       [&](std::string_view t) { return canvas.measure_text(t, p.font_size).x; });
   const float line_h = s.narration_size * 1.15f;
   s.height = std::min(std::max(line_h * s.lines.size(), p.font_size * 3.6f) + pad * 2, p.options.height * 0.5f);
@@ -139,30 +140,59 @@ void write_csv(const std::string& path, const std::vector<DrawnPlot>& plots) {
   if (ec) throw data_error("cannot write " + path + ": " + ec.message());
 }
 
+// Writes one step's page in one language; returns the plots drawn on it.
+std::vector<DrawnPlot> draw_file(const std::string& path, const Page& page, const plot::ExportFont& font) {
+  std::vector<DrawnPlot> plots;
+  const RenderOptions& o = page.options;
+  // Print restyles the projector's series colours for paper, as a plot's own export does.
+  std::optional<plot::ScopedRestyle> restyle;
+  if (o.theme == "print") restyle.emplace(restyle_for(page.lab.context(page.lab.frame_data(), page.ui_theme, false), "print"));
+  if (o.format == "csv") {
+    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t* cr = cairo_create(surface);
+    plot::CairoCanvas canvas(cr, 1.0f, font);
+    draw_page(canvas, page, &plots);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    write_csv(path, plots);
+    return plots;
+  }
+  const plot::Format format = o.format == "png" ? plot::Format::png : o.format == "svg" ? plot::Format::svg : plot::Format::pdf;
+  std::string error;
+  if (!plot::export_plot(path, format, static_cast<float>(o.width), static_cast<float>(o.height), 1.0f,
+                         [&](plot::Canvas& canvas) { draw_page(canvas, page, &plots); }, &error, font,
+                         "2000-01-01T00:00:00Z"))  // a fixed date: the same command, the same bytes
+    throw data_error(error);
+  return plots;
+}
+
 }  // namespace
 
 // --- 3. the scene, step by step ---------------------------------------------------------------------
 
 std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& o,
                                       const std::function<void(const std::string&)>& progress) {
-  if (o.lang != "en" && o.lang != "zh") throw config_error("--lang: expected en or zh, got '" + o.lang + "'");
+  if (o.langs.empty()) throw config_error("--lang: expected en or zh");
+  for (const std::string& lang : o.langs)
+    if (lang != "en" && lang != "zh") throw config_error("--lang: expected en or zh, got '" + lang + "'");
   if (o.theme != "dark" && o.theme != "light" && o.theme != "projector" && o.theme != "print")
     throw config_error("--theme: expected dark, light, projector or print, got '" + o.theme + "'");
   if (o.format != "png" && o.format != "svg" && o.format != "pdf" && o.format != "csv")
     throw config_error("--format: expected png, svg, pdf or csv, got '" + o.format + "'");
   if (o.width < 320 || o.height < 240 || o.width > 8192 || o.height > 8192)
     throw config_error("--size: from 320x240 to 8192x8192, got " + std::to_string(o.width) + "x" + std::to_string(o.height));
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (!std::filesystem::is_directory(o.out_dir)) throw data_error("--out: cannot make the folder " + o.out_dir);
+  auto folder = [&](const std::string& lang) { return o.langs.size() > 1 ? o.out_dir + "/" + lang : o.out_dir; };
+  for (const std::string& lang : o.langs) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder(lang), ec);
+    if (!std::filesystem::is_directory(folder(lang))) throw data_error("--out: cannot make the folder " + folder(lang));
+  }
 
   text.load(BNLAB_ASSETS_DIR);
-  text.set_language(o.lang);
   // The window's look: print is a file theme only, so the page copies the projector's layout.
   const Theme& ui_theme = theme_by_name(o.theme == "print" ? "projector" : o.theme);
   const float font_size = std::round(Settings{}.font_size * ui_theme.font_scale);
   Settings settings;
-  settings.language = o.lang;
   settings.theme = ui_theme.name;
   Lab lab(settings);
   lab.stepwise_until = true;        // "until" steps stop at exact steps
@@ -180,31 +210,13 @@ std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& 
     settle(lab, where);
     char name[16];
     std::snprintf(name, sizeof name, "%02d-", k + 1);
-    const std::string path = o.out_dir + "/" + name + scene.steps[k].id + "." + o.format;
-    const Page page{lab, scene, k, o, ui_theme, font_size};
-    std::vector<DrawnPlot> plots;
-    // Print restyles the projector's series colours for paper, as a plot's own export does.
-    PanelContext probe = lab.context(lab.frame_data(), ui_theme, false);
-    std::optional<plot::ScopedRestyle> restyle;
-    if (o.theme == "print") restyle.emplace(restyle_for(probe, "print"));
-    if (o.format == "csv") {
-      cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-      cairo_t* cr = cairo_create(surface);
-      plot::CairoCanvas canvas(cr, 1.0f, font);
-      draw_page(canvas, page, &plots);
-      cairo_destroy(cr);
-      cairo_surface_destroy(surface);
-      write_csv(path, plots);
-    } else {
-      const plot::Format format = o.format == "png" ? plot::Format::png : o.format == "svg" ? plot::Format::svg : plot::Format::pdf;
-      std::string error;
-      if (!plot::export_plot(path, format, static_cast<float>(o.width), static_cast<float>(o.height), 1.0f,
-                             [&](plot::Canvas& canvas) { draw_page(canvas, page, &plots); }, &error, font,
-                             "2000-01-01T00:00:00Z"))  // a fixed date: the same command, the same bytes
-        throw data_error(error);
+    for (const std::string& lang : o.langs) {
+      text.set_language(lang);
+      settings.language = lang;
+      const std::string path = folder(lang) + "/" + name + scene.steps[k].id + "." + o.format;
+      files.push_back({path, lang, draw_file(path, Page{lab, scene, k, o, lang, ui_theme, font_size}, font)});
+      if (progress) progress(path);
     }
-    files.push_back({path, std::move(plots)});
-    if (progress) progress(path);
   }
   return files;
 }

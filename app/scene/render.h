@@ -17,7 +17,9 @@ namespace bnlab {
 
 struct RenderOptions {
   std::string out_dir;
-  std::string lang = "en";           // en, zh
+  // en, zh. With more than one, each step is trained once and drawn in each language, into
+  // out_dir/<lang>/ (the tests render every scene in both languages this way).
+  std::vector<std::string> langs = {"en"};
   std::string theme = "projector";   // dark, light, projector, print
   std::string format = "png";        // png, svg, pdf, csv (the data behind every plot of the step)
   int width = 1280, height = 720;    // pixels (points for SVG and PDF)
@@ -25,7 +27,7 @@ struct RenderOptions {
 
 // One step's file as written: its path, and every plot on its page (id, where, the data).
 struct RenderedStep {
-  std::string path;
+  std::string path, lang;
   std::vector<DrawnPlot> plots;
 };
 
