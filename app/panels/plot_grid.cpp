@@ -4,7 +4,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace bnlab {
 
@@ -17,17 +16,17 @@ PlotGrid arrange_plots(int count, float first_share, float above) {
   const float min_w = kMinPlotWidthInLines * line, min_h = kMinPlotHeightInLines * line;
   PlotGrid grid;
   grid.area = {origin.x, origin.y, origin.x + avail.x, origin.y + avail.y};
-  // Of the arrangements in which every plot gets its minimum, the one whose plots come closest
-  // to the minimum's shape: four tall strips side by side read worse than two rows of two.
+  // Two columns first, as the panels have always been laid out (two plots side by side, γ/β's
+  // two rows of two), then all in a row, then stacked: the first in which every plot is legible.
   int best_columns = 0;
-  float best_misfit = 0.0f;
-  for (int columns = count; columns >= 1; --columns) {
-    if (columns != count && columns != 2 && columns != 1) continue;
+  for (int columns : {2, count, 1}) {
+    if (columns > count) continue;
     const int rows = (count + columns - 1) / columns;
     const float plot_w = (avail.x - gap.x * (columns - 1)) / columns, plot_h = (avail.y - gap.y * (rows - 1)) / rows;
-    if (plot_w < min_w || plot_h < min_h) continue;
-    const float misfit = std::abs(std::log((plot_w / plot_h) / (min_w / min_h)));
-    if (best_columns == 0 || misfit < best_misfit) best_columns = columns, best_misfit = misfit;
+    if (plot_w >= min_w && plot_h >= min_h) {
+      best_columns = columns;
+      break;
+    }
   }
   if (best_columns == 0) return grid;
   const int columns = best_columns, rows = (count + columns - 1) / columns;

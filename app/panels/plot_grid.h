@@ -24,10 +24,11 @@ struct PlotGrid {
   bool all() const { return !rects.empty(); }
 };
 
-// `count` plots side by side, in two columns (more than two plots) or stacked, whichever gives
-// every plot the smallest legible size in the best shape; none, if none does. With two columns
-// the first takes `first_share` of the width, as long as the second keeps its minimum. `above`:
-// the height of something the panel will draw first (to decide, before drawing it, whether all fit).
+// `count` plots in two columns (side by side, for two), else all in a row, else stacked: the
+// first of these in which every plot gets the smallest legible size; none, if none does. With
+// two columns the first takes `first_share` of the width, as long as the second keeps its
+// minimum. `above`: the height of something the panel will draw first (to decide, before
+// drawing it, whether all fit).
 PlotGrid arrange_plots(int count, float first_share = 0.5f, float above = 0.0f);
 
 // Draws plot i as draw(i, width, height) at its place, and leaves the cursor below the area
