@@ -79,7 +79,7 @@ struct ContoursPanel : Panel {
   void controls() {
     const float w = ImGui::GetFontSize() * 7;
     ImGui::SetNextItemWidth(w);
-    dirty_ |= ImGui::SliderFloat("ratio", &ratio_, 1.0f, 1000.0f, "%.0f", ImGuiSliderFlags_Logarithmic);
+    dirty_ |= ImGui::SliderFloat(ui::tr("lesson.ratio"), &ratio_, 1.0f, 1000.0f, "%.0f", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
     dirty_ |= ImGui::SliderFloat("ρ", &rho_, -0.9f, 0.9f, "%.2f");
