@@ -28,7 +28,9 @@ struct ContoursPanel : Panel {
   bool standardize_ = false, have_start_ = false, dirty_ = true;
   Eigen::Vector2d start_;
   std::unique_ptr<LossContourProblem> problem_;
-  ViewWindow view_{};
+  ViewWindow base_view_{};  // the problem's own window
+  ViewWindow view_{};       // base_view_ widened to the axes' shape, so the loss fills the plot
+  float grid_aspect_ = 0.0f;  // the axes' width / height view_ was fitted to; 0: not yet
   LossGrid grid_;
   std::vector<float> levels_;
   OptimizerPath path_;
@@ -54,10 +56,10 @@ struct ContoursPanel : Panel {
       problem_cfg_.rho = rho_;
       problem_cfg_.standardize = standardize_;
       problem_ = std::make_unique<LossContourProblem>(problem_cfg_);
-      view_ = problem_->default_view();
-      grid_ = problem_->grid(view_, kGrid, kGrid);
+      view_ = base_view_ = problem_->default_view();
+      grid_aspect_ = 0.0f;  // the grid is computed by fit_view once the axes' shape is known
       levels_.clear();
-      for (double l : problem_->contour_levels(view_, 14)) levels_.push_back(static_cast<float>(l));
+      for (double l : problem_->contour_levels(base_view_, 14)) levels_.push_back(static_cast<float>(l));
       if (!have_start_ || !view_.contains(start_)) start_ = problem_->default_start(view_);
       have_start_ = true;
       recompute_path();
@@ -72,7 +74,7 @@ struct ContoursPanel : Panel {
     // the slider means the same thing whatever the scale of the features.
     const double lambda_max = problem_->eigen().values(1);
     path_cfg_.optimizer = static_cast<PathOptimizer>(optimizer_);
-    path_cfg_.lr = optimizer_ >= 2 ? lr_scale_ * 0.1 * (view_.w1_hi - view_.w1_lo) : lr_scale_ * 2.0 / lambda_max;
+    path_cfg_.lr = optimizer_ >= 2 ? lr_scale_ * 0.1 * (base_view_.w1_hi - base_view_.w1_lo) : lr_scale_ * 2.0 / lambda_max;
     path_ = run_path(*problem_, start_, path_cfg_);
   }
 
@@ -99,6 +101,24 @@ struct ContoursPanel : Panel {
       rebuild();
     else if (path_changed && problem_)
       recompute_path();
+  }
+
+  // With equal scales the axes show more than the problem's window along their longer side: the
+  // loss is computed over that too, so the heatmap fills the plot instead of a band of it.
+  void fit_view(float aspect) {
+    view_ = base_view_;
+    const double w = view_.w1_hi - view_.w1_lo, h = view_.w2_hi - view_.w2_lo;
+    if (w / h < aspect) {
+      const double c = 0.5 * (view_.w1_lo + view_.w1_hi);
+      view_.w1_lo = c - 0.5 * h * aspect;
+      view_.w1_hi = c + 0.5 * h * aspect;
+    } else {
+      const double c = 0.5 * (view_.w2_lo + view_.w2_hi);
+      view_.w2_lo = c - 0.5 * w / aspect;
+      view_.w2_hi = c + 0.5 * w / aspect;
+    }
+    grid_ = problem_->grid(view_, kGrid, kGrid);
+    grid_aspect_ = aspect;
   }
 
   // κ as a lecturer says it: "10000", not "1e+04"; "9", not "9.00".
@@ -128,6 +148,14 @@ struct ContoursPanel : Panel {
       return;
     }
     const ImVec2 pos = ImGui::GetCursorScreenPos(), avail = ImGui::GetContentRegionAvail();
+    // The axes' shape: as last drawn on screen, else estimated from the room (a headless render),
+    // less the title, tick labels, axis labels and colour bar around them.
+    plot::Rect axes;
+    const float font = ImGui::GetFontSize();
+    const float aspect = plot::AxesRect("contours", &axes) && axes.height() > 1.0f
+                             ? axes.width() / axes.height()
+                             : std::max(1.0f, avail.x - 8.0f * font) / std::max(1.0f, avail.y - 4.5f * font);
+    if (grid_aspect_ <= 0.0f || std::abs(aspect / grid_aspect_ - 1.0f) > 0.03f) fit_view(aspect);
     const plot::GridBounds bounds{view_.w1_lo, view_.w1_hi, view_.w2_lo, view_.w2_hi};
     std::vector<float> px, py;
     for (const PathPoint& p : path_.points) {

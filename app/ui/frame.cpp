@@ -251,6 +251,17 @@ void draw_narration(Window& w, const NarrationLayout& l, float y) {
   ImGui::End();
 }
 
+// A run's warning in the UI's language: the core says it in English, and the ones a class meets
+// are recognised here and said again in words of our own (the English detail kept after them).
+std::string run_message(const std::string& message) {
+  static const std::pair<const char*, const char*> kKnown[] = {
+      {"saw one value per channel", "msg.bn_one_value"},
+  };
+  for (const auto& [pattern, key] : kKnown)
+    if (message.find(pattern) != std::string::npos) return std::string(tr(key)) + " (" + message + ")";
+  return message;
+}
+
 void draw_status_bar(Window& w, const FrameData& d, float height) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
@@ -275,7 +286,7 @@ void draw_status_bar(Window& w, const FrameData& d, float height) {
     const std::string& last = !snap->error.empty() ? snap->error : snap->warnings.empty() ? std::string() : snap->warnings.back();
     if (last.empty()) continue;
     ImGui::SameLine();
-    ImGui::TextColored(warning, " | %s: %s", name, last.c_str());
+    ImGui::TextColored(warning, " | %s: %s", name, run_message(last).c_str());
   }
   for (const std::string* line : {&w.lab.status, &w.lab.session.notice, &w.lab.session.error, &w.font_warning, &w.settings_warning})
     if (!line->empty()) {
