@@ -124,9 +124,7 @@ int run_gui(const GuiOptions& options) {
   // Null if the heatmap shaders do not build (their log is on stderr): heatmaps stay on the CPU.
   std::unique_ptr<gl::GpuHeatmaps> gpu_heatmaps = gl::GpuHeatmaps::create();
   plot::SetHeatmapRenderer(gpu_heatmaps.get());
-  app.lab.panels = make_panels();  // with the settings loaded above
-  for (PanelEntry& p : app.lab.panels)
-    if (auto it = app.settings.panels.find(p.panel->key()); it != app.settings.panels.end()) p.visible = it->second;
+  app.lab.show_saved_panels();  // the settings were loaded after the lab was made
   app.lab.session.start(startup_config(options, app.settings, &app.settings_warning));
   text.add_glyphs("ⓘ");
   if (!options.scene.empty()) app.lab.actions.post(act::OpenScene{options.scene});

@@ -3,7 +3,6 @@
 #include "ui/lab.h"
 
 #include <algorithm>
-
 #include <cmath>
 #include <filesystem>
 
@@ -45,7 +44,9 @@ std::vector<PanelRect> grid_cells(int n, float x, float y, float width, float he
   return cells;
 }
 
-Lab::Lab(Settings& s) : settings(s), panels(make_panels()) {
+Lab::Lab(Settings& s) : settings(s), panels(make_panels()) { show_saved_panels(); }
+
+void Lab::show_saved_panels() {
   for (PanelEntry& p : panels)
     if (auto it = settings.panels.find(p.panel->key()); it != settings.panels.end()) p.visible = it->second;
 }

@@ -59,6 +59,7 @@ class Lab {
   // else every visible panel.
   std::vector<PanelEntry*> shown_panels();
   PanelEntry* panel(const std::string& key);
+  void show_saved_panels();  // each panel visible or not as the settings say (once they are loaded)
   void play(Scene scene);  // from its first step (what OpenScene does once the file is read)
 
   Settings& settings;
