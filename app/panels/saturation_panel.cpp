@@ -78,7 +78,7 @@ struct SaturationPanel : Panel {
             lo.push_back(0.0f);
             hi.push_back(std::abs(x) > kSaturatedZ ? 1.05f : NAN);
           }
-          plot::Band(ui::tr("plot.fraction_saturated"), z.data(), lo.data(), hi.data(), static_cast<int>(z.size()),
+          plot::Band(ui::tr("plot.saturated_region"), z.data(), lo.data(), hi.data(), static_cast<int>(z.size()),
                      {.color = to_color(ctx.theme.warning), .fill_alpha = 0.12f});
           plot::Line("σ(z)", z.data(), s.data(), static_cast<int>(z.size()),
                      {.color = to_color(ctx.theme.accent), .line_width = 2.5f});
