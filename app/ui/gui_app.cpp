@@ -9,6 +9,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -202,6 +203,9 @@ int run_gui(const GuiOptions& options) {
     app.redraw.begin_frame(fw, fh, changed || look_changed, look_changed || screenshot, check_redraw);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // A pointer that never moved is no person's (a scripted run, or the window just opened under
+    // it): nothing is hovered, so no read-out or tooltip covers a screenshot.
+    if (!app.input.pointer_moved) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     frame(app);
     ImGui::Render();
