@@ -161,7 +161,7 @@ TEST(Trainer, DecisionGridEveryStepChangesNothingInTraining) {
     for (int64_t s = 0; s < kSteps; ++s) t->step_once();  // exactly kSteps, then paused
     t->start();
   }
-  wait_for([&] { return a.snapshot()->step == kSteps && b.snapshot()->step == kSteps; });
+  ASSERT_TRUE(wait_for([&] { return a.snapshot()->step == kSteps && b.snapshot()->step == kSteps; })) << "timed out waiting";
   ASSERT_EQ(a.snapshot()->step, kSteps);
   ASSERT_EQ(b.snapshot()->step, kSteps);
   ASSERT_EQ(series(a, History::train_loss, kSteps).size(), static_cast<size_t>(kSteps));  // one point per step
@@ -186,17 +186,17 @@ TEST(Trainer, DecisionGridEveryNStepsAfterResetAndOnlyForPlanarData) {
   EXPECT_EQ(t.snapshot()->decision_grid->nx, 20);
   EXPECT_EQ(t.snapshot()->data->train.size(), c.data.n);
   t.start();
-  wait_for([&] { return t.snapshot()->step >= 120; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step >= 120; })) << "timed out waiting";
   t.pause();
-  wait_for([&] { return t.snapshot()->paused; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->paused; })) << "timed out waiting";
   const auto s = t.snapshot();
   EXPECT_EQ(s->decision_grid_step, s->step / 50 * 50);
   t.post(Command::Kind::reset);
-  wait_for([&] { return t.snapshot()->step == 0 && t.snapshot()->decision_grid_step == 0; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 0 && t.snapshot()->decision_grid_step == 0; })) << "timed out waiting";
   EXPECT_EQ(t.snapshot()->decision_grid_step, 0);  // paused, so recomputed at once
   EXPECT_NE(t.snapshot()->data, nullptr);          // the reset keeps the data
   t.step_once();
-  wait_for([&] { return t.snapshot()->step == 1; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 1; })) << "timed out waiting";
   EXPECT_EQ(t.snapshot()->decision_grid_step, 1);  // a single step shows its boundary
 
   // Three features: there is no plane to draw, and nothing is computed.
@@ -211,7 +211,7 @@ TEST(Trainer, DecisionGridEveryNStepsAfterResetAndOnlyForPlanarData) {
   w.model.blocks[0].dropout = 0.0f;
   Trainer t3(w, wide, opt);
   t3.start();
-  wait_for([&] { return t3.snapshot()->step >= 60; });
+  ASSERT_TRUE(wait_for([&] { return t3.snapshot()->step >= 60; })) << "timed out waiting";
   EXPECT_EQ(t3.snapshot()->decision_grid, nullptr);
   EXPECT_EQ(t3.snapshot()->decision_grid_step, -1);
 }

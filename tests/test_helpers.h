@@ -45,10 +45,12 @@ inline std::shared_ptr<const DataSplit> loaded_data(const Config& c) {
   return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
 }
 
-// Polls `done` every millisecond until it holds or `seconds` pass (threaded tests).
-inline void wait_for(const std::function<bool()>& done, double seconds = 20.0) {
+// Polls `done` every millisecond until it holds or `seconds` pass (threaded tests); whether it
+// held. A test that waits must check that what it waited for happened: hence [[nodiscard]].
+[[nodiscard]] inline bool wait_for(const std::function<bool()>& done, double seconds = 20.0) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return done();
 }
 
 // Runs `cmd` through the shell; returns what it printed (stdout and stderr) and sets *code to its

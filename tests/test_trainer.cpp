@@ -88,7 +88,10 @@ TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
   }
   t.resume();
   const int64_t at = t.snapshot()->step;
-  wait_for([&] { return t.snapshot()->step > at + 20 || t.snapshot()->diverged; });
+  // EXPECT, not ASSERT: the reader thread must still be stopped and joined below.
+  EXPECT_TRUE(wait_for([&] { return t.snapshot()->step > at + 20 || t.snapshot()->diverged; }))
+      << "timed out waiting: step " << t.snapshot()->step << " (from " << at << "), paused " << t.snapshot()->paused
+      << ", error '" << t.snapshot()->error << "'";
   done = true;
   reader.join();
   EXPECT_EQ(bad.load(), 0);
@@ -105,7 +108,7 @@ TEST(Trainer, StopsPromptlyMidEpoch) {
   opt.start_paused = false;
   auto t = std::make_unique<Trainer>(cfg, loaded_data(cfg), opt);
   t->start();
-  wait_for([&] { return t->snapshot()->step > 50; });
+  ASSERT_TRUE(wait_for([&] { return t->snapshot()->step > 50; })) << "timed out waiting";
   const auto start = Clock::now();
   t.reset();
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -118,7 +121,7 @@ TEST(Trainer, PauseStepAndSpeed) {
   t.start();
   EXPECT_TRUE(t.snapshot()->paused);
   for (int i = 0; i < 5; ++i) t.step_once();
-  wait_for([&] { return t.snapshot()->step == 5; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 5; })) << "timed out waiting";
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(t.snapshot()->step, 5);  // single steps, then paused again
   Command speed;
@@ -128,7 +131,7 @@ TEST(Trainer, PauseStepAndSpeed) {
   t.resume();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   t.pause();
-  wait_for([&] { return t.snapshot()->paused; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->paused; })) << "timed out waiting";
   const int64_t steps = t.snapshot()->step - 5;
   EXPECT_GT(steps, 5);
   EXPECT_LT(steps, 90);  // about 30 at 100 steps/s; far below the unthrottled thousands
@@ -178,7 +181,7 @@ TEST(Trainer, LiveSwitchThroughCommands) {
   off.on = false;
   t.post(off);
   t.step_once();
-  wait_for([&] { return t.snapshot()->step == 1; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 1; })) << "timed out waiting";
   const auto s = t.snapshot();
   for (const BlockConfig& b : s->config->model.blocks) EXPECT_EQ(b.norm, "none");
   Command bad;
@@ -186,7 +189,7 @@ TEST(Trainer, LiveSwitchThroughCommands) {
   bad.block = 9;
   t.post(bad);
   t.step_once();
-  wait_for([&] { return t.snapshot()->step == 2; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 2; })) << "timed out waiting";
   EXPECT_NE(t.snapshot()->error.find("no block 9"), std::string::npos);
 }
 
@@ -228,9 +231,9 @@ TEST(TwinRuns, LockStep) {
   EXPECT_LE(max_gap, 2);
   // A paused twin leaves the gate: the other goes on alone.
   twins.a().pause();
-  wait_for([&] { return twins.a().snapshot()->paused; });
+  ASSERT_TRUE(wait_for([&] { return twins.a().snapshot()->paused; })) << "timed out waiting";
   const int64_t b_then = twins.b().snapshot()->step;
-  wait_for([&] { return twins.b().snapshot()->step > b_then + 50; }, 5.0);
+  ASSERT_TRUE(wait_for([&] { return twins.b().snapshot()->step > b_then + 50; }, 5.0)) << "timed out waiting";
   EXPECT_GT(twins.b().snapshot()->step, b_then + 50);
 }
 
@@ -241,8 +244,8 @@ TEST(TwinRuns, RunToStopsBothAtThatStepAndTheHistoryOutlivesThem) {
   to.kind = Command::Kind::run_to;
   to.value = 37;
   twins->post_both(to);
-  wait_for([&] { return twins->a().snapshot()->step == 37 && twins->b().snapshot()->step == 37 &&
-                        twins->a().snapshot()->paused && twins->b().snapshot()->paused; });
+  ASSERT_TRUE(wait_for([&] { return twins->a().snapshot()->step == 37 && twins->b().snapshot()->step == 37 &&
+                        twins->a().snapshot()->paused && twins->b().snapshot()->paused; })) << "timed out waiting";
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(twins->a().snapshot()->step, 37);  // stopped there, not one step later
   EXPECT_EQ(twins->b().snapshot()->step, 37);
@@ -310,9 +313,9 @@ TEST(Trainer, LongRunKeepsItsHistoryBounded) {
   opt.eval_every = 10000;
   Trainer t(cfg, loaded_data(cfg), opt);
   t.start();
-  wait_for([&] { return t.snapshot()->step >= 200000; }, 600.0);
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->step >= 200000; }, 600.0)) << "timed out waiting";
   t.pause();
-  wait_for([&] { return t.snapshot()->paused; });
+  ASSERT_TRUE(wait_for([&] { return t.snapshot()->paused; })) << "timed out waiting";
   const int64_t steps = t.snapshot()->step;
   ASSERT_GE(steps, 200000);
   EXPECT_LT(t.history().bytes(), 100u << 20);

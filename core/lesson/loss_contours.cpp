@@ -100,7 +100,10 @@ LossContourProblem::LossContourProblem(const LossContourConfig& cfg) : cfg_(cfg)
   // Each feature contributes a comparable share of y, so w* ≈ (1.5, −1) after standardizing and
   // ≈ (1.5, −1/ratio) before, both inside the default view and far from the origin.
   w_true_ << 1.5, -1.0 / cfg.ratio;
-  y_ = x_ * w_true_ + cfg.noise * noise;
+  // In two statements: as one expression, GCC 12 without -march=native reports a false
+  // use-after-free inside Eigen's product temporary (-Werror stopped the portable build).
+  y_.noalias() = x_ * w_true_;
+  y_ += cfg.noise * noise;
   if (cfg.standardize) {
     for (int j = 0; j < 2; ++j) {
       double mean = 0.0, std = 0.0;

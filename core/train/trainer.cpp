@@ -257,6 +257,7 @@ void Trainer::apply(const Command& c) {
       case K::resume:
         if (state_.diverged) break;  // a diverged run stays paused until it is reset
         paused_ = false;
+        stop_at_ = 0;  // play means play: a run_to still pending no longer stops it
         rate_start_ = Clock::now();
         rate_steps_ = 0;
         next_step_time_ = Clock::now();
@@ -267,8 +268,8 @@ void Trainer::apply(const Command& c) {
         break;
       case K::run_to:
         if (state_.diverged || run_->steps_done() >= static_cast<int64_t>(c.value)) break;
-        stop_at_ = static_cast<int64_t>(c.value);
         if (paused_) apply(command(K::resume));
+        stop_at_ = static_cast<int64_t>(c.value);
         break;
       case K::reset:
         stop_at_ = 0;
