@@ -3,13 +3,15 @@
 # make build    configure and build the release build in build/
 # make run      deps + build + open bnlab
 # make test     deps + build + ctest, then the suite under AddressSanitizer + UBSan, then the
-#               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer
+#               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer, then the
+#               portable build (no -march=native: what runs on another machine's CPU)
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+PORTABLE_BUILD ?= build-portable
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev libeigen3-dev \
@@ -17,7 +19,7 @@ DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev
   libcairo2-dev libfontconfig-dev fontconfig fonts-wqy-microhei fonts-dejavu-core \
   xvfb xauth xdotool libgl1-mesa-dri
 
-.PHONY: deps build run test test-release test-asan test-tsan bench clean
+.PHONY: deps build run test test-release test-asan test-tsan test-portable bench clean
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -36,7 +38,7 @@ build: deps
 run: build
 	./$(BUILD)/bnlab
 
-test: test-release test-asan test-tsan
+test: test-release test-asan test-tsan test-portable
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -56,10 +58,17 @@ test-tsan: deps
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target bnlab_tests
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ./bnlab_tests --gtest_filter='Trainer*:TwinRuns*:Sweep*:History*'
 
+# The release build without -march=native, as a package for other machines is built; its numerics
+# checked against finite differences and PyTorch's fixtures.
+test-portable: deps
+	cmake -S . -B $(PORTABLE_BUILD) -DCMAKE_BUILD_TYPE=Release -DBNLAB_NATIVE=OFF
+	cmake --build $(PORTABLE_BUILD) -j $(JOBS) --target bnlab bnlab_tests
+	./$(PORTABLE_BUILD)/bnlab_tests --gtest_filter='GradientCheck*:Reference*'
+
 bench: build
 	cmake --build $(BUILD) -j $(JOBS)
 	./$(BUILD)/bnlab bench
 	./$(BUILD)/bnlab_bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(PORTABLE_BUILD)
