@@ -1,6 +1,8 @@
 // What this file is: reading and writing settings.json.
 #include "ui/settings.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,19 @@
 namespace bnlab::ui {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// A number from the file, clamped while still a double: 1e10 converted to int first would be
+// undefined behaviour. Anything that is not a finite number keeps the default.
+double clamped(const nlohmann::json& j, const char* key, double fallback, double lo, double hi) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return fallback;
+  const double v = it->get<double>();
+  return std::isfinite(v) ? std::clamp(v, lo, hi) : fallback;
+}
+
+}  // namespace
 
 std::string Settings::directory() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/bnlab";
@@ -27,9 +42,9 @@ Settings Settings::load(std::string* warning) {
     const auto j = nlohmann::json::parse(in);
     s.theme = j.value("theme", s.theme);
     s.language = j.value("language", s.language);
-    s.font_size = std::clamp(j.value("font_size", s.font_size), 10.0f, 48.0f);
-    s.window_width = std::clamp(j.value("window_width", s.window_width), 640, 8192);
-    s.window_height = std::clamp(j.value("window_height", s.window_height), 480, 8192);
+    s.font_size = static_cast<float>(clamped(j, "font_size", s.font_size, 10.0, 48.0));
+    s.window_width = static_cast<int>(clamped(j, "window_width", s.window_width, 640, 8192));
+    s.window_height = static_cast<int>(clamped(j, "window_height", s.window_height, 480, 8192));
     s.export_dir = j.value("export_dir", s.export_dir);
     s.last_config = j.value("last_config", s.last_config);
     s.focused_panel = j.value("focused_panel", s.focused_panel);
