@@ -351,15 +351,23 @@ Scene load_scene(const std::string& path, const std::string& examples_dir) {
   return scene;
 }
 
-std::vector<Scene> load_all_scenes(const std::string& scenes_dir, const std::string& examples_dir) {
+std::vector<std::string> scene_files(const std::string& scenes_dir) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(scenes_dir, ec))
     if (entry.path().extension() == ".json") files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
-  std::vector<Scene> scenes;
-  for (const std::string& file : files) scenes.push_back(load_scene(file, examples_dir));
+  return files;
+}
+
+void sort_in_lesson_order(std::vector<Scene>& scenes) {
   std::stable_sort(scenes.begin(), scenes.end(), [](const Scene& a, const Scene& b) { return a.order < b.order; });
+}
+
+std::vector<Scene> load_all_scenes(const std::string& scenes_dir, const std::string& examples_dir) {
+  std::vector<Scene> scenes;
+  for (const std::string& file : scene_files(scenes_dir)) scenes.push_back(load_scene(file, examples_dir));
+  sort_in_lesson_order(scenes);
   return scenes;
 }
 
@@ -368,10 +376,7 @@ Scene find_scene(const std::string& id_or_path, const std::string& scenes_dir, c
     const std::string path = scenes_dir + "/" + id_or_path + ".json";
     if (!fs::is_regular_file(path)) {
       std::vector<std::string> ids;
-      std::error_code ec;
-      for (const auto& entry : fs::directory_iterator(scenes_dir, ec))
-        if (entry.path().extension() == ".json") ids.push_back(entry.path().stem().string());
-      std::sort(ids.begin(), ids.end());
+      for (const std::string& file : scene_files(scenes_dir)) ids.push_back(fs::path(file).stem().string());
       throw config_error("no scene \"" + id_or_path + "\" (scenes: " + join(ids) + ")");
     }
     return load_scene(path, examples_dir);

@@ -71,6 +71,11 @@ struct Scene {
 Scene parse_scene(const nlohmann::json& j, const std::string& source, const std::string& examples_dir);
 Scene load_scene(const std::string& path, const std::string& examples_dir);  // a missing file: Error(data)
 
+// The scene files in `scenes_dir`, sorted by name; and scenes put in the lesson's order (`order`,
+// then as they came).
+std::vector<std::string> scene_files(const std::string& scenes_dir);
+void sort_in_lesson_order(std::vector<Scene>& scenes);
+
 // The shipped scenes in the lesson's order (`order`, then id), from `scenes_dir` (assets/scenes).
 std::vector<Scene> load_all_scenes(const std::string& scenes_dir, const std::string& examples_dir);
 // An id of a shipped scene, or a path to a scene file.

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "panels/panel_settings.h"
 #include "ui/text.h"
@@ -131,22 +130,16 @@ void Lab::apply(const Action& action) {
              action);
 }
 
-const std::vector<SceneListing>& Lab::scene_list() {
+const std::vector<Scene>& Lab::scene_list() {
   if (scene_list_) return *scene_list_;
   scene_list_.emplace();
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(scenes_dir(), ec))
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-  std::sort(files.begin(), files.end());
-  for (const std::string& file : files) {
+  for (const std::string& file : scene_files(scenes_dir())) {
     try {
-      const Scene scene = load_scene(file, examples_dir());
-      scene_list_->push_back({scene.id, scene.title, scene.order});
-    } catch (const std::exception&) {
+      scene_list_->push_back(load_scene(file, examples_dir()));
+    } catch (const std::exception&) {  // left out here; `bnlab scene check` names the problem
     }
   }
-  std::stable_sort(scene_list_->begin(), scene_list_->end(), [](const SceneListing& a, const SceneListing& b) { return a.order < b.order; });
+  sort_in_lesson_order(*scene_list_);
   return *scene_list_;
 }
 

@@ -40,12 +40,6 @@ struct PanelRect {
 };
 std::vector<PanelRect> grid_cells(int n, float x, float y, float width, float height);
 
-// A shipped scene as File ▸ Scenes and the welcome screen list it.
-struct SceneListing {
-  std::string id;
-  Bilingual title;
-  int order = 1000;
-};
 
 class Lab {
  public:
@@ -75,13 +69,13 @@ class Lab {
   const Theme& theme() const { return theme_by_name(settings.theme); }
   // The shipped scenes that are valid, read once (a broken file is left out, and named by
   // `bnlab scene check`).
-  const std::vector<SceneListing>& scene_list();
+  const std::vector<Scene>& scene_list();
   bool stepwise_until = false;          // scenes stop "until" steps at exact steps (headless)
 
  private:
   void apply(const Action& action);
   void open_scene(const std::string& id_or_path);
-  std::optional<std::vector<SceneListing>> scene_list_;
+  std::optional<std::vector<Scene>> scene_list_;
 };
 
 }  // namespace bnlab::ui

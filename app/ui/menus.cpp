@@ -11,7 +11,7 @@ namespace bnlab::ui {
 namespace {
 
 void scenes_menu(Window& w) {
-  for (const SceneListing& s : w.lab.scene_list())
+  for (const Scene& s : w.lab.scene_list())
     if (ImGui::MenuItem(s.title.in(w.settings.language).c_str())) w.lab.actions.post(act::OpenScene{s.id});
   if (w.lab.scene_list().empty()) ImGui::TextDisabled("%s", tr("scene.none"));
   if (w.lab.player) {
@@ -96,7 +96,7 @@ void draw_welcome(Window& w) {
   if (ImGui::BeginPopupModal(title.c_str(), &w.show_welcome, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted(tr("welcome.text"));
     ImGui::Separator();
-    for (const SceneListing& s : w.lab.scene_list()) {
+    for (const Scene& s : w.lab.scene_list()) {
       const std::string label = s.title.in(w.settings.language) + "##" + s.id;
       if (ImGui::Selectable(label.c_str())) {
         w.lab.actions.post(act::OpenScene{s.id});
