@@ -31,7 +31,7 @@ struct DistributionsPanel : Panel {
 
   void draw(PanelContext& ctx) override {
     ImGui::Checkbox(ui::tr("plot.more_bands"), &tensorboard_bands_);
-    if (ImGui::IsItemHovered() && ctx.pointer_moved) ImGui::SetTooltip("%s", ui::tr("plot.more_bands_hint"));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("plot.more_bands_hint"));
     const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const std::vector<std::shared_ptr<const ProbeFrame>> frames[2] = {recent_frames(hs[0]), recent_frames(hs[1])};
     auto show = [&](int k, float width, float height) {

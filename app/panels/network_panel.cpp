@@ -143,7 +143,7 @@ struct NetworkPanel : Panel {
     // The whole area is one button, so a click never reaches the window behind it.
     ImGui::SetCursorScreenPos(origin);
     ImGui::InvisibleButton("##network", size);
-    if (!ImGui::IsItemHovered() || !ctx.pointer_moved) return;
+    if (!ImGui::IsItemHovered()) return;
     const ImVec2 mouse = ImGui::GetMousePos();
     const DiagramHit hit = hit_test(screen_layout_, {mouse.x, mouse.y});
     if (hit.block < 0) return;

@@ -38,7 +38,6 @@ struct PanelContext {
   std::string export_dir;
   std::string* status;     // a line for the status bar (e.g. the path just exported)
   bool export_shortcut = false;  // Ctrl+E this frame: the plot under the mouse exports itself
-  bool pointer_moved = true;     // false: no person at the mouse (a scripted run), so no hover read-outs
   // Headless (scene render): plots draw into this canvas at their place in the window, with no
   // menus, and each one is listed in `plots_drawn`.
   plot::Canvas* canvas = nullptr;

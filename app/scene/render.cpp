@@ -4,6 +4,8 @@
 //   3. the scene, step by step
 #include "scene/render.h"
 
+#include "scene/strip.h"
+
 #include <cairo.h>
 #include <imgui.h>
 
@@ -59,29 +61,23 @@ struct Page {
 };
 
 // The narration strip's lines and height, as the window lays it out (frame.cpp).
+// The strip as the window lays it out, measured through the file's canvas, and its height.
 struct Strip {
-  std::vector<std::string> lines, title;  // the narration; the scene's title in the right column
-  float narration_size = 0, height = 0, right_w = 0;
-  std::string counter;
+  StripLayout layout;
+  float narration_size = 0, height = 0;
 };
 
-Strip strip_layout(plot::Canvas& canvas, const Page& p) {
+Strip strip_of(plot::Canvas& canvas, const Page& p) {
   Strip s;
   s.narration_size = std::round(p.font_size * kNarrationScale);
-  char counter[96];
-  std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.step + 1, static_cast<int>(p.scene.steps.size()));
-  s.counter = counter;
   const float pad = p.font_size * 0.5f;
-  s.right_w = std::min(p.options.width * 0.25f, std::max(canvas.measure_text(counter, p.font_size).x,
-                                                         canvas.measure_text(p.scene.title.in(p.lang), p.font_size).x) +
-                                                    pad * 2);
-  const float wrap = p.options.width - s.right_w - pad * 2;
-  s.lines = wrap_text(p.scene.steps[p.step].narration.in(p.lang), wrap,
-                      [&](std::string_view t) { return canvas.measure_text(t, s.narration_size).x; });
-  s.title = wrap_text(p.scene.title.in(p.lang), s.right_w - pad,
-                      [&](std::string_view t) { return canvas.measure_text(t, p.font_size).x; });
+  s.layout = strip_layout(
+      p.scene, p.step, p.lang, static_cast<float>(p.options.width), pad,
+      [&](std::string_view t) { return canvas.measure_text(t, p.font_size).x; },
+      [&](std::string_view t) { return canvas.measure_text(t, s.narration_size).x; });
   const float line_h = s.narration_size * 1.15f;
-  s.height = std::min(std::max(line_h * s.lines.size(), p.font_size * 3.6f) + pad * 2, p.options.height * 0.5f);
+  const float lines = static_cast<float>(s.layout.lines.size()), right = static_cast<float>(2 + s.layout.title.size());
+  s.height = std::min(std::max(line_h * lines, p.font_size * 1.3f * right) + pad * 2, p.options.height * 0.5f);
   return s;
 }
 
@@ -89,7 +85,7 @@ void draw_page(plot::Canvas& canvas, const Page& p, std::vector<DrawnPlot>* plot
   const float W = static_cast<float>(p.options.width), H = static_cast<float>(p.options.height);
   const plot::PlotTheme look = plot::theme_by_name(p.options.theme);
   canvas.rect_filled({0, 0, W, H}, look.background);
-  const Strip strip = strip_layout(canvas, p);
+  const Strip strip = strip_of(canvas, p);
   const PanelRect area{0, 0, W, H - strip.height};
   // The panels, laid out by ImGui as the window lays them out; their plots land on the canvas.
   lab_frame(p.lab, area, p.ui_theme.name, &canvas, plots);
@@ -117,14 +113,14 @@ void draw_page(plot::Canvas& canvas, const Page& p, std::vector<DrawnPlot>* plot
   const plot::Vec2 rule[2] = {{0, top + 1}, {W, top + 1}};
   canvas.polyline(rule, 2, accent, 2.0f, false);
   float y = top + pad;
-  for (const std::string& line : strip.lines) {
+  for (const std::string& line : strip.layout.lines) {
     canvas.text({pad, y}, line, {.size = strip.narration_size, .color = look.text});
     y += strip.narration_size * 1.15f;
   }
-  const float x = W - strip.right_w;
-  canvas.text({x, top + pad}, strip.counter, {.size = p.font_size, .color = accent});
-  for (size_t i = 0; i < strip.title.size(); ++i)
-    canvas.text({x, top + pad + p.font_size * 1.3f * static_cast<float>(i + 1)}, strip.title[i],
+  const float x = W - strip.layout.right_w;
+  canvas.text({x, top + pad}, strip.layout.counter, {.size = p.font_size, .color = accent});
+  for (size_t i = 0; i < strip.layout.title.size(); ++i)
+    canvas.text({x, top + pad + p.font_size * 1.3f * static_cast<float>(i + 1)}, strip.layout.title[i],
                 {.size = p.font_size, .color = look.text.with_alpha(0.6f)});
 }
 

@@ -18,7 +18,7 @@
 #include "ui/screenshot.h"
 #include "ui/sidebar.h"
 #include "ui/text.h"
-#include "ui/text_wrap.h"
+#include "scene/strip.h"
 #include "ui/theme.h"
 #include "ui/window.h"
 
@@ -147,7 +147,7 @@ void draw_panel_grid(Window& w, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
     const ImVec2 title_min(c.x, c.y), title_max(c.x + c.w, c.y + ImGui::GetFrameHeight());
     // A double-click on the title gives the panel the whole grid and brings the grid back.
     if (double_clicked_in(w, title_min, title_max)) w.lab.actions.post(act::ToggleFocus{key});
-    else if (ImGui::IsMouseHoveringRect(title_min, title_max) && w.input.pointer_moved)
+    else if (ImGui::IsMouseHoveringRect(title_min, title_max))
       ImGui::SetTooltip("%s", tr(w.settings.focused_panel.empty() ? "grid.focus_hint" : "grid.back_hint"));
     // A panel may keep last frame's picture while others catch up with the runs
     // (partial_redraw.h), unless the user is at it: the mouse moved or clicked over it, or one of
@@ -172,13 +172,10 @@ void draw_panel_grid(Window& w, PanelContext& ctx, ImVec2 origin, ImVec2 size) {
 
 // --- 4. the narration strip and the status bar -----------------------------------------------------
 
-// The strip's right column ("step k of N", the scene's title, what the player is doing), and the
-// narration in the large font wrapped beside it: the strip is as tall as the narration needs.
+// The narration strip, as tall as its text needs (at most half the window).
 struct NarrationLayout {
-  std::string counter;
-  std::vector<std::string> lines;  // the narration, broken to the strip's width
-  std::vector<std::string> title;  // the scene's title, broken to the right column's width
-  float right_w = 0.0f, wrap_w = 0.0f, height = 0.0f;
+  StripLayout strip;
+  float height = 0.0f;
 };
 
 ImFont* narration_font() {
@@ -190,28 +187,18 @@ NarrationLayout narration_layout(const Window& w) {
   NarrationLayout l;
   if (!w.lab.player) return l;
   const ScenePlayer& p = *w.lab.player;
-  const std::string& lang = w.settings.language;
-  char counter[96];
-  std::snprintf(counter, sizeof counter, tr("scene.step_of"), p.index() + 1, static_cast<int>(p.scene().steps.size()));
-  l.counter = counter;
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float width = ImGui::GetMainViewport()->WorkSize.x;
-  l.right_w = std::min(width * 0.25f, std::max(ImGui::CalcTextSize(counter).x, ImGui::CalcTextSize(p.scene().title.in(lang).c_str()).x) +
-                                          style.ItemSpacing.x * 2);
-  l.wrap_w = width - l.right_w - style.WindowPadding.x * 2;
-  l.title = wrap_text(p.scene().title.in(lang), l.right_w - style.ItemSpacing.x, [](std::string_view s) {
-    return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
-  });
   ImFont* large = narration_font();
-  l.lines = wrap_text(p.step().narration.in(lang), l.wrap_w, [&](std::string_view s) {
-    return large->CalcTextSizeA(large->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
-  });
-  float h = large->FontSize * static_cast<float>(l.lines.size());
+  l.strip = strip_layout(
+      p.scene(), p.index(), w.settings.language, ImGui::GetMainViewport()->WorkSize.x, style.WindowPadding.x,
+      [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; },
+      [&](std::string_view s) { return large->CalcTextSizeA(large->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x; });
+  float h = large->FontSize * static_cast<float>(l.strip.lines.size());
   if (w.show_notes && p.step().notes)
-    h += ImGui::CalcTextSize(p.step().notes->in(lang).c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
+    h += ImGui::CalcTextSize(p.step().notes->in(w.settings.language).c_str(), nullptr, false, l.strip.wrap_w).y +
+         style.ItemSpacing.y;
   // The right column: the counter, the title's lines, what the player is doing.
-  h = std::max(h, ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(2 + l.title.size()));
-  // At most half the window: the panels keep the rest.
+  h = std::max(h, ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(2 + l.strip.title.size()));
   l.height = std::min(h + style.WindowPadding.y * 2 + 2, ImGui::GetMainViewport()->WorkSize.y * 0.5f);
   return l;
 }
@@ -228,23 +215,23 @@ void draw_narration(Window& w, const NarrationLayout& l, float y) {
   const std::string& lang = w.settings.language;
   ImGui::PushFont(narration_font());
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
-  for (const std::string& line : l.lines) ImGui::TextUnformatted(line.c_str());
+  for (const std::string& line : l.strip.lines) ImGui::TextUnformatted(line.c_str());
   ImGui::PopStyleVar();
   ImGui::PopFont();
   if (w.show_notes && p.step().notes) {
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.wrap_w);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.strip.wrap_w);
     ImGui::TextDisabled("%s", p.step().notes->in(lang).c_str());
     ImGui::PopTextWrapPos();
   }
-  const float x = vp->WorkPos.x + vp->WorkSize.x - l.right_w;
+  const float x = vp->WorkPos.x + vp->WorkSize.x - l.strip.right_w;
   ImGui::SetCursorScreenPos(ImVec2(x, y + ImGui::GetStyle().WindowPadding.y));
-  ImGui::TextColored(w.lab.theme().accent, "%s", l.counter.c_str());
-  for (const std::string& line : l.title) {
+  ImGui::TextColored(w.lab.theme().accent, "%s", l.strip.counter.c_str());
+  for (const std::string& line : l.strip.title) {
     ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
     ImGui::TextDisabled("%s", line.c_str());
   }
   ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.right_w);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.strip.right_w);
   if (!p.error().empty()) ImGui::TextColored(w.lab.theme().warning, "%s", p.error().c_str());
   else if (p.training()) ImGui::TextDisabled("%s", tr("scene.training"));
   ImGui::PopTextWrapPos();
@@ -312,7 +299,6 @@ void frame(Window& w) {
   bool export_plot = false;
   const FrameData data = lab.frame_data();  // held until the frame is drawn
   PanelContext ctx = lab.context(data, lab.theme(), false);
-  ctx.pointer_moved = w.input.pointer_moved;
   draw_menu_bar(w);
   handle_shortcuts(w, &export_plot);  // what they post waits for the next frame
   ctx.export_shortcut = export_plot;

@@ -35,7 +35,6 @@ void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Ca
   const FrameData data = lab.frame_data();
   const Theme& theme = theme_by_name(theme_name);
   PanelContext ctx = lab.context(data, theme, false);
-  ctx.pointer_moved = false;
   ctx.canvas = canvas;
   ctx.plots_drawn = plots;
   ImGui::NewFrame();

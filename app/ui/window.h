@@ -24,7 +24,7 @@ struct KeyPress {
 struct InputLog {
   uint64_t events = 0;            // every input event, for the frame pacer
   std::vector<KeyPress> presses;  // since the last frame, for the shortcuts
-  bool pointer_moved = false;     // a pointer that never moved (a scripted run) shows no hints
+  bool pointer_moved = false;     // a pointer that never moved hovers nothing (gui_app.cpp)
   double first_x = NAN, first_y = NAN;
   // Double-clicks found from the presses' own times, not from frames: while the runs train a
   // frame may come only every 200-500 ms, longer than ImGui's double-click window.
