@@ -9,11 +9,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "kill_helpers.h"
 #include "plot/cairo_canvas.h"
 #include "plot/imgui_canvas.h"
 #include "plot/plot.h"
@@ -144,6 +146,38 @@ TEST_F(PlotExport, FailuresReportAndLeaveNoFile) {
   EXPECT_FALSE(error.empty());
   EXPECT_FALSE(fs::exists(png));
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+// Nothing lost (#10): an export killed mid-save is the old or the new complete PNG, and a failed
+// one leaves no temporary.
+TEST_F(PlotExport, KilledMidSaveIsTheOldOrTheNewImage) {
+  const std::string path = (dir_ / "curve.png").string();
+  // Two versions told apart by their width; big enough that encoding takes a while.
+  auto save = [&](int i) {
+    std::string error;
+    if (!export_plot(path, Format::png, i % 2 ? 1600 : 1500, 1200, 2, curve("Loss"), &error)) throw std::runtime_error(error);
+  };
+  save(0);
+  int bad = 0;
+  const KillReport r = kill_during_saves(save, path + ".tmp", 16, std::chrono::milliseconds(5), [&] {
+    cairo_surface_t* png = cairo_image_surface_create_from_png(path.c_str());
+    const int w = cairo_image_surface_get_width(png);
+    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS || (w != 3000 && w != 3200)) ++bad;
+    cairo_surface_destroy(png);
+  });
+  std::printf("%d kills, %d of them inside a save\n", r.killed, r.mid_save);
+  EXPECT_EQ(r.killed, 16);
+  EXPECT_GT(r.mid_save, 0) << "no kill landed inside a save: the test proved nothing";
+  EXPECT_EQ(bad, 0);
+  save(0);  // reuses the temporary the last kill left
+  EXPECT_FALSE(fs::exists(path + ".tmp"));
+  // A folder in the way: the rename fails, the message names the file, no temporary is left.
+  const fs::path taken = dir_ / "taken.svg";
+  fs::create_directories(taken / "inside");
+  std::string error;
+  EXPECT_FALSE(export_plot(taken.string(), Format::svg, 480, 320, 1, curve("Loss"), &error));
+  EXPECT_NE(error.find(taken.string()), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(taken.string() + ".tmp"));
 }
 
 TEST_F(PlotExport, ChineseTextIsDrawnWithTheCjkFont) {

@@ -7,10 +7,11 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <string_view>
 
+#include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "plot/imgui_canvas.h"
 #include "plot/plot_export.h"
 #include "ui/text.h"
@@ -33,18 +34,13 @@ std::string export_path(const PanelContext& ctx, const std::string& id, const ch
 }
 
 void write_text(PanelContext& ctx, const std::string& id, const char* ext, const std::string& text) {
-  const std::string path = export_path(ctx, id, ext), tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) {
-      *ctx.status = "cannot write " + tmp;
-      return;
-    }
+  const std::string path = export_path(ctx, id, ext);
+  try {
+    write_file_atomically(path, text);
+    *ctx.status = std::string(ui::tr("status.saved")) + " " + path;
+  } catch (const Error& e) {
+    *ctx.status = std::string(ui::tr("status.not_saved")) + " " + e.what();
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  *ctx.status = ec ? "cannot write " + path : std::string(ui::tr("status.saved")) + " " + path;
 }
 
 // An export in the theme `name`: its plot colours, and the series colours the panels took from
@@ -80,7 +76,7 @@ void export_image(PanelContext& ctx, const std::string& id, const PlotDrawing& d
   const std::string path = export_path(ctx, id, plot::format_extension(format));
   std::string error;
   const bool ok = plot::export_drawing(path, request, drawing, &error);
-  *ctx.status = ok ? std::string(ui::tr("status.saved")) + " " + path : error;
+  *ctx.status = std::string(ui::tr(ok ? "status.saved" : "status.not_saved")) + " " + (ok ? path : error);
 }
 
 constexpr plot::Format kFormats[] = {plot::Format::png, plot::Format::svg, plot::Format::pdf};

@@ -1,4 +1,5 @@
-// What this file is: the cairo back end of Canvas and the atomic PNG/SVG/PDF writer.
+// What this file is: the cairo back end of Canvas and the PNG/SVG/PDF writer, which streams
+// into an AtomicFile (core/io/atomic_file.h).
 #include "plot/cairo_canvas.h"
 
 #include <cairo-pdf.h>
@@ -8,8 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <system_error>
+
+#include "core/error.h"
+#include "core/io/atomic_file.h"
 
 namespace bnlab::plot {
 
@@ -225,48 +227,82 @@ cairo_status_t render(cairo_surface_t* surface, float scale, float canvas_scale,
   return status;
 }
 
-bool fail(std::string* error, const std::string& message, const std::string& tmp) {
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
+bool fail(std::string* error, const std::string& message) {
   if (error) *error = message;
   return false;
 }
 
+// cairo's writer callback: the bytes go into the AtomicFile; its error is kept for the message.
+struct StreamTarget {
+  AtomicFile* file;
+  std::string error;
+};
+
+cairo_status_t write_to(void* closure, const unsigned char* data, unsigned int length) {
+  auto* target = static_cast<StreamTarget*>(closure);
+  if (!target->error.empty()) return CAIRO_STATUS_WRITE_ERROR;
+  try {
+    target->file->write(data, length);
+  } catch (const std::exception& e) {
+    target->error = e.what();
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
 }  // namespace
+
+bool save_png(cairo_surface_t* surface, const std::string& path, std::string* error) {
+  try {
+    AtomicFile file(path);
+    StreamTarget target{&file, {}};
+    const cairo_status_t status = cairo_surface_write_to_png_stream(surface, write_to, &target);
+    if (!target.error.empty()) return fail(error, target.error);
+    if (status != CAIRO_STATUS_SUCCESS) return fail(error, path + ": cannot write it: " + cairo_status_to_string(status));
+    file.commit();
+    return true;
+  } catch (const Error& e) {
+    return fail(error, e.what());
+  }
+}
 
 bool export_plot(const std::string& path, Format format, float width, float height, float scale,
                  const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font,
                  const std::string& pdf_date) {
-  const std::string tmp = path + ".tmp";
   if (!(width >= 1.0f && height >= 1.0f && width <= 32768.0f && height <= 32768.0f))
-    return fail(error, "plot size must be between 1 and 32768", tmp);
-  if (format == Format::png && !(scale >= 1.0f && scale <= 4.0f))
-    return fail(error, "PNG scale must be between 1 and 4", tmp);
-  cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  if (format == Format::png) {
-    const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
-    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    status = cairo_surface_status(surface);
-    if (status == CAIRO_STATUS_SUCCESS) status = render(surface, scale, scale, draw, font);
-    if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_write_to_png(surface, tmp.c_str());
-    cairo_surface_destroy(surface);
-  } else {
-    cairo_surface_t* surface = format == Format::svg ? cairo_svg_surface_create(tmp.c_str(), width, height)
-                                                     : cairo_pdf_surface_create(tmp.c_str(), width, height);
-    status = cairo_surface_status(surface);
-    if (status == CAIRO_STATUS_SUCCESS && format == Format::pdf && !pdf_date.empty())
-      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date.c_str());
-    if (status == CAIRO_STATUS_SUCCESS) status = render(surface, 1.0f, 1.0f, draw, font);
-    cairo_surface_finish(surface);  // vector surfaces write the file here
-    if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
+    return fail(error, "plot size must be between 1 and 32768");
+  if (format == Format::png && !(scale >= 1.0f && scale <= 4.0f)) return fail(error, "PNG scale must be between 1 and 4");
+  try {
+    AtomicFile file(path);  // removes its temporary unless committed
+    StreamTarget target{&file, {}};
+    cairo_status_t status = CAIRO_STATUS_SUCCESS;
+    if (format == Format::png) {
+      const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
+      cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+      status = cairo_surface_status(surface);
+      if (status == CAIRO_STATUS_SUCCESS) status = render(surface, scale, scale, draw, font);
+      if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_write_to_png_stream(surface, write_to, &target);
+      cairo_surface_destroy(surface);
+    } else {
+      cairo_surface_t* surface = format == Format::svg
+                                     ? cairo_svg_surface_create_for_stream(write_to, &target, width, height)
+                                     : cairo_pdf_surface_create_for_stream(write_to, &target, width, height);
+      status = cairo_surface_status(surface);
+      if (status == CAIRO_STATUS_SUCCESS && format == Format::pdf && !pdf_date.empty())
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date.c_str());
+      if (status == CAIRO_STATUS_SUCCESS) status = render(surface, 1.0f, 1.0f, draw, font);
+      cairo_surface_finish(surface);  // vector surfaces write the file here
+      if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
+      cairo_surface_destroy(surface);
+    }
+    if (!target.error.empty()) return fail(error, target.error);
+    if (status != CAIRO_STATUS_SUCCESS)
+      return fail(error, path + ": cannot write it: " + cairo_status_to_string(status));
+    file.commit();
+    return true;
+  } catch (const Error& e) {
+    return fail(error, e.what());
   }
-  if (status != CAIRO_STATUS_SUCCESS)
-    return fail(error, std::string("cannot write ") + tmp + ": " + cairo_status_to_string(status), tmp);
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return fail(error, "cannot rename " + tmp + " to " + path + ": " + ec.message(), tmp);
-  return true;
 }
 
 }  // namespace bnlab::plot

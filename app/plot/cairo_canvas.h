@@ -1,6 +1,6 @@
 // What this file is: the file Canvas: draws into a cairo context, and export_plot, which runs a
 // plot's draw function on a cairo surface and writes PNG (at 1x to 4x), SVG or PDF atomically.
-// Text is real text through fontconfig, split into Latin and CJK runs because cairo's simple
+// save_png writes an image surface the same way. Text is real text through fontconfig, split into Latin and CJK runs because cairo's simple
 // text API does not fall back from one font to another per glyph.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "plot/canvas.h"
 
 using cairo_t = struct _cairo;
+using cairo_surface_t = struct _cairo_surface;
 
 namespace bnlab::plot {
 
@@ -54,13 +55,18 @@ enum class Format { png, svg, pdf };
 
 // Draws a width × height plot (in canvas units, the screen's pixels) and writes it to `path`:
 // PNG at `scale` × the size in pixels (1 to 4); SVG and PDF at width × height points, `scale`
-// ignored. The file is written as path + ".tmp" and renamed, so a reader never sees half a file.
+// ignored. The file is written through AtomicFile (a temporary renamed into place), so a reader,
+// or a save killed half-way, never leaves half a file under `path`.
 // On failure returns false with a message in *error (if given) and leaves no file behind.
 // `pdf_date` (ISO 8601) is the creation date a PDF records; empty: now. A fixed one makes two
 // renders of the same thing byte-identical.
 bool export_plot(const std::string& path, Format format, float width, float height, float scale,
                  const std::function<void(Canvas&)>& draw, std::string* error, const ExportFont& font = {},
                  const std::string& pdf_date = "");
+
+// `surface` (an image surface) as a PNG at `path`, atomically as export_plot writes. False with
+// a message in *error on failure. The window's screenshots use it.
+bool save_png(cairo_surface_t* surface, const std::string& path, std::string* error);
 
 // "png", "svg", "pdf".
 const char* format_extension(Format format);

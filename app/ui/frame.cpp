@@ -363,7 +363,8 @@ void take_screenshot(Window& w, const std::string& path) {
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
     file = w.settings.export_dir + "/bnlab-window-" + stamp + ".png";
   }
-  w.lab.status = save_framebuffer_png(file, width, height, &error) ? std::string(tr("status.saved")) + " " + file : error;
+  const bool saved = save_framebuffer_png(file, width, height, &error);
+  w.lab.status = std::string(tr(saved ? "status.saved" : "status.not_saved")) + " " + (saved ? file : error);
 }
 
 }  // namespace bnlab::ui

@@ -245,7 +245,11 @@ int run_gui(const GuiOptions& options) {
   for (const PanelEntry& p : app.lab.panels) app.settings.panels[p.panel->key()] = p.visible;
   app.settings.last_config = to_json(app.lab.session.chosen_config()).dump();
   if (app.lab.player) app.settings.sidebar = true;  // a scene hid it; the next start is the free lab
-  if (options.frames <= 0) app.settings.save(nullptr);  // scripted runs leave the user's settings alone
+  if (options.frames <= 0) {  // scripted runs leave the user's settings alone
+    std::string failed;
+    app.settings.save(&failed);  // the window is closing: the terminal is the one place left to say it
+    if (!failed.empty()) std::fprintf(stderr, "bnlab: settings not saved: %s\n", failed.c_str());
+  }
   GLFWwindow* glfw = app.glfw;
   owned.reset();  // the runs stop, and the panels' textures go, while the GL context is current
   plot::SetHeatmapRenderer(nullptr);

@@ -5,8 +5,9 @@
 #include <cairo.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <vector>
+
+#include "plot/cairo_canvas.h"
 
 namespace bnlab::ui {
 
@@ -25,17 +26,9 @@ bool save_framebuffer_png(const std::string& path, int width, int height, std::s
       row[x] = (uint32_t{src[4 * x]} << 16) | (uint32_t{src[4 * x + 1]} << 8) | src[4 * x + 2];
   }
   cairo_surface_mark_dirty(surface);
-  const std::string tmp = path + ".tmp";
-  const cairo_status_t status = cairo_surface_write_to_png(surface, tmp.c_str());
+  const bool saved = plot::save_png(surface, path, error);
   cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    if (error) *error = path + ": " + cairo_status_to_string(status);
-    return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec && error) *error = path + ": " + ec.message();
-  return !ec;
+  return saved;
 }
 
 }  // namespace bnlab::ui

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+#include "core/io/atomic_file.h"
+
 namespace bnlab::ui {
 
 namespace fs = std::filesystem;
@@ -71,17 +74,11 @@ void Settings::save(std::string* warning) const {
                       {"sidebar", sidebar}, {"welcomed", welcomed}};
   std::error_code ec;
   fs::create_directories(directory(), ec);
-  const std::string path = directory() + "/settings.json", tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out) {
-      if (warning) *warning = "cannot write " + tmp;
-      return;
-    }
+  try {
+    write_file_atomically(directory() + "/settings.json", j.dump(2) + "\n");
+  } catch (const Error& e) {
+    if (warning) *warning = e.what();
   }
-  fs::rename(tmp, path, ec);
-  if (ec && warning) *warning = "cannot write " + path + ": " + ec.message();
 }
 
 }  // namespace bnlab::ui

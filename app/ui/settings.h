@@ -22,7 +22,7 @@ struct Settings {
 
   static std::string directory();
   static Settings load(std::string* warning);
-  void save(std::string* warning) const;  // atomic: temporary file, then rename
+  void save(std::string* warning) const;  // atomic (core/io/atomic_file.h); *warning: why not
 };
 
 }  // namespace bnlab::ui

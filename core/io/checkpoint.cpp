@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "core/model/model.h"
 
 static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
@@ -43,22 +44,15 @@ void write_safetensors(const std::string& path, const SafeTensors& st) {
   if (!st.metadata.empty()) header["__metadata__"] = st.metadata;
   std::string text = header.dump();
   while (text.size() % 8) text += ' ';  // aligns the data, as the reference writer does
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw data_error(path + ": cannot write checkpoint (cannot create " + tmp + ")");
-    const uint64_t n = text.size();
-    out.write(reinterpret_cast<const char*>(&n), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto& [name, t] : st.tensors) {
-      if (t.dtype == "F32") out.write(reinterpret_cast<const char*>(t.f32.data()), static_cast<std::streamsize>(t.f32.size() * 4));
-      else out.write(reinterpret_cast<const char*>(t.i64.data()), static_cast<std::streamsize>(t.i64.size() * 8));
-    }
-    if (!out.flush()) throw data_error(path + ": cannot write checkpoint (disk full?)");
+  AtomicFile out(path);
+  const uint64_t n = text.size();
+  out.write(&n, 8);
+  out.write(text);
+  for (const auto& [name, t] : st.tensors) {
+    if (t.dtype == "F32") out.write(t.f32.data(), t.f32.size() * 4);
+    else out.write(t.i64.data(), t.i64.size() * 8);
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw data_error(path + ": cannot write checkpoint: " + ec.message());
+  out.commit();
 }
 
 SafeTensors read_safetensors(const std::string& path) {

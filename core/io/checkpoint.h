@@ -27,8 +27,8 @@ struct SafeTensors {
   std::map<std::string, std::string> metadata;
 };
 
-// Raw file I/O. Writes go to a temporary file renamed into place, so a crash never leaves half
-// a checkpoint. Reading validates the header (length, JSON, dtypes, shapes, offsets within the
+// Raw file I/O. Writes go through AtomicFile (a temporary beside the file, fsync'ed and renamed
+// into place), so a crash or a kill never leaves half a checkpoint. Reading validates the header (length, JSON, dtypes, shapes, offsets within the
 // file) and throws Error(data) naming the file.
 void write_safetensors(const std::string& path, const SafeTensors& st);
 SafeTensors read_safetensors(const std::string& path);
