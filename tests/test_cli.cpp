@@ -2,18 +2,27 @@
 // generated dataset, and every bad input ending in its exit code (2 config, 3 data or file)
 // with a one-line message that names the field or the file.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "test_helpers.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using bnlab::wait_for;
 using nlohmann::json;
 
 struct Result {
@@ -21,9 +30,10 @@ struct Result {
   std::string output;  // stdout and stderr together
 };
 
-Result run(const std::string& args) {
+// `as` runs bnlab through another command (setpriv, to drop root's right to write anywhere).
+Result run(const std::string& args, const std::string& as = "") {
   Result r;
-  const std::string cmd = std::string(BNLAB_EXE) + " " + args + " 2>&1";
+  const std::string cmd = as + std::string(BNLAB_EXE) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf{};
@@ -177,6 +187,92 @@ TEST_F(Cli, DivergenceStopsAndKeepsMetrics) {
   int lines = 0;
   for (std::string l; std::getline(in, l);) ++lines;
   EXPECT_GE(lines, 2);  // the header and at least the step that diverged
+}
+
+// Late checks (#10, defect 6): an output that cannot be written is refused before the data is
+// loaded and before 20,000 steps are trained, with the bad-argument exit code.
+TEST_F(Cli, UnwritableOutputsAreRefusedBeforeTraining) {
+  const std::string cfg = write_config(good_config());
+  const std::string missing = (dir_ / "missing" / "run.safetensors").string();
+  Result r = run("train " + cfg + " --steps 20000 --save " + missing);
+  expect_error(r, 2, missing);
+  EXPECT_NE(r.output.find("No such file or directory"), std::string::npos) << r.output;
+  const std::string missing_csv = (dir_ / "missing" / "m.csv").string();
+  expect_error(run("train " + cfg + " --steps 20000 --metrics " + missing_csv), 2, missing_csv);
+  // A read-only folder. Root may write anywhere, so as root bnlab runs as nobody.
+  fs::create_directories(dir_ / "ro");
+  fs::permissions(dir_ / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const std::string as = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  const std::string read_only = (dir_ / "ro" / "run.safetensors").string();
+  r = run("train " + cfg + " --steps 20000 --save " + read_only, as);
+  expect_error(r, 2, read_only);
+  EXPECT_NE(r.output.find("Permission denied"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir_ / "ro"));
+  fs::permissions(dir_ / "ro", fs::perms::owner_all);
+}
+
+// Starts `bnlab args...` in the background, its output discarded; returns its pid.
+pid_t start_bnlab(const std::vector<std::string>& args) {
+  std::vector<char*> argv = {const_cast<char*>(BNLAB_EXE)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* null = std::freopen("/dev/null", "w", stdout);
+    if (null) std::freopen("/dev/null", "w", stderr);
+    execv(BNLAB_EXE, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int lines_in(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string l; std::getline(in, l);) ++n;
+  return n;
+}
+
+std::string contents(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// Nothing lost (#10): the metrics CSV is written beside its name and renamed when the run ends,
+// so a training killed with SIGKILL leaves the previous file whole.
+TEST_F(Cli, KilledTrainingLeavesThePreviousMetricsWhole) {
+  const std::string cfg = write_config(good_config());
+  const std::string csv = write("m.csv", "step,epoch,train_loss\n1,0.1,0.5\n");
+  const pid_t pid = start_bnlab({"train", cfg, "--steps", "100000000", "--metrics", csv});
+  const bool logging = wait_for([&] { return lines_in(csv + ".tmp") >= 4; }, 60.0);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(logging) << "the run never logged into " << csv << ".tmp";
+  EXPECT_EQ(contents(csv), "step,epoch,train_loss\n1,0.1,0.5\n");
+  // The next run reuses the temporary the killed one left, and leaves none.
+  const Result r = run("train " + cfg + " --steps 10 --metrics " + csv);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(lines_in(csv), 3);  // header, step 5, step 10
+  EXPECT_FALSE(fs::exists(csv + ".tmp"));
+}
+
+// Ctrl+C stops training between steps and keeps every metrics row logged so far.
+TEST_F(Cli, InterruptedTrainingKeepsItsMetrics) {
+  const std::string cfg = write_config(good_config());
+  const std::string csv = (dir_ / "m.csv").string(), ckpt = (dir_ / "c.safetensors").string();
+  const pid_t pid = start_bnlab({"train", cfg, "--steps", "100000000", "--metrics", csv, "--save", ckpt});
+  const bool logging = wait_for([&] { return lines_in(csv + ".tmp") >= 4; }, 60.0);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(logging) << "the run never logged into " << csv << ".tmp";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by the signal instead of stopping";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_GE(lines_in(csv), 4);
+  EXPECT_FALSE(fs::exists(csv + ".tmp"));
+  EXPECT_FALSE(fs::exists(ckpt));  // a run cut short is not saved as if it had finished
 }
 
 }  // namespace

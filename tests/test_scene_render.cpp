@@ -2,6 +2,7 @@
 // command writes byte-identical files, one per step, named NN-<step-id>; every shipped scene
 // renders in English and Chinese; scene list and scene check answer as docs/SCENES.md says.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,26 @@ TEST(SceneRender, BadOptionsAreRefusedWithTheirName) {
   log = run_command(std::string("'") + BNLAB_EXE + "' scene render no-such-scene --out '" + dir.path.string() + "'", &code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(log.find("no scene \"no-such-scene\""), std::string::npos) << log;
+}
+
+// Late checks (#10, defect 6): an --out folder that cannot take the files is refused before the
+// scene is played, with the bad-argument exit code. Root may write anywhere: as root, bnlab runs
+// as nobody.
+TEST(SceneRender, AnUnwritableOutFolderIsRefusedBeforeRendering) {
+  TempDir dir;
+  const fs::path ro = dir.path / "read-only";
+  fs::create_directories(ro);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
+                          fs::perms::others_read | fs::perms::others_exec);
+  const std::string as = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  int code = -1;
+  const std::string log =
+      run_command(as + "'" + BNLAB_EXE + "' scene render gamma-beta --format csv --out '" + ro.string() + "'", &code);
+  EXPECT_EQ(code, 2) << log;
+  EXPECT_NE(log.find(ro.string()), std::string::npos) << log;
+  EXPECT_NE(log.find("Permission denied"), std::string::npos) << log;
+  EXPECT_TRUE(fs::is_empty(ro));
+  fs::permissions(ro, fs::perms::owner_all);
 }
 
 TEST(SceneCommands, ListAndCheck) {

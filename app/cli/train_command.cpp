@@ -1,17 +1,21 @@
 // What this file is: `bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT]
-// [--save CKPT] [--metrics OUT.csv]`. Trains, shows progress on the terminal, writes the metrics
-// CSV row by row (so a run that stops early keeps what it logged), and saves a checkpoint.
+// [--save CKPT] [--metrics OUT.csv]`. Checks that its outputs can be written, trains, shows
+// progress on the terminal, writes the metrics CSV row by row into its temporary (renamed into
+// place when the run ends, also when it diverges or Ctrl+C stops it, so such a run keeps what
+// it logged and a killed one leaves the previous file whole), and saves a checkpoint.
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <memory>
+#include <optional>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "core/io/checkpoint.h"
 #include "core/train/run.h"
 
@@ -23,32 +27,42 @@ using Clock = std::chrono::steady_clock;
 // The metrics CSV: one row per logged step; the test columns are filled on evaluation rows.
 class MetricsFile {
  public:
-  explicit MetricsFile(const std::string& path) : path_(path) {
+  explicit MetricsFile(const std::string& path) {
     if (path.empty()) return;
-    out_.open(path, std::ios::trunc);
-    if (!out_) throw data_error(path + ": cannot write metrics file");
-    out_ << "step,epoch,train_loss,train_accuracy,lr,test_loss,test_accuracy\n";
-    out_.flush();
+    file_.emplace(path);
+    file_->write("step,epoch,train_loss,train_accuracy,lr,test_loss,test_accuracy\n");
   }
   void row(int64_t step, double epoch, double loss, double acc, double lr, const EvalResult* test) {
-    if (!out_.is_open()) return;
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%lld,%.4f,%.6g,%.6g,%.6g,", static_cast<long long>(step), epoch, loss, acc, lr);
-    out_ << buf;
-    if (test) {
-      std::snprintf(buf, sizeof buf, "%.6g,%.6g", test->loss, test->accuracy);
-      out_ << buf;
-    } else {
-      out_ << ",";
-    }
-    out_ << "\n";
-    out_.flush();  // a run stopped by divergence or Ctrl+C keeps every row written so far
+    if (!file_) return;
+    char buf[512];
+    int n = std::snprintf(buf, sizeof buf, "%lld,%.4f,%.6g,%.6g,%.6g,", static_cast<long long>(step), epoch, loss, acc, lr);
+    n += test ? std::snprintf(buf + n, sizeof buf - n, "%.6g,%.6g\n", test->loss, test->accuracy)
+              : std::snprintf(buf + n, sizeof buf - n, ",\n");
+    file_->write(buf, static_cast<size_t>(n));  // unbuffered: the temporary holds every row so far
+  }
+  // The rows so far go under the file's name (the end of a run, whatever ended it).
+  void finish() {
+    if (file_) file_->commit();
+    file_.reset();
   }
 
  private:
-  std::string path_;
-  std::ofstream out_;
+  std::optional<AtomicFile> file_;
 };
+
+// Ctrl+C asks the loop to stop between steps; a second one ends the process at once.
+volatile std::sig_atomic_t interrupted = 0;
+void on_interrupt(int) { interrupted = 1; }
+
+// An output of `flag` that cannot be written is a bad argument, found before any training.
+void check_output(const Args& args, const std::string& flag) {
+  if (!args.has(flag)) return;
+  try {
+    check_writable(args.get(flag));
+  } catch (const Error& e) {
+    throw config_error(flag + ": " + e.what());
+  }
+}
 
 }  // namespace
 
@@ -58,6 +72,8 @@ int train_command(const std::vector<std::string>& argv) {
   if (args.has("--steps") && args.has("--epochs")) throw config_error("train: give --steps or --epochs, not both");
   Config cfg = load_config(args.positional()[0]);
   if (args.has("--seed")) cfg.seed = static_cast<uint64_t>(args.get_int("--seed", 1, 0, (1ll << 62)));
+  check_output(args, "--save");
+  check_output(args, "--metrics");
 
   const auto load_start = Clock::now();
   auto data = std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed));
@@ -81,41 +97,61 @@ int train_command(const std::vector<std::string>& argv) {
   const auto start = Clock::now();
   auto last_print = start;
   EvalResult last_test;
-  for (int64_t s = 1; s <= total; ++s) {
-    const StepRecord r = run.step();
-    for (const std::string& w : run.model().take_warnings()) std::fprintf(stderr, "\nbnlab: warning: %s\n", w.c_str());
-    if (!std::isfinite(r.loss)) {
-      const double epoch = static_cast<double>(r.step) / per_epoch;
-      metrics.row(r.step, epoch, r.loss, r.accuracy, r.lr, nullptr);
-      std::fprintf(stderr, "%sbnlab: training diverged: the loss became %s at step %lld (epoch %.2f); learning rate %g too high? "
-                   "Stopped; the metrics up to this step are saved%s.\n",
-                   tty ? "\n" : "", std::isnan(r.loss) ? "NaN" : "infinite", static_cast<long long>(r.step), epoch,
-                   static_cast<double>(r.lr), args.has("--save") ? ", the checkpoint is not" : "");
-      return 1;
+  struct sigaction on_ctrl_c {};
+  on_ctrl_c.sa_handler = on_interrupt;
+  on_ctrl_c.sa_flags = SA_RESETHAND;  // the second Ctrl+C is the default: the end, at once
+  sigaction(SIGINT, &on_ctrl_c, nullptr);
+  try {
+    for (int64_t s = 1; s <= total; ++s) {
+      if (interrupted) {
+        metrics.finish();
+        std::fprintf(stderr, "%sbnlab: interrupted at step %lld; the metrics up to this step are saved%s.\n", tty ? "\n" : "",
+                     static_cast<long long>(s - 1), args.has("--save") ? ", the checkpoint is not" : "");
+        return 130;  // the shell's code for a run ended by SIGINT
+      }
+      const StepRecord r = run.step();
+      for (const std::string& w : run.model().take_warnings()) std::fprintf(stderr, "\nbnlab: warning: %s\n", w.c_str());
+      if (!std::isfinite(r.loss)) {
+        const double epoch = static_cast<double>(r.step) / per_epoch;
+        metrics.row(r.step, epoch, r.loss, r.accuracy, r.lr, nullptr);
+        metrics.finish();
+        std::fprintf(stderr, "%sbnlab: training diverged: the loss became %s at step %lld (epoch %.2f); learning rate %g too high? "
+                     "Stopped; the metrics up to this step are saved%s.\n",
+                     tty ? "\n" : "", std::isnan(r.loss) ? "NaN" : "infinite", static_cast<long long>(r.step), epoch,
+                     static_cast<double>(r.lr), args.has("--save") ? ", the checkpoint is not" : "");
+        return 1;
+      }
+      loss_sum += r.loss;
+      acc_sum += r.accuracy;
+      ++logged;
+      const bool eval_now = s % eval_every == 0 || s == total;
+      if (s % log_every == 0 || eval_now) {
+        const double epoch = static_cast<double>(r.step) / per_epoch;
+        if (eval_now) last_test = run.evaluate("test", Mode::infer_running);
+        metrics.row(r.step, epoch, loss_sum / logged, acc_sum / logged, r.lr, eval_now ? &last_test : nullptr);
+        if (eval_now)
+          std::fprintf(stderr, "%sstep %lld  epoch %.2f  train loss %.4f  test loss %.4f  test accuracy %.4f\n",
+                       tty ? "\r\033[K" : "", static_cast<long long>(r.step), epoch, loss_sum / logged,
+                       last_test.loss, last_test.accuracy);
+        loss_sum = acc_sum = 0.0;
+        logged = 0;
+      }
+      const auto now = Clock::now();
+      if (tty && now - last_print > std::chrono::milliseconds(250)) {
+        last_print = now;
+        const double secs = std::chrono::duration<double>(now - start).count();
+        std::fprintf(stderr, "\r\033[Kstep %lld/%lld  epoch %d  loss %.4f  %.0f steps/s", static_cast<long long>(s),
+                     static_cast<long long>(total), r.epoch + 1, r.loss, static_cast<double>(s) / secs);
+      }
     }
-    loss_sum += r.loss;
-    acc_sum += r.accuracy;
-    ++logged;
-    const bool eval_now = s % eval_every == 0 || s == total;
-    if (s % log_every == 0 || eval_now) {
-      const double epoch = static_cast<double>(r.step) / per_epoch;
-      if (eval_now) last_test = run.evaluate("test", Mode::infer_running);
-      metrics.row(r.step, epoch, loss_sum / logged, acc_sum / logged, r.lr, eval_now ? &last_test : nullptr);
-      if (eval_now)
-        std::fprintf(stderr, "%sstep %lld  epoch %.2f  train loss %.4f  test loss %.4f  test accuracy %.4f\n",
-                     tty ? "\r\033[K" : "", static_cast<long long>(r.step), epoch, loss_sum / logged,
-                     last_test.loss, last_test.accuracy);
-      loss_sum = acc_sum = 0.0;
-      logged = 0;
+  } catch (...) {
+    try {
+      metrics.finish();  // what was logged before the error stays
+    } catch (const Error&) {
     }
-    const auto now = Clock::now();
-    if (tty && now - last_print > std::chrono::milliseconds(250)) {
-      last_print = now;
-      const double secs = std::chrono::duration<double>(now - start).count();
-      std::fprintf(stderr, "\r\033[Kstep %lld/%lld  epoch %d  loss %.4f  %.0f steps/s", static_cast<long long>(s),
-                   static_cast<long long>(total), r.epoch + 1, r.loss, static_cast<double>(s) / secs);
-    }
+    throw;
   }
+  metrics.finish();
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.has("--save")) save_checkpoint(args.get("--save"), run.model(), cfg);
   std::printf("{\"steps\": %lld, \"seconds\": %.3f, \"steps_per_second\": %.1f, \"test_loss\": %.6g, \"test_accuracy\": %.6g}\n",

@@ -12,11 +12,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "panels/plot_area.h"
 #include "plot/cairo_canvas.h"
 #include "ui/headless.h"
@@ -125,15 +124,9 @@ void draw_page(plot::Canvas& canvas, const Page& p, std::vector<DrawnPlot>* plot
 }
 
 void write_csv(const std::string& path, const std::vector<DrawnPlot>& plots) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    for (const DrawnPlot& d : plots) out << "# plot: " << d.id << "\n" << d.csv << (d.csv.empty() || d.csv.back() == '\n' ? "" : "\n") << "\n";
-    if (!out) throw data_error("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw data_error("cannot write " + path + ": " + ec.message());
+  std::string text;
+  for (const DrawnPlot& d : plots) text += "# plot: " + d.id + "\n" + d.csv + (d.csv.empty() || d.csv.back() == '\n' ? "" : "\n") + "\n";
+  write_file_atomically(path, text);
 }
 
 // Writes one step's page in one language; returns the plots drawn on it.
@@ -178,10 +171,13 @@ std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& 
   if (o.width < 320 || o.height < 240 || o.width > 8192 || o.height > 8192)
     throw config_error("--size: from 320x240 to 8192x8192, got " + std::to_string(o.width) + "x" + std::to_string(o.height));
   auto folder = [&](const std::string& lang) { return o.langs.size() > 1 ? o.out_dir + "/" + lang : o.out_dir; };
+  // Before the scene is played: a folder that cannot take the files is said now, not after it.
   for (const std::string& lang : o.langs) {
-    std::error_code ec;
-    std::filesystem::create_directories(folder(lang), ec);
-    if (!std::filesystem::is_directory(folder(lang))) throw data_error("--out: cannot make the folder " + folder(lang));
+    try {
+      check_writable_folder(folder(lang), ErrorKind::usage);
+    } catch (const Error& e) {
+      throw config_error(std::string("--out: ") + e.what());
+    }
   }
 
   text.load(BNLAB_ASSETS_DIR);
