@@ -177,8 +177,8 @@ void Trainer::train_one_step() {
   }
 }
 
-// The fixed probe set: the first examples of the training set, in file order, so that frames
-// taken at different times see the same inputs.
+// The probe set: the first examples of the training set, in file order, so that slices taken
+// at different times see the same inputs.
 Dataset fixed_probe_set(const Dataset& train, int size) {
   Dataset d;
   const int n = std::min(size, train.size());
@@ -188,22 +188,6 @@ Dataset fixed_probe_set(const Dataset& train, int size) {
   d.x = train.x.leftCols(n);
   d.y.assign(train.y.begin(), train.y.begin() + n);
   return d;
-}
-
-void Trainer::probe_fixed_batch() {
-  const int batch = std::min(run_->config().train.batch_size, run_->data().train.size());
-  const Dataset set = fixed_probe_set(run_->data().train, batch);
-  Tensor x;
-  x.resize(set.sample_shape, set.size());
-  x.data = set.x;
-  Model& model = run_->model();
-  // Batch statistics as in training, nothing updated; the gradients are this batch's.
-  Loss loss(run_->loss().kind());
-  model.zero_grad();
-  loss.forward(model.forward(x, Mode::infer_batch), set.y);
-  model.backward(loss.backward());
-  state_.fixed_probe = fixed_prober_.take(model, run_->steps_done(), {});
-  model.zero_grad();
 }
 
 void Trainer::compute_loss_slice(int size) {
@@ -277,7 +261,6 @@ void Trainer::apply(const Command& c) {
         if (gate_) gate_->done(gate_slot_, 0);
         history_->clear();
         prober_.reset();
-        fixed_prober_.reset();
         last_probe_.reset();
         {
           TrainerSnapshot fresh;
@@ -318,24 +301,11 @@ void Trainer::apply(const Command& c) {
         options_.steps_per_second = std::max(0.0, c.value);
         next_step_time_ = Clock::now();
         break;
-      case K::set_probe_every:
-        options_.probe_every = std::max(0, static_cast<int>(c.value));
-        break;
-      case K::set_eval_every:
-        options_.eval_every = std::max(0, static_cast<int>(c.value));
-        break;
-      case K::set_eval_stats:
-        inference_mode(c.text);  // throws for an unknown name
-        options_.eval_stats = c.text;
-        break;
       case K::set_ics_every:
         options_.ics_every = std::max(0, static_cast<int>(c.value));
         break;
       case K::set_smoothness_every:
         options_.smoothness_every = std::max(0, static_cast<int>(c.value));
-        break;
-      case K::probe_fixed_batch:
-        probe_fixed_batch();
         break;
       case K::loss_slice:
         compute_loss_slice(c.value >= 3 ? std::min(201, static_cast<int>(c.value)) : 31);

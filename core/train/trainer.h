@@ -33,12 +33,10 @@ struct Command {
     set_bn_position,         // `text`: before_activation or after_activation
     set_bn_momentum,         // `value`
     set_speed,               // `value` steps per second; 0: as fast as possible
-    set_probe_every,         // `value` steps between probe frames; 0: none
-    set_eval_every,          // `value` steps between test evaluations; 0: once per epoch
-    set_eval_stats,          // `text`: running, batch or population (BN at evaluation)
+    // For the labs of issue #12 (beyond-ics: ICS, smoothness and the loss slice, live for runs
+    // A and B); nothing in the window sends them yet.
     set_ics_every,           // `value` steps between ICS measurements (Santurkar); 0: none
     set_smoothness_every,    // `value` steps between smoothness measurements; 0: none
-    probe_fixed_batch,       // a probe frame now, on the fixed probe batch
     loss_slice,              // a 2-D slice of the loss now; `value`: grid size (0: 31)
   };
   Kind kind = Kind::pause;
@@ -49,6 +47,9 @@ struct Command {
   double value = 0.0;
 };
 
+// How many kinds there are (the random stress test sends every one): keep loss_slice last.
+inline constexpr int kCommandKinds = static_cast<int>(Command::Kind::loss_slice) + 1;
+
 struct TrainerOptions {
   bool start_paused = true;
   int probe_every = 10;
@@ -57,7 +58,7 @@ struct TrainerOptions {
   double steps_per_second = 0.0; // 0: as fast as possible
   int ics_every = 0;             // 0: off (each costs a forward and backward per block)
   int smoothness_every = 0;      // 0: off (each costs 8 forwards and backwards)
-  int probe_set_size = 500;      // training examples (file order) of the fixed probe set
+  int probe_set_size = 500;      // training examples (file order) the loss slice is taken on
   // The worker runs at a lower CPU priority (Linux nice +10), so a window drawn beside it gets
   // the cores first and training takes the rest.
   bool background_priority = false;
@@ -87,7 +88,6 @@ struct TrainerSnapshot {
   std::string error;            // a command that could not be applied, in words
   std::shared_ptr<const Config> config;
   std::shared_ptr<const ProbeFrame> probe;  // the latest frame
-  std::shared_ptr<const ProbeFrame> fixed_probe;  // the latest frame on the fixed probe batch
   std::shared_ptr<const LossSlice> loss_slice;    // the latest slice, and its step
   int64_t loss_slice_step = -1;
   std::shared_ptr<const DataSplit> data;  // what the run trains on; the same object for its life
@@ -128,14 +128,13 @@ class Trainer {
   void train_one_step();
   void publish();
   void wait_for_commands(std::chrono::steady_clock::time_point until);
-  void probe_fixed_batch();
   void compute_loss_slice(int size);
   bool decision_grid_due(int64_t step) const;
   void compute_decision_grid();
 
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
-  Prober prober_, fixed_prober_;
+  Prober prober_;
   std::shared_ptr<History> history_ = std::make_shared<History>();
   std::shared_ptr<StepGate> gate_;
   int gate_slot_;
