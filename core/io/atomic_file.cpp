@@ -59,8 +59,9 @@ void AtomicFile::write(const void* bytes, size_t n) {
   const char* p = static_cast<const char*>(bytes);
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) fail("writing " + tmp_, w < 0 ? errno : ENOSPC);
+    const int e = w < 0 ? errno : ENOSPC;  // read before anything else may change errno
+    if (w < 0 && e == EINTR) continue;
+    if (w <= 0) fail("writing " + tmp_, e);
     p += w;
     n -= static_cast<size_t>(w);
   }
@@ -68,12 +69,14 @@ void AtomicFile::write(const void* bytes, size_t n) {
 
 void AtomicFile::commit() {
   if (fd_ < 0) throw Error(ErrorKind::internal, path_ + ": committed twice");
-  if (::fsync(fd_) != 0) fail("flushing " + tmp_ + " to disk", errno);
+  if (::fsync(fd_) != 0) {
+    const int e = errno;
+    fail("flushing " + tmp_ + " to disk", e);
+  }
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) {
     const int e = errno;
-    fd_ = -1;
     ::unlink(tmp_.c_str());
     throw Error(kind_, path_ + ": cannot write it: closing " + tmp_ + ": " + std::strerror(e));
   }
