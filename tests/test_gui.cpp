@@ -114,8 +114,7 @@ TEST(Gui, EveryLanguageHasEveryKey) {
     ++i;
   }
   EXPECT_EQ(keys[0], keys[1]);
-  // Every literal key passed to tr("...") in app/ is in the tables.
-  const std::string call = "tr(\"";
+  // Every literal key passed to tr("...") or tr_id("...") in app/ is in the tables.
   int checked = 0;
   for (const auto& entry : fs::recursive_directory_iterator(std::string(BNLAB_SOURCE_DIR) + "/app")) {
     if (entry.path().extension() != ".cpp" && entry.path().extension() != ".h") continue;
@@ -123,13 +122,14 @@ TEST(Gui, EveryLanguageHasEveryKey) {
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string src = ss.str();
-    for (size_t at = src.find(call); at != std::string::npos; at = src.find(call, at + 1)) {
-      const size_t begin = at + call.size(), end = src.find('"', begin);
-      const std::string key = src.substr(begin, end - begin);
-      if (key.find('.') == std::string::npos || src.compare(end, 2, "\")") != 0) continue;  // not a literal key
-      EXPECT_TRUE(keys[0].count(key)) << entry.path().filename() << " asks for missing key " << key;
-      ++checked;
-    }
+    for (const std::string call : {"tr(\"", "tr_id(\""})
+      for (size_t at = src.find(call); at != std::string::npos; at = src.find(call, at + 1)) {
+        const size_t begin = at + call.size(), end = src.find('"', begin);
+        const std::string key = src.substr(begin, end - begin);
+        if (key.find('.') == std::string::npos || src.compare(end, 2, "\")") != 0) continue;  // not a literal key
+        EXPECT_TRUE(keys[0].count(key)) << entry.path().filename() << " asks for missing key " << key;
+        ++checked;
+      }
   }
   EXPECT_GT(checked, 50);
 }

@@ -81,22 +81,22 @@ struct ContoursPanel : Panel {
   void controls() {
     const float w = ImGui::GetFontSize() * 7;
     ImGui::SetNextItemWidth(w);
-    dirty_ |= ImGui::SliderFloat(ui::tr("lesson.ratio"), &ratio_, 1.0f, 1000.0f, "%.0f", ImGuiSliderFlags_Logarithmic);
+    dirty_ |= ImGui::SliderFloat(ui::tr_id("lesson.ratio"), &ratio_, 1.0f, 1000.0f, "%.0f", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
-    dirty_ |= ImGui::SliderFloat("ρ", &rho_, -0.9f, 0.9f, "%.2f");
+    dirty_ |= ImGui::SliderFloat("ρ###lesson.rho", &rho_, -0.9f, 0.9f, "%.2f");
     ImGui::SameLine();
-    dirty_ |= ImGui::Checkbox(ui::tr("lesson.standardize"), &standardize_);
+    dirty_ |= ImGui::Checkbox(ui::tr_id("lesson.standardize"), &standardize_);
     const char* optimizers[] = {"GD", "momentum", "RMSProp", "Adam"};
     ImGui::SetNextItemWidth(w);
-    bool path_changed = ImGui::Combo(ui::tr("hp.optimizer"), &optimizer_, optimizers, 4);
+    bool path_changed = ImGui::Combo(ui::tr_id("hp.optimizer"), &optimizer_, optimizers, 4);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
-    path_changed |= ImGui::SliderFloat(ui::tr("hp.lr"), &lr_scale_, 0.01f, 1.2f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    path_changed |= ImGui::SliderFloat(ui::tr_id("hp.lr"), &lr_scale_, 0.01f, 1.2f, "%.2f", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
     path_changed |=
-        ImGui::SliderInt(ui::tr("lesson.steps"), &path_cfg_.max_steps, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+        ImGui::SliderInt(ui::tr_id("lesson.steps"), &path_cfg_.max_steps, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
     if (dirty_)
       rebuild();
     else if (path_changed && problem_)

@@ -41,11 +41,11 @@ struct CurvesPanel : Panel {
 
   void draw(PanelContext& ctx) override {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::SliderFloat(ui::tr("plot.smoothing"), &smoothing_, 0.0f, 0.99f, "%.2f");
+    ImGui::SliderFloat(ui::tr_id("plot.smoothing"), &smoothing_, 0.0f, 0.99f, "%.2f");
     same_line_if_fits(toggle_width(ui::tr("plot.log_y")));
-    ImGui::Checkbox(ui::tr("plot.log_y"), &log_y_);
+    ImGui::Checkbox(ui::tr_id("plot.log_y"), &log_y_);
     same_line_if_fits(toggle_width(ui::tr("status.epoch")));
-    ImGui::Checkbox(ui::tr("status.epoch"), &epochs_);
+    ImGui::Checkbox(ui::tr_id("status.epoch"), &epochs_);
     if (!ctx.a || !ctx.b) return;
     // Above the plots: below them it would fall outside the cell.
     if (ctx.a->step == 0) ImGui::TextDisabled("%s", ui::tr("plot.waiting"));

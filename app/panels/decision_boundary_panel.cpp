@@ -100,9 +100,9 @@ struct DecisionBoundaryPanel : Panel {
       train_.fill(points_of_->train);
       test_.fill(points_of_->test);
     }
-    ImGui::Checkbox(ui::tr("boundary.train_points"), &show_train_);
+    ImGui::Checkbox(ui::tr_id("boundary.train_points"), &show_train_);
     same_line_if_fits(toggle_width(ui::tr("boundary.test_points")));
-    ImGui::Checkbox(ui::tr("boundary.test_points"), &show_test_);
+    ImGui::Checkbox(ui::tr_id("boundary.test_points"), &show_test_);
     // What the colours mean goes on a line of its own, wrapped (beside the checkboxes it ran out
     // of a small cell); whether both runs fit below it is known first, so that the choice of run
     // can join the checkboxes' line.

@@ -30,7 +30,7 @@ struct DistributionsPanel : Panel {
   }
 
   void draw(PanelContext& ctx) override {
-    ImGui::Checkbox(ui::tr("plot.more_bands"), &tensorboard_bands_);
+    ImGui::Checkbox(ui::tr_id("plot.more_bands"), &tensorboard_bands_);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("plot.more_bands_hint"));
     const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const std::vector<std::shared_ptr<const ProbeFrame>> frames[2] = {recent_frames(hs[0]), recent_frames(hs[1])};

@@ -127,7 +127,7 @@ void export_menu(PanelContext& ctx, const std::string& id, const PlotDrawing& dr
   }
   int size[2] = {store->GetInt(width_key, screen_w), store->GetInt(height_key, screen_h)};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
-  if (ImGui::InputInt2(ui::tr("plot.export_size"), size)) {
+  if (ImGui::InputInt2(ui::tr_id("plot.export_size"), size)) {
     store->SetInt(width_key, std::clamp(size[0], 16, 8192));
     store->SetInt(height_key, std::clamp(size[1], 16, 8192));
   }
@@ -146,15 +146,15 @@ void export_menu(PanelContext& ctx, const std::string& id, const PlotDrawing& dr
   if (is_plot) {
     const std::string key = std::string("theme.") + plot::kPlotThemeNames[theme];
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
-    if (ImGui::BeginCombo(ui::tr("plot.export_theme"), ui::tr(key.c_str()))) {
+    if (ImGui::BeginCombo(ui::tr_id("plot.export_theme"), ui::tr(key.c_str()))) {
       for (int t = 0; t < kThemes; ++t) {
         const std::string item = std::string("theme.") + plot::kPlotThemeNames[t];
-        if (ImGui::Selectable(ui::tr(item.c_str()), t == theme)) store->SetInt(theme_key, theme = t);
+        if (ImGui::Selectable(ui::tr_id(item), t == theme)) store->SetInt(theme_key, theme = t);
       }
       ImGui::EndCombo();
     }
   }
-  if (ImGui::Button(ui::tr("plot.export_save"))) {
+  if (ImGui::Button(ui::tr_id("plot.export_save"))) {
     export_image(ctx, id, drawing, kFormats[format], static_cast<float>(store->GetInt(width_key, screen_w)),
                  static_cast<float>(store->GetInt(height_key, screen_h)), plot::kPlotThemeNames[theme], rect);
     ImGui::CloseCurrentPopup();

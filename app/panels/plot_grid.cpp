@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <string>
 
 namespace bnlab {
 
@@ -74,7 +75,9 @@ void plot_choice(const std::vector<const char*>& labels, int* shown, bool after_
   if (after_controls) same_line_if_fits(width - spacing);
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0) ImGui::SameLine();
-    ImGui::RadioButton(labels[i], shown, static_cast<int>(i));
+    // Its ID is its place, not its (translated) words.
+    const std::string label = std::string(labels[i]) + "###plot_choice." + std::to_string(i);
+    ImGui::RadioButton(label.c_str(), shown, static_cast<int>(i));
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include "ui/sidebar.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 
@@ -29,15 +30,9 @@ void lab_tick(Lab& lab) {
   lab.apply_actions();
 }
 
-void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Canvas* canvas,
-               std::vector<DrawnPlot>* plots) {
-  lab_tick(lab);
-  const FrameData data = lab.frame_data();
-  const Theme& theme = theme_by_name(theme_name);
-  PanelContext ctx = lab.context(data, theme, false);
-  ctx.canvas = canvas;
-  ctx.plots_drawn = plots;
-  ImGui::NewFrame();
+namespace {
+
+void draw_panels(Lab& lab, PanelContext& ctx, PanelRect area) {
   const std::vector<PanelEntry*> shown = lab.shown_panels();
   const std::vector<PanelRect> cells = grid_cells(static_cast<int>(shown.size()), area.x, area.y, area.w, area.h);
   for (size_t i = 0; i < shown.size(); ++i) {
@@ -49,6 +44,34 @@ void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Ca
     shown[i]->panel->draw(ctx);
     ImGui::End();
   }
+}
+
+}  // namespace
+
+void lab_frame(Lab& lab, PanelRect area, const std::string& theme_name, plot::Canvas* canvas,
+               std::vector<DrawnPlot>* plots) {
+  lab_tick(lab);
+  const FrameData data = lab.frame_data();
+  PanelContext ctx = lab.context(data, theme_by_name(theme_name), false);
+  ctx.canvas = canvas;
+  ctx.plots_drawn = plots;
+  ImGui::NewFrame();
+  draw_panels(lab, ctx, area);
+  ImGui::Render();
+}
+
+void lab_frame_with_sidebar(Lab& lab, float sidebar_width, const std::string& theme_name) {
+  lab_tick(lab);
+  const FrameData data = lab.frame_data();
+  PanelContext ctx = lab.context(data, theme_by_name(theme_name), false);
+  ImGui::NewFrame();
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(sidebar_width, display.y));
+  ImGui::Begin("##sidebar", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  draw_sidebar(lab.session, ctx);
+  ImGui::End();
+  draw_panels(lab, ctx, {sidebar_width, 0, display.x - sidebar_width, display.y});
   ImGui::Render();
 }
 

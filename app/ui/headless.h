@@ -26,5 +26,8 @@ void lab_tick(Lab& lab);
 // for the frame. With a canvas, their plots are drawn into it (and listed in `plots`).
 void lab_frame(Lab& lab, PanelRect area, const std::string& theme, plot::Canvas* canvas = nullptr,
                std::vector<DrawnPlot>* plots = nullptr);
+// The window's layout, as frame.cpp draws it, with no window: the sidebar down the left of the
+// display, `sidebar_width` wide, and the panel grid beside it. For tests of the sidebar's widgets.
+void lab_frame_with_sidebar(Lab& lab, float sidebar_width, const std::string& theme);
 
 }  // namespace bnlab::ui

@@ -12,11 +12,11 @@ namespace {
 
 void scenes_menu(Window& w) {
   for (const Scene& s : w.lab.scene_list())
-    if (ImGui::MenuItem(s.title.in(w.settings.language).c_str())) w.lab.actions.post(act::OpenScene{s.id});
+    if (ImGui::MenuItem((s.title.in(w.settings.language) + "###scene." + s.id).c_str())) w.lab.actions.post(act::OpenScene{s.id});
   if (w.lab.scene_list().empty()) ImGui::TextDisabled("%s", tr("scene.none"));
   if (w.lab.player) {
     ImGui::Separator();
-    if (ImGui::MenuItem(tr("scene.leave"), "Esc")) w.lab.actions.post(act::LeaveScene{});
+    if (ImGui::MenuItem(tr_id("scene.leave"), "Esc")) w.lab.actions.post(act::LeaveScene{});
   }
 }
 
@@ -26,48 +26,49 @@ void draw_menu_bar(Window& w) {
   if (!ImGui::BeginMainMenuBar()) return;
   add_tile(w, "##menu", true);
   ActionQueue& q = w.lab.actions;
-  if (ImGui::BeginMenu(tr("menu.file"))) {
-    if (ImGui::BeginMenu(tr("menu.scenes"))) {
+  if (ImGui::BeginMenu(tr_id("menu.file"))) {
+    if (ImGui::BeginMenu(tr_id("menu.scenes"))) {
       scenes_menu(w);
       ImGui::EndMenu();
     }
-    if (ImGui::MenuItem(tr("menu.screenshot"), "F12")) w.want_screenshot = true;
-    if (ImGui::MenuItem(tr("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(w.glfw, 1);
+    if (ImGui::MenuItem(tr_id("menu.screenshot"), "F12")) w.want_screenshot = true;
+    if (ImGui::MenuItem(tr_id("menu.quit"), "Ctrl+Q")) glfwSetWindowShouldClose(w.glfw, 1);
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu(tr("menu.view"))) {
-    if (ImGui::MenuItem(tr("menu.sidebar"), "Tab", w.settings.sidebar)) q.post(act::ToggleSidebar{});
-    if (ImGui::MenuItem(tr("menu.all_panels"), nullptr, w.lab.layout.empty() && w.settings.focused_panel.empty())) {
+  if (ImGui::BeginMenu(tr_id("menu.view"))) {
+    if (ImGui::MenuItem(tr_id("menu.sidebar"), "Tab", w.settings.sidebar)) q.post(act::ToggleSidebar{});
+    if (ImGui::MenuItem(tr_id("menu.all_panels"), nullptr, w.lab.layout.empty() && w.settings.focused_panel.empty())) {
       q.post(act::SetLayout{});
       if (!w.settings.focused_panel.empty()) q.post(act::ToggleFocus{w.settings.focused_panel});
     }
-    if (ImGui::MenuItem(tr("menu.notes"), nullptr, w.show_notes)) w.show_notes = !w.show_notes;
+    if (ImGui::MenuItem(tr_id("menu.notes"), nullptr, w.show_notes)) w.show_notes = !w.show_notes;
     ImGui::Separator();
     for (PanelEntry& p : w.lab.panels)
-      if (ImGui::MenuItem(tr(p.panel->key()), nullptr, p.visible)) q.post(act::ShowPanel{p.panel->key(), !p.visible});
+      if (ImGui::MenuItem(tr_id(p.panel->key()), nullptr, p.visible)) q.post(act::ShowPanel{p.panel->key(), !p.visible});
     ImGui::Separator();
     for (const char* t : {"dark", "light", "projector"})
-      if (ImGui::MenuItem(tr(std::string("theme.") + t), nullptr, w.settings.theme == t)) q.post(act::SetTheme{t});
+      if (ImGui::MenuItem(tr_id(std::string("theme.") + t), nullptr, w.settings.theme == t)) q.post(act::SetTheme{t});
     ImGui::Separator();
-    if (ImGui::MenuItem("English", nullptr, w.settings.language == "en")) q.post(act::SetLanguage{"en"});
-    if (ImGui::MenuItem("简体中文", nullptr, w.settings.language == "zh")) q.post(act::SetLanguage{"zh"});
+    if (ImGui::MenuItem("English###lang.en", nullptr, w.settings.language == "en")) q.post(act::SetLanguage{"en"});
+    if (ImGui::MenuItem("简体中文###lang.zh", nullptr, w.settings.language == "zh")) q.post(act::SetLanguage{"zh"});
     ImGui::Separator();
-    if (ImGui::MenuItem(tr("menu.font_larger"), "Ctrl +")) q.post(act::SetFontSize{w.settings.font_size + 2});
-    if (ImGui::MenuItem(tr("menu.font_smaller"), "Ctrl -")) q.post(act::SetFontSize{w.settings.font_size - 2});
+    if (ImGui::MenuItem(tr_id("menu.font_larger"), "Ctrl +")) q.post(act::SetFontSize{w.settings.font_size + 2});
+    if (ImGui::MenuItem(tr_id("menu.font_smaller"), "Ctrl -")) q.post(act::SetFontSize{w.settings.font_size - 2});
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu(tr("menu.run"))) {
+  if (ImGui::BeginMenu(tr_id("menu.run"))) {
     ImGui::BeginDisabled(w.lab.controls.locks("run"));
-    if (ImGui::MenuItem(w.lab.session.paused() ? tr("run.play") : tr("run.pause"), "Space")) q.post(act::TogglePlay{});
-    if (ImGui::MenuItem(tr("run.step"), "S")) q.post(act::Step{});
-    if (ImGui::MenuItem(tr("run.reset"), "R")) q.post(act::Reset{});
-    if (ImGui::MenuItem(tr("run.toggle_bn"), "B")) q.post(act::ToggleBnA{});
+    const std::string play = std::string(tr(w.lab.session.paused() ? "run.play" : "run.pause")) + "###run.play";
+    if (ImGui::MenuItem(play.c_str(), "Space")) q.post(act::TogglePlay{});
+    if (ImGui::MenuItem(tr_id("run.step"), "S")) q.post(act::Step{});
+    if (ImGui::MenuItem(tr_id("run.reset"), "R")) q.post(act::Reset{});
+    if (ImGui::MenuItem(tr_id("run.toggle_bn"), "B")) q.post(act::ToggleBnA{});
     ImGui::EndDisabled();
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu(tr("menu.help"))) {
-    if (ImGui::MenuItem(tr("menu.shortcuts"))) w.show_help = true;
-    if (ImGui::MenuItem(tr("menu.welcome"))) w.show_welcome = true;
+  if (ImGui::BeginMenu(tr_id("menu.help"))) {
+    if (ImGui::MenuItem(tr_id("menu.shortcuts"))) w.show_help = true;
+    if (ImGui::MenuItem(tr_id("menu.welcome"))) w.show_welcome = true;
     ImGui::EndMenu();
   }
   ImGui::EndMainMenuBar();
@@ -97,14 +98,14 @@ void draw_welcome(Window& w) {
     ImGui::TextUnformatted(tr("welcome.text"));
     ImGui::Separator();
     for (const Scene& s : w.lab.scene_list()) {
-      const std::string label = s.title.in(w.settings.language) + "##" + s.id;
+      const std::string label = s.title.in(w.settings.language) + "###scene." + s.id;
       if (ImGui::Selectable(label.c_str())) {
         w.lab.actions.post(act::OpenScene{s.id});
         w.show_welcome = false;
       }
     }
     ImGui::Separator();
-    if (ImGui::Button(tr("welcome.free_lab"))) w.show_welcome = false;
+    if (ImGui::Button(tr_id("welcome.free_lab"))) w.show_welcome = false;
     ImGui::EndPopup();
   }
   if (!w.show_welcome) w.settings.welcomed = true;

@@ -27,14 +27,30 @@ bool input_path(const char* label, std::string* value) {
   return true;
 }
 
-// A combo over a list of config words, shown through their i18n keys `prefix + word`.
+// A combo over a list of config words, shown through their i18n keys `prefix + word` (each
+// entry's ID is its key, whatever the language).
 bool word_combo(const char* label, std::string* value, std::initializer_list<const char*> words, const char* prefix) {
   bool changed = false;
   const std::string shown = tr(prefix + *value);
   if (ImGui::BeginCombo(label, shown.c_str())) {
     for (const char* w : words)
-      if (ImGui::Selectable(tr(std::string(prefix) + w), *value == w)) {
+      if (ImGui::Selectable(tr_id(std::string(prefix) + w), *value == w)) {
         *value = w;
+        changed = true;
+      }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// A combo over translated choices, by index; each entry's ID is its key.
+bool index_combo(const char* label, int* index, std::initializer_list<const char*> keys) {
+  bool changed = false;
+  const char* const* items = keys.begin();
+  if (ImGui::BeginCombo(label, tr(items[*index]))) {
+    for (int i = 0; i < static_cast<int>(keys.size()); ++i)
+      if (ImGui::Selectable(tr_id(items[i]), *index == i)) {
+        *index = i;
         changed = true;
       }
     ImGui::EndCombo();
@@ -47,20 +63,21 @@ bool word_combo(const char* label, std::string* value, std::initializer_list<con
 void run_controls(const Session& session, PanelContext& ctx) {
   ActionQueue& actions = ctx.actions;
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
-  if (ImGui::Button(session.paused() ? tr("run.play") : tr("run.pause"), ImVec2(w, 0))) actions.post(act::TogglePlay{});
+  const std::string play = std::string(tr(session.paused() ? "run.play" : "run.pause")) + "###run.play";
+  if (ImGui::Button(play.c_str(), ImVec2(w, 0))) actions.post(act::TogglePlay{});
   ImGui::SameLine();
-  if (ImGui::Button(tr("run.step"), ImVec2(w, 0))) actions.post(act::Step{});
+  if (ImGui::Button(tr_id("run.step"), ImVec2(w, 0))) actions.post(act::Step{});
   ImGui::SameLine();
-  if (ImGui::Button(tr("run.reset"), ImVec2(w, 0))) actions.post(act::Reset{});
+  if (ImGui::Button(tr_id("run.reset"), ImVec2(w, 0))) actions.post(act::Reset{});
   float speed = static_cast<float>(session.speed());  // steps per second; 0 = as fast as possible
-  if (ImGui::SliderFloat(tr("run.speed"), &speed, 0.0f, 1000.0f, speed == 0.0f ? tr("run.fastest") : "%.0f /s",
+  if (ImGui::SliderFloat(tr_id("run.speed"), &speed, 0.0f, 1000.0f, speed == 0.0f ? tr("run.fastest") : "%.0f /s",
                          ImGuiSliderFlags_Logarithmic))
     actions.post(act::SetSpeed{speed});
   if (session.needs_rebuild()) {
     ImGui::TextColored(ctx.theme.warning, "%s", tr("draft.pending"));
-    if (ImGui::Button(tr("draft.apply"))) actions.post(act::Reset{});
+    if (ImGui::Button(tr_id("draft.apply"))) actions.post(act::Reset{});
     ImGui::SameLine();
-    if (ImGui::Button(tr("draft.discard"))) actions.post(act::DiscardDraft{});
+    if (ImGui::Button(tr_id("draft.discard"))) actions.post(act::DiscardDraft{});
   }
 }
 
@@ -71,7 +88,7 @@ void hyperparameters(const Session& session, PanelContext& ctx) {
   const Theme& theme = ctx.theme;
   // B follows A's learning settings unless given its own; then the sliders edit A or B.
   bool own = session.b_has_own_train();
-  if (ImGui::Checkbox(tr("hp.b_own"), &own)) {
+  if (ImGui::Checkbox(tr_id("hp.b_own"), &own)) {
     if (own) {
       actions.post(act::SetTrain{session.config().train, true});
       actions.post(act::EditRun{true});
@@ -81,9 +98,9 @@ void hyperparameters(const Session& session, PanelContext& ctx) {
   }
   if (own) {
     int which = session.editing_b ? 1 : 0;
-    const bool a = ImGui::RadioButton(tr("hp.edit_a"), &which, 0);
+    const bool a = ImGui::RadioButton(tr_id("hp.edit_a"), &which, 0);
     ImGui::SameLine();
-    const bool b = ImGui::RadioButton(tr("hp.edit_b"), &which, 1);
+    const bool b = ImGui::RadioButton(tr_id("hp.edit_b"), &which, 1);
     if (a || b) actions.post(act::EditRun{which == 1});
   }
   const bool edit_b = own && session.editing_b;
@@ -91,31 +108,30 @@ void hyperparameters(const Session& session, PanelContext& ctx) {
   bool changed = false;
   // The handles take the colour of the run they set, when the runs differ.
   if (own) ImGui::PushStyleColor(ImGuiCol_SliderGrab, edit_b ? theme.run_b : theme.run_a);
-  changed |= ImGui::SliderFloat(tr("hp.lr"), &t.lr, 1e-4f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic);
-  changed |= ImGui::SliderInt(tr("hp.batch_size"), &t.batch_size, 2, 512, "%d", ImGuiSliderFlags_Logarithmic);
+  changed |= ImGui::SliderFloat(tr_id("hp.lr"), &t.lr, 1e-4f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic);
+  changed |= ImGui::SliderInt(tr_id("hp.batch_size"), &t.batch_size, 2, 512, "%d", ImGuiSliderFlags_Logarithmic);
   const char* optimizers[] = {"sgd", "rmsprop", "adam"};
   int current = t.optimizer == "adam" ? 2 : t.optimizer == "rmsprop" ? 1 : 0;
-  if (ImGui::Combo(tr("hp.optimizer"), &current, optimizers, 3)) {
+  if (ImGui::Combo(tr_id("hp.optimizer"), &current, optimizers, 3)) {
     t.optimizer = optimizers[current];
     changed = true;
   }
-  if (t.optimizer != "adam") changed |= ImGui::SliderFloat(tr("hp.momentum"), &t.momentum, 0.0f, 0.99f, "%.2f");
+  if (t.optimizer != "adam") changed |= ImGui::SliderFloat(tr_id("hp.momentum"), &t.momentum, 0.0f, 0.99f, "%.2f");
   if (t.optimizer == "adam") {
-    changed |= ImGui::SliderFloat("β1", &t.beta1, 0.0f, 0.999f, "%.3f");
-    changed |= ImGui::SliderFloat("β2", &t.beta2, 0.9f, 0.99999f, "%.5f");
+    changed |= ImGui::SliderFloat("β1###hp.beta1", &t.beta1, 0.0f, 0.999f, "%.3f");
+    changed |= ImGui::SliderFloat("β2###hp.beta2", &t.beta2, 0.9f, 0.99999f, "%.5f");
   }
-  if (t.optimizer == "rmsprop") changed |= ImGui::SliderFloat("α", &t.alpha, 0.5f, 0.999f, "%.3f");
-  if (t.optimizer != "sgd") changed |= ImGui::SliderFloat("ε", &t.eps, 1e-10f, 1e-2f, "%.0e", ImGuiSliderFlags_Logarithmic);
-  changed |= ImGui::SliderFloat(tr("hp.weight_decay"), &t.weight_decay, 0.0f, 0.1f, "%.4f");
+  if (t.optimizer == "rmsprop") changed |= ImGui::SliderFloat("α###hp.alpha", &t.alpha, 0.5f, 0.999f, "%.3f");
+  if (t.optimizer != "sgd") changed |= ImGui::SliderFloat("ε###hp.eps", &t.eps, 1e-10f, 1e-2f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  changed |= ImGui::SliderFloat(tr_id("hp.weight_decay"), &t.weight_decay, 0.0f, 0.1f, "%.4f");
   if (own) ImGui::PopStyleColor();
   if (changed) actions.post(act::SetTrain{t, edit_b});
 
   const BnConfig& bn = session.config().model.bn;
   float momentum = bn.momentum;
-  if (ImGui::SliderFloat(tr("hp.bn_momentum"), &momentum, 0.0f, 1.0f, "%.3f")) actions.post(act::SetBnMomentum{momentum});
+  if (ImGui::SliderFloat(tr_id("hp.bn_momentum"), &momentum, 0.0f, 1.0f, "%.3f")) actions.post(act::SetBnMomentum{momentum});
   int position = bn.position == "after_activation" ? 1 : 0;
-  const char* positions[] = {tr("hp.before_activation"), tr("hp.after_activation")};
-  if (ImGui::Combo(tr("hp.bn_position"), &position, positions, 2))
+  if (index_combo(tr_id("hp.bn_position"), &position, {"hp.before_activation", "hp.after_activation"}))
     actions.post(act::SetBnPosition{position == 1 ? "after_activation" : "before_activation"});
 }
 
@@ -125,7 +141,7 @@ void hyperparameters(const Session& session, PanelContext& ctx) {
 void dataset(Config& draft) {
   DataConfig& d = draft.data;
   const std::string before = d.dataset;
-  if (word_combo(tr("data.dataset"), &d.dataset, {"fashion-mnist", "mnist", "spiral", "circles", "xor", "gaussians", "moons"},
+  if (word_combo(tr_id("data.dataset"), &d.dataset, {"fashion-mnist", "mnist", "spiral", "circles", "xor", "gaussians", "moons"},
                  "data.")) {
     const bool images = d.dataset == "fashion-mnist" || d.dataset == "mnist";
     if (images != (before == "fashion-mnist" || before == "mnist")) d.normalize = images ? "scale" : "none";
@@ -134,23 +150,23 @@ void dataset(Config& draft) {
   }
   if (d.dataset == "fashion-mnist" || d.dataset == "mnist") {
     ImGui::TextDisabled("%s", tr("data.dir_hint"));
-    input_path(tr("data.dir"), &d.dir);
+    input_path(tr_id("data.dir"), &d.dir);
   } else {
-    ImGui::SliderInt(tr("data.points"), &d.n, 100, 5000, "%d", ImGuiSliderFlags_Logarithmic);
-    ImGui::SliderFloat(tr("data.noise"), &d.noise, 0.0f, 0.5f, "%.2f");
+    ImGui::SliderInt(tr_id("data.points"), &d.n, 100, 5000, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderFloat(tr_id("data.noise"), &d.noise, 0.0f, 0.5f, "%.2f");
   }
-  word_combo(tr("data.normalize"), &d.normalize, {"scale", "standardize", "none"}, "normalize.");
+  word_combo(tr_id("data.normalize"), &d.normalize, {"scale", "standardize", "none"}, "normalize.");
 }
 
 void initialization(Config& draft) {
   InitConfig& init = draft.model.init;
-  word_combo(tr("init.scheme"), &init.scheme, {"torch_default", "xavier_uniform", "xavier_normal", "he_normal", "normal"},
+  word_combo(tr_id("init.scheme"), &init.scheme, {"torch_default", "xavier_uniform", "xavier_normal", "he_normal", "normal"},
              "init.");
-  if (init.scheme == "normal") ImGui::SliderFloat("σ", &init.std, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderFloat(tr("init.scale"), &init.scale, 0.01f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  if (init.scheme == "normal") ImGui::SliderFloat("σ###init.std", &init.std, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat(tr_id("init.scale"), &init.scale, 0.01f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   BnConfig& bn = draft.model.bn;
-  ImGui::SliderFloat(tr("hp.bn_eps"), &bn.eps, 1e-8f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
-  ImGui::Checkbox(tr("hp.bn_affine"), &bn.affine);
+  ImGui::SliderFloat(tr_id("hp.bn_eps"), &bn.eps, 1e-8f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  ImGui::Checkbox(tr_id("hp.bn_affine"), &bn.affine);
 }
 
 // --- 4. the network editor ----------------------------------------------------------------------
@@ -166,9 +182,9 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     bool on = b.norm == "batch";
     if (output) {
       ImGui::BeginDisabled();
-      ImGui::Checkbox("BN", &on);
+      ImGui::Checkbox("BN###net.bn", &on);
       ImGui::EndDisabled();
-    } else if (ImGui::Checkbox("BN", &on)) {
+    } else if (ImGui::Checkbox("BN###net.bn", &on)) {
       // Live while the draft has the running network's blocks; otherwise part of the draft.
       if (blocks.size() == session.config().model.blocks.size())
         ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on});
@@ -176,18 +192,19 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
         b.norm = on ? "batch" : "none";
     }
     ImGui::SameLine();
-    char label[96];
-    std::snprintf(label, sizeof label, "%zu  %s %d  %s%s", i + 1, tr("op." + b.op), b.op == "conv" ? b.channels : b.units,
+    // The block's row says what it is; its ID (under PushID(i)) stays the same as it changes.
+    char label[128];
+    std::snprintf(label, sizeof label, "%zu  %s %d  %s%s###net.block", i + 1, tr("op." + b.op), b.op == "conv" ? b.channels : b.units,
                   tr("act." + b.activation), output ? tr("net.output") : "");
     if (ImGui::Selectable(label, ctx.selected_block == static_cast<int>(i), ImGuiSelectableFlags_AllowItemOverlap))
       ctx.actions.post(act::SelectBlock{static_cast<int>(i)});
     if (!output && ctx.selected_block == static_cast<int>(i)) {
       ImGui::Indent();
       int& width = b.op == "conv" ? b.channels : b.units;
-      ImGui::SliderInt(b.op == "conv" ? tr("net.channels") : tr("net.units"), &width, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
-      word_combo(tr("net.activation"), &b.activation, {"sigmoid", "tanh", "relu", "leaky_relu", "none"}, "act.");
-      ImGui::SliderFloat(tr("net.dropout"), &b.dropout, 0.0f, 0.9f, "%.2f");
-      if (blocks.size() > 2 && ImGui::Button(tr("net.remove"))) remove = static_cast<int>(i);
+      ImGui::SliderInt(b.op == "conv" ? tr_id("net.channels") : tr_id("net.units"), &width, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
+      word_combo(tr_id("net.activation"), &b.activation, {"sigmoid", "tanh", "relu", "leaky_relu", "none"}, "act.");
+      ImGui::SliderFloat(tr_id("net.dropout"), &b.dropout, 0.0f, 0.9f, "%.2f");
+      if (blocks.size() > 2 && ImGui::Button(tr_id("net.remove"))) remove = static_cast<int>(i);
       ImGui::Unindent();
     }
     ImGui::PopID();
@@ -196,7 +213,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     blocks.erase(blocks.begin() + remove);
     ctx.actions.post(act::SelectBlock{std::min(ctx.selected_block, static_cast<int>(blocks.size()) - 1)});
   }
-  if (blocks.size() < 12 && ImGui::Button(tr("net.add"))) {
+  if (blocks.size() < 12 && ImGui::Button(tr_id("net.add"))) {
     // A copy of the last hidden block (or a dense 100 sigmoid), just before the output.
     BlockConfig b;
     b.units = 100;
@@ -211,7 +228,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
 
 void export_folder(PanelContext& ctx) {
   std::string dir = ctx.export_dir;
-  if (input_path(tr("export.folder"), &dir)) {
+  if (input_path(tr_id("export.folder"), &dir)) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec || !std::filesystem::is_directory(dir, ec)) {
@@ -252,19 +269,18 @@ void draw_sidebar(const Session& session, PanelContext& ctx) {
   if (!session.error.empty()) ImGui::TextColored(ctx.theme.warning, "%s", session.error.c_str());
   Config draft = session.draft();
   section(ctx, "hyperparameters", [&] {
-    if (ImGui::CollapsingHeader(tr("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session, ctx);
+    if (ImGui::CollapsingHeader(tr_id("sidebar.hyperparameters"), ImGuiTreeNodeFlags_DefaultOpen)) hyperparameters(session, ctx);
   });
   section(ctx, "network", [&] {
-    if (ImGui::CollapsingHeader(tr("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, draft, ctx);
+    if (ImGui::CollapsingHeader(tr_id("sidebar.network"), ImGuiTreeNodeFlags_DefaultOpen)) network(session, draft, ctx);
   });
-  const char* taps[] = {tr("tap.z"), tr("tap.normalized"), tr("tap.activated")};
   int tap = ctx.selected_tap;
-  if (ImGui::Combo(tr("sidebar.tap"), &tap, taps, 3)) ctx.actions.post(act::SelectTap{tap});
+  if (index_combo(tr_id("sidebar.tap"), &tap, {"tap.z", "tap.normalized", "tap.activated"})) ctx.actions.post(act::SelectTap{tap});
   section(ctx, "data", [&] {
-    if (ImGui::CollapsingHeader(tr("sidebar.data"))) dataset(draft);
-    if (ImGui::CollapsingHeader(tr("sidebar.init"))) initialization(draft);
+    if (ImGui::CollapsingHeader(tr_id("sidebar.data"))) dataset(draft);
+    if (ImGui::CollapsingHeader(tr_id("sidebar.init"))) initialization(draft);
   });
-  if (ImGui::CollapsingHeader(tr("sidebar.export"))) export_folder(ctx);
+  if (ImGui::CollapsingHeader(tr_id("sidebar.export"))) export_folder(ctx);
   if (to_json(draft) != to_json(session.draft())) ctx.actions.post(act::SetDraft{draft});
   ImGui::PopItemWidth();
 }

@@ -13,6 +13,7 @@ namespace bnlab::ui {
 Text text;
 
 void Text::load(const std::string& assets_dir) {
+  labels_.clear();
   for (const char* lang : {"en", "zh"}) {
     const std::string path = assets_dir + "/i18n/" + lang + ".json";
     std::ifstream in(path);
@@ -41,6 +42,12 @@ const char* Text::tr(const std::string& key) const {
   // An unknown key shows as itself, so a missing translation is visible, never a crash.
   static thread_local std::map<std::string, std::string> missing;
   return missing.emplace(key, key).first->second.c_str();
+}
+
+const char* Text::tr_id(const std::string& key) const {
+  auto [it, added] = labels_.try_emplace(lang_ + ":" + key);
+  if (added) it->second = std::string(tr(key)) + "###" + key;
+  return it->second.c_str();
 }
 
 void Text::add_glyphs(const std::string& more) {

@@ -16,6 +16,10 @@ class Text {
   void set_language(const std::string& lang);  // "en" or "zh"
   const std::string& language() const { return lang_; }
   const char* tr(const std::string& key) const;
+  // The translation as a widget label whose ImGui ID is the key: "数据集###data.dataset". Two
+  // widgets whose words are the same in one language (the 数据集 header and combo) keep apart,
+  // and what ImGui remembers by ID (a section open, a combo open) survives a change of language.
+  const char* tr_id(const std::string& key) const;
   std::string all_text() const;  // every string of every language, for the font's glyph ranges
   // Text from elsewhere (a scene) that the font must draw; glyphs_added() is true once, until
   // the next build_fonts(), if it brought characters the atlas may lack.
@@ -28,11 +32,13 @@ class Text {
   std::map<std::string, std::map<std::string, std::string>> tables_;
   std::string lang_ = "en";
   std::string extra_;
+  mutable std::map<std::string, std::string> labels_;  // language + key -> tr_id(); the window's thread
   bool glyphs_added_ = false;
 };
 
 extern Text text;  // the one instance the panels read
 inline const char* tr(const std::string& key) { return text.tr(key); }
+inline const char* tr_id(const std::string& key) { return text.tr_id(key); }
 
 // A scene's narration is this much larger than the UI's text (projector: 24 px UI, 30 px narration).
 inline constexpr float kNarrationScale = 1.25f;
