@@ -33,6 +33,24 @@ struct Session {
   }
   ~Session() { fs::remove_all(dir); }
 
+  // The tiny MNIST-format set as "d", so the dataset folder box shows a short path.
+  void write_mnist_config() {
+    fs::create_directory_symlink(fs::path(BNLAB_TEST_DATA_DIR) / "tiny8", dir / "d");
+    std::ofstream(dir / "mnist.json") << R"({"seed": 1, "data": {"dataset": "mnist", "dir": "d", "normalize": "scale"},
+      "model": {"blocks": [{"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                           {"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                           {"op": "dense", "units": 10}]},
+      "train": {"batch_size": 20, "lr": 0.1}})";
+  }
+
+  // The experiment the window saved when it closed (settings.json's last_config).
+  nlohmann::json last_config() const {
+    std::ifstream in(dir / "config" / "bnlab" / "settings.json");
+    const auto settings = nlohmann::json::parse(in, nullptr, false);
+    if (!settings.is_object() || !settings.contains("last_config")) return {};
+    return nlohmann::json::parse(settings["last_config"].get<std::string>(), nullptr, false);
+  }
+
   // Opens the window, types `keys` (xdotool key arguments, one group per line, a pause after
   // each), quits with Ctrl+Q and returns the last JSON line that names the runs' steps.
   nlohmann::json type(const std::vector<std::string>& keys, const std::string& extra_args, std::string* log) {
@@ -99,6 +117,65 @@ TEST(GuiKeys, StepSwitchBnScreenshotAndExport) {
   EXPECT_EQ(r2["dataset"], "spiral") << log2;
   EXPECT_EQ(r2["bn_blocks_a"], 0) << log2;
   EXPECT_EQ(r2["step_a"], 0) << log2;
+}
+
+// Where the sidebar's widgets are at 1280x720 in the default theme, once the hyperparameters and
+// the network are folded and the dataset and export sections opened (clicks in this order).
+const std::vector<std::string> kFoldSidebar = {"!mousemove --window $wid 150 170 click 1",   // Hyperparameters
+                                               "!mousemove --window $wid 150 198 click 1",   // Network
+                                               "!mousemove --window $wid 150 310 click 1",   // Export folder
+                                               "!mousemove --window $wid 150 254 click 1"};  // Dataset
+const std::string kDatasetFolderBox = "!mousemove --window $wid 140 332 click 1";
+const std::string kDatasetCombo = "!mousemove --window $wid 80 282 click 1";
+const std::string kSpeedSliderCtrlClick = "!mousemove --window $wid 90 98 keydown ctrl click 1 keyup ctrl";
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Keys typed into a text box are its text: S, R and B do not step, reset or switch BN (#10,
+// defect 2). Both folder boxes are open, as when the two shared one ID.
+TEST(GuiKeys, TypingIntoTheFolderBoxTypesAndRunsNoShortcut) {
+  Session s;
+  s.write_mnist_config();
+  std::string log;
+  const auto r = s.type(kFoldSidebar + std::vector<std::string>{kDatasetFolderBox, "End s r b slash x Return"},
+                        "--config mnist.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["step_a"], 0) << log;
+  EXPECT_EQ(r["bn_blocks_a"], 2) << log;
+  EXPECT_EQ(r["paused"], true) << log;
+  // The box held the text: Enter made it the draft's folder, which the window saved.
+  EXPECT_EQ(s.last_config()["data"]["dir"], "dsrb/x") << log;
+}
+
+// A slider typed into (Ctrl+click) and an open combo have the keyboard too; Esc then closes the
+// combo and nothing else.
+TEST(GuiKeys, ASliderInTextModeAndAnOpenComboTakeTheKeys) {
+  Session s;
+  s.write_mnist_config();
+  std::string log;
+  const auto r = s.type(kFoldSidebar + std::vector<std::string>{kSpeedSliderCtrlClick, "s r b", "Escape", kDatasetCombo,
+                                                                "s r b", "Escape", "s"},
+                        "--config mnist.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["step_a"], 1) << log;  // the last S, once the combo was closed
+  EXPECT_EQ(r["bn_blocks_a"], 2) << log;
+  EXPECT_EQ(r["dataset"], "mnist") << log;
+  EXPECT_EQ(s.last_config()["data"]["dataset"], "mnist") << log;
+}
+
+// With Help open (a modal), Space does not train behind it and Esc closes it.
+TEST(GuiKeys, HelpHasTheKeyboardUntilEscClosesIt) {
+  Session s;
+  std::string log;
+  const auto r = s.type({"!mousemove --window $wid 173 12 click 1", "!mousemove --window $wid 200 40 click 1", "space", "s",
+                         "Escape", "s"},
+                        "--config spiral.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["step_a"], 1) << log;  // only the S after Esc
+  EXPECT_EQ(r["paused"], true) << log;
 }
 
 TEST(GuiKeys, SpacePlaysAndPausesAndRResets) {

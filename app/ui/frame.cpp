@@ -8,6 +8,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // ClosePopupToLevel: Esc closes a menu or combo
 
 #include <algorithm>
 #include <cfloat>
@@ -52,7 +53,10 @@ std::string panel_under_mouse(const Window& w) {
 void handle_shortcuts(Window& w, bool* export_plot) {
   Lab& lab = w.lab;
   ActionQueue& q = lab.actions;
+  // Keys belong to a text field that has the keyboard (a folder box, or a slider being typed
+  // into after Ctrl+click), and to an open menu, combo or plot menu, never to the shortcuts.
   const bool typing = ImGui::GetIO().WantTextInput;
+  const bool popup = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
   const bool run_locked = lab.controls.locks("run");
   for (const KeyPress& k : w.input.presses) {
     const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0;
@@ -68,11 +72,15 @@ void handle_shortcuts(Window& w, bool* export_plot) {
       if (k.key == GLFW_KEY_ESCAPE) w.show_help = w.show_welcome = false;
       continue;
     }
+    if (typing) continue;  // letters, arrows, space and Esc belong to the text field
+    if (popup) {           // Esc closes the menu or combo, and does nothing else
+      if (k.key == GLFW_KEY_ESCAPE) ImGui::ClosePopupToLevel(0, true);
+      continue;
+    }
     if (k.key == GLFW_KEY_ESCAPE) {
       if (!w.settings.focused_panel.empty()) q.post(act::ToggleFocus{w.settings.focused_panel});
       else if (lab.player) q.post(act::LeaveScene{});
     }
-    if (typing) continue;  // letters, arrows and space belong to the text field
     if (lab.player) {  // presentation clickers send Page Up / Page Down
       const int at = lab.player->index();
       if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) q.post(act::SceneGo{at + 1});
