@@ -245,5 +245,30 @@ TEST(WidgetIds, SwitchingLanguageKeepsOpenSectionsOpenAndClosedOnesClosed) {
   }
 }
 
+// A text box keeps a path of any length (a hand-made 1024-byte buffer cut them short).
+TEST(WidgetIds, AFolderBoxKeepsA3000BytePath) {
+  TestLab t("en");
+  click(t.lab, *widget(t.lab, "sidebar.data"));
+  const std::optional<Place> box = widget(t.lab, "data.dir");
+  ASSERT_TRUE(box);
+  click(t.lab, *box);
+  std::string path = "/tmp";
+  while (path.size() < 3000) path += "/" + std::string(199, static_cast<char>('a' + path.size() % 26));
+  path.resize(3000);
+  ImGuiIO& io = ImGui::GetIO();
+  for (size_t at = 0; at < path.size(); at += 100) {  // typed, a hundred characters a frame
+    for (size_t i = at; i < std::min(path.size(), at + 100); ++i) io.AddInputCharacter(static_cast<unsigned char>(path[i]));
+    frame(t.lab);
+  }
+  io.KeyMap[ImGuiKey_Enter] = 13;
+  io.KeysDown[13] = true;  // Enter commits it
+  frame(t.lab);
+  io.KeysDown[13] = false;
+  frame(t.lab);
+  frame(t.lab);
+  EXPECT_EQ(t.lab.session.draft().data.dir.size(), path.size());
+  EXPECT_EQ(t.lab.session.draft().data.dir, path);
+}
+
 }  // namespace
 }  // namespace bnlab::ui

@@ -7,6 +7,7 @@
 #include "ui/sidebar.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <cmath>
 #include <cstdio>
@@ -18,12 +19,12 @@
 namespace bnlab::ui {
 namespace {
 
-// An InputText over a std::string without imgui_stdlib (Debian's libimgui-dev does not ship it).
+// A text box for a path of any length (imgui_stdlib grows the string as the user types); the
+// value changes when Enter commits it, not at every key.
 bool input_path(const char* label, std::string* value) {
-  char buf[1024];
-  std::snprintf(buf, sizeof buf, "%s", value->c_str());
-  if (!ImGui::InputText(label, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
-  *value = buf;
+  std::string edited = *value;
+  if (!ImGui::InputText(label, &edited, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
+  *value = std::move(edited);
   return true;
 }
 
