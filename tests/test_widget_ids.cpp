@@ -194,14 +194,14 @@ TEST(WidgetIds, NoTwoWidgetsShareAnIdInEitherLanguage) {
     const float bottom = std::min(kHeight, sidebar()->ContentSize.y + 40);
     const std::vector<std::string> in_sidebar = shared_ids(hover_map(t.lab, 2, 2, kSidebar, bottom, 3));
     EXPECT_TRUE(in_sidebar.empty()) << lang << ", sidebar: " << ::testing::PrintToString(in_sidebar);
-    // Each panel alone beside it: the rows of its controls closely (side by side, they are 8 px
-    // apart), its plots coarsely.
+    // Each panel alone beside it: the rows of its controls every 8 px (side by side, they are 8 px
+    // apart, so a point falls between any two), its plots coarsely.
     for (const PanelEntry& p : t.lab.panels) {
       t.lab.layout = {p.panel->key()};
       frame(t.lab);
       const float top = ImGui::GetFrameHeight() + 2, controls = top + 3 * ImGui::GetFrameHeightWithSpacing();
-      std::vector<std::string> shared = shared_ids(hover_map(t.lab, kSidebar, top, kWidth, controls, 6));
-      const std::vector<std::string> in_plots = shared_ids(hover_map(t.lab, kSidebar, top, kWidth, kHeight, 24));
+      std::vector<std::string> shared = shared_ids(hover_map(t.lab, kSidebar, top, kWidth, controls, 8));
+      const std::vector<std::string> in_plots = shared_ids(hover_map(t.lab, kSidebar, top, kWidth, kHeight, 32));
       shared.insert(shared.end(), in_plots.begin(), in_plots.end());
       EXPECT_TRUE(shared.empty()) << lang << ", " << p.panel->key() << ": " << ::testing::PrintToString(shared);
     }
