@@ -190,6 +190,23 @@ TEST(Scene, ADeeplyNestedValueIsRefusedWithoutRecursion) {
   expect_refused(j, "step 1 (\"one\"): speed", "a list");
 }
 
+// A patch is copied and merged recursively, so 100,000 nested objects in one overflowed the
+// stack (a segfault in `bnlab scene check`) before any check could name the field.
+TEST(Scene, ADeeplyNestedPatchIsRefusedWithoutRecursion) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += R"({"a":)";
+  deep += "1" + std::string(100000, '}');
+  json j = good_scene();
+  j["steps"][0]["set"] = {{"data", json::parse(deep)}};
+  expect_refused(j, "step 1 (\"one\"): set", "nested more than");
+  j = good_scene();
+  j["steps"][1]["set_b"] = json::parse(deep);
+  expect_refused(j, "step 2 (\"two\"): set_b", "nested more than");
+  j = good_scene();
+  j["run_b"]["train"] = json::parse(deep);
+  expect_refused(j, "run_b.train", "nested more than");
+}
+
 TEST(Scene, EveryShippedSceneIsValid) {
   const std::vector<Scene> scenes = load_all_scenes(std::string(BNLAB_ASSETS_DIR) + "/scenes", BNLAB_EXAMPLES_DIR);
   for (const Scene& s : scenes) EXPECT_FALSE(s.steps.empty()) << s.id;

@@ -84,9 +84,25 @@ std::vector<std::string> read_words(Fields& f, const std::string& key, const std
   return out;
 }
 
+// A config is 5 levels deep (model.blocks[i].pool); a patch far deeper is refused, measured
+// without recursion, before it is copied or merged, which both recurse once per level.
+constexpr int kMaxPatchNesting = 32;
+void check_nesting(Fields& f, const std::string& key, const json& patch) {
+  std::vector<std::pair<const json*, int>> todo{{&patch, 0}};  // (value, its depth)
+  while (!todo.empty()) {
+    const auto [v, depth] = todo.back();
+    todo.pop_back();
+    if (!v->is_structured()) continue;
+    if (depth == kMaxPatchNesting)
+      f.fail(key, "nested more than " + std::to_string(kMaxPatchNesting) + " levels deep (a config has 5)");
+    for (const json& child : *v) todo.push_back({&child, depth + 1});
+  }
+}
+
 // A config patched by a merge patch, checked as strictly as a config file.
 Config patched(const Config& c, Fields& f, const std::string& key, const json& patch) {
   if (!patch.is_object()) f.fail(key, "must be an object (a merge patch of the experiment config), got " + describe(patch));
+  check_nesting(f, key, patch);
   json j = to_json(c);
   j.merge_patch(patch);
   return parse_config(j, f.source() + ": " + f.name(key));
@@ -229,13 +245,14 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
   step.bn_b_state = previous ? previous->bn_b_state : scene.bn_b;
   step.train_b_state = previous ? previous->train_b_state : scene.train_b;
   if (const json* set = f.get("set")) {
-    step.set = *set;
     step.config = patched(before, f, "set", *set);
+    step.set = *set;
     step.rebuilds = needs_rebuild(before, step.config);
   }
   const int blocks = static_cast<int>(step.config.model.blocks.size());
   if (const json* set_b = f.get("set_b")) {
     if (!set_b->is_object()) f.fail("set_b", "must be an object (a patch of run B's train section), got " + describe(*set_b));
+    check_nesting(f, "set_b", *set_b);  // before the copy into a patch of the whole config
     Config b = step.config;
     if (step.train_b_state) b.train = *step.train_b_state;
     step.train_b_state = patched(b, f, "set_b", json{{"train", *set_b}}).train;  // checked as a train section
@@ -317,6 +334,7 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
     }
     if (const json* train = bf.get("train")) {
       if (!train->is_object()) bf.fail("train", "must be an object (a patch of run B's train section), got " + describe(*train));
+      check_nesting(bf, "train", *train);
       scene.train_b = patched(scene.experiment, bf, "train", json{{"train", *train}}).train;
     }
     bf.finish();
