@@ -4,7 +4,9 @@
 # make run      deps + build + open bnlab
 # make test     deps + build + ctest, then the suite under AddressSanitizer + UBSan, then the
 #               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer, then the
-#               portable build (no -march=native: what runs on another machine's CPU)
+#               portable build (no -march=native: what runs on another machine's CPU), then each
+#               parser's fuzzer for 30 seconds
+# make fuzz     build the libFuzzer harnesses (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
 
 JOBS ?= $(shell nproc)
@@ -12,14 +14,16 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 PORTABLE_BUILD ?= build-portable
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev libeigen3-dev \
   nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
   libcairo2-dev libfontconfig-dev fontconfig fonts-wqy-microhei fonts-dejavu-core \
-  xvfb xauth xdotool libgl1-mesa-dri
+  xvfb xauth xdotool libgl1-mesa-dri clang-14 libclang-rt-14-dev
 
-.PHONY: deps build run test test-release test-asan test-tsan test-portable bench clean
+.PHONY: deps build run test test-release test-asan test-tsan test-portable test-fuzz fuzz fuzz-build bench clean
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -38,7 +42,7 @@ build: deps
 run: build
 	./$(BUILD)/bnlab
 
-test: test-release test-asan test-tsan test-portable
+test: test-release test-asan test-tsan test-portable test-fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -65,10 +69,22 @@ test-portable: deps
 	cmake --build $(PORTABLE_BUILD) -j $(JOBS) --target bnlab bnlab_tests
 	./$(PORTABLE_BUILD)/bnlab_tests --gtest_filter='GradientCheck*:Reference*'
 
+# The fuzzers (fuzz/README.md): clang-14 with libFuzzer, ASan and UBSan, built from the parsers'
+# sources alone at -O1.
+fuzz-build: deps
+	cmake -S . -B $(FUZZ_BUILD) -DBNLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 -DBNLAB_NATIVE=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) 30
+
 bench: build
 	cmake --build $(BUILD) -j $(JOBS)
 	./$(BUILD)/bnlab bench
 	./$(BUILD)/bnlab_bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(PORTABLE_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(PORTABLE_BUILD) $(FUZZ_BUILD)
