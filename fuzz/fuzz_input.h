@@ -14,7 +14,8 @@
 
 namespace bnlab::fuzz {
 
-// A directory under $TMPDIR (or /tmp) of this process's own, removed when the process exits.
+// A directory under $TMPDIR (or /dev/shm, or /tmp) of this process's own, removed when the
+// process exits.
 const std::string& scratch_dir();
 
 // Writes the input to scratch_dir()/name (replacing it) and returns its path.
