@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # What this file is: runs the harnesses one after the other, each for SECONDS, and prints a line
 # per target (executions, coverage, time). A crash, a leak, an exception other than bnlab's
-# Error, a single allocation or a resident size over 2 GB, or one input running over TIMEOUT
-# seconds fails the run; it goes on with the other targets, and exits 1 at the end naming the
-# input libFuzzer kept. Usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...] (default: all of them).
+# Error, a single allocation or a resident size over 2 GB, or one input running over
+# FUZZ_TIMEOUT (10) seconds fails the target; the other targets still run, and the script exits
+# 1 at the end with the top of each report. A target stops at its first finding, unless
+# FUZZ_KEEP_GOING=1: then it runs its whole time (libFuzzer's fork mode) and keeps every input
+# that failed. Usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...] (default: all of them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(idx idx_gz csv config checkpoint settings scene)
-timeout=${FUZZ_TIMEOUT:-10}
+limits=(-timeout="${FUZZ_TIMEOUT:-10}" -malloc_limit_mb=2048 -rss_limit_mb=2048)
+keep_going=()
+[ "${FUZZ_KEEP_GOING:-0}" = 1 ] && keep_going=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
 
 mkdir -p "$build/logs" "$build/findings"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1
@@ -25,25 +29,35 @@ for t in "${targets[@]}"; do
   # New inputs go to build/corpus/TARGET; the committed seeds in fuzz/corpus are only read.
   mkdir -p "$build/corpus/$t"
   log=$build/logs/$t.log
+  ls "$build/findings" | grep "^$t-" >"$build/logs/$t.before"
   start=$SECONDS
-  "$build/fuzz_$t" -max_total_time="$seconds" -timeout="$timeout" -malloc_limit_mb=2048 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$build/findings/$t-" "${dict[@]}" "$build/corpus/$t" "fuzz/corpus/$t" \
+  "$build/fuzz_$t" -max_total_time="$seconds" "${limits[@]}" -print_final_stats=1 \
+    -artifact_prefix="$build/findings/$t-" "${keep_going[@]}" "${dict[@]}" "$build/corpus/$t" "fuzz/corpus/$t" \
     >"$log" 2>&1
   status=$?
+  ls "$build/findings" | grep "^$t-" | comm -13 "$build/logs/$t.before" - >"$build/logs/$t.found"
+  found=$(wc -l <"$build/logs/$t.found")
+  # The executions: libFuzzer's final statistics, or in fork mode its last progress line.
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   result=ok
-  if [ $status -ne 0 ]; then
-    result="FAILED: $(grep -o "Test unit written to .*" "$log" | tail -1 | sed 's/Test unit written to //')"
+  if [ $status -ne 0 ] || [ "$found" -gt 0 ]; then
+    result="FAILED: $found input(s) in $build/findings/$t-*"
     failed+=("$t")
   fi
   printf '%-11s %12s %8s %8s %7s  %s\n' "$t" "${runs:-?}" "${cov:-?}" "${ft:-?}" $((SECONDS - start)) "$result"
 done
 for t in "${failed[@]}"; do
   echo
-  echo "=== fuzz_$t failed: the report's top (all of it in $build/logs/$t.log); replay: $build/fuzz_$t FILE"
-  grep -E '==bnlab fuzz==|ERROR:|runtime error:|SUMMARY:|^ +#[0-9]+ .* in (bnlab::|LLVMFuzzerTestOneInput|\(anonymous)' \
-    "$build/logs/$t.log" | head -20
+  echo "=== fuzz_$t failed (its log: $build/logs/$t.log)"
+  grep -o 'ERROR: libFuzzer.*' "$build/logs/$t.log" | sort | uniq -c | head -5
+  # Each input it kept, replayed: the top of the report says what went wrong.
+  head -5 "$build/logs/$t.found" | while read -r input; do
+    echo "--- $build/fuzz_$t $build/findings/$input"
+    "$build/fuzz_$t" "${limits[@]}" "$build/findings/$input" 2>&1 |
+      grep -E '==bnlab fuzz==|ERROR: |runtime error:|SUMMARY:|^ +#[0-9]+ .* in (bnlab::|LLVMFuzzerTestOneInput|\(anonymous)' | head -12
+  done
 done
 [ ${#failed[@]} -eq 0 ]
