@@ -104,6 +104,94 @@ TEST(Probe, FrameMatchesDirectComputation) {
   EXPECT_NEAR(next->blocks[0].taps[tap_normalized].shift, 0.0f, 0.2f);  // BN removes the shift
 }
 
+// A batch of random inputs through `model`, then a probe frame.
+std::shared_ptr<ProbeFrame> probe_random_batch(Model& model, Shape in, int batch, uint64_t seed) {
+  Tensor x;
+  x.resize(in, batch);
+  Rng rng(seed);
+  for (Eigen::Index i = 0; i < x.data.size(); ++i) x.data.data()[i] = rng.normal();
+  model.forward(x, Mode::train);
+  Prober prober;
+  return prober.take(model, 1, {});
+}
+
+// With BN after the activation, the normalized tap is BN(φ(z)): the activation reads z, and the
+// frame says so (the saturation panel draws the histogram of what the activation reads).
+TEST(Probe, TheActivationsInputIsZWhenBnComesAfterIt) {
+  for (const char* position : {"before_activation", "after_activation"}) {
+    ModelConfig cfg = one_hidden_block(20, "batch", "sigmoid", 3);
+    cfg.bn.position = position;
+    cfg.init.scale = 4.0f;
+    Model model(cfg, {6, 1, 1}, 3, 5);
+    const auto frame = probe_random_batch(model, {6, 1, 1}, 32, 6);
+    const BlockProbe& b = frame->blocks[0];
+    ASSERT_EQ(b.activation, ActivationKind::sigmoid);
+    const bool after = std::string(position) == "after_activation";
+    EXPECT_EQ(b.activation_input, after ? tap_z : tap_normalized) << position;
+    // What the activation read, as the frame has it, against the activation layer's input.
+    const BlockLayers& bl = model.blocks()[0];
+    const Matrix& input = model.layer(after ? bl.op : bl.norm).output().data;
+    const TapProbe& t = b.taps[b.activation_input];
+    EXPECT_NEAR(t.summary.mean, input.mean(), 1e-4) << position;
+    EXPECT_EQ(t.histogram.total(), static_cast<uint64_t>(input.size()));
+    if (after) {
+      EXPECT_NEAR(b.taps[tap_normalized].summary.mean, 0.0f, 1e-4);  // BN(σ(z)): β = 0
+    }
+  }
+  ModelConfig plain = one_hidden_block(20, "none", "tanh", 3);
+  Model model(plain, {6, 1, 1}, 3, 5);
+  EXPECT_EQ(probe_random_batch(model, {6, 1, 1}, 32, 6)->blocks[0].activation_input, tap_z);
+}
+
+// Each activation's own saturation, counted by hand on the activation's output: tanh where
+// 1 − y² < 0.1; ReLU and leaky ReLU the features (conv: channels) positive for no example.
+TEST(Probe, EachActivationHasItsOwnSaturation) {
+  {
+    ModelConfig cfg = one_hidden_block(20, "none", "tanh", 3);
+    cfg.init.scale = 3.0f;
+    Model model(cfg, {6, 1, 1}, 3, 5);
+    const auto frame = probe_random_batch(model, {6, 1, 1}, 32, 7);
+    const Matrix& y = model.layer(model.blocks()[0].activation).output().data;
+    const float by_hand = static_cast<float>((1.0f - y.array().square() < 0.1f).count()) / y.size();
+    EXPECT_EQ(frame->blocks[0].activation, ActivationKind::tanh);
+    EXPECT_FLOAT_EQ(frame->blocks[0].saturation, by_hand);
+    EXPECT_GT(by_hand, 0.05f);
+  }
+  for (const char* kind : {"relu", "leaky_relu"}) {
+    // Negative biases kill some units for the whole batch.
+    ModelConfig cfg = one_hidden_block(40, "none", kind, 3);
+    Model model(cfg, {6, 1, 1}, 3, 5);
+    Param bias = model.layer(model.blocks()[0].op).params()[1];
+    for (int64_t i = 0; i < bias.size; ++i) bias.value[i] = i % 3 == 0 ? -20.0f : 0.0f;
+    const auto frame = probe_random_batch(model, {6, 1, 1}, 32, 8);
+    const Matrix& y = model.layer(model.blocks()[0].activation).output().data;  // (40, 32)
+    int dead = 0;
+    for (Eigen::Index f = 0; f < y.rows(); ++f) dead += (y.row(f).array() > 0.0f).count() == 0;
+    EXPECT_GE(dead, 14) << kind;  // the 14 units with bias −20, and any others that never fire
+    EXPECT_FLOAT_EQ(frame->blocks[0].saturation, static_cast<float>(dead) / 40.0f) << kind;
+  }
+  {
+    // Conv: a channel is dead when no position of any example is positive.
+    ModelConfig cfg;
+    BlockConfig conv, out;
+    conv.op = "conv";
+    conv.channels = 6;
+    conv.kernel = 3;
+    conv.activation = "relu";
+    out.units = 3;
+    cfg.blocks = {conv, out};
+    Model model(cfg, {1, 6, 6}, 3, 5);
+    Param bias = model.layer(model.blocks()[0].op).params()[1];
+    for (int64_t c = 0; c < bias.size; ++c) bias.value[c] = c < 2 ? -50.0f : 0.0f;
+    const auto frame = probe_random_batch(model, {1, 6, 6}, 8, 9);
+    const Matrix& y = model.layer(model.blocks()[0].activation).output().data;  // (6·4·4, 8)
+    int dead = 0;
+    for (int c = 0; c < 6; ++c) dead += (y.middleRows(c * 16, 16).array() > 0.0f).count() == 0;
+    EXPECT_EQ(dead, 2);
+    EXPECT_FLOAT_EQ(frame->blocks[0].saturation, 2.0f / 6.0f);
+  }
+}
+
 TEST(History, BoundedAndExactMinMaxOverALongRun) {
   History h;
   Rng rng(9);

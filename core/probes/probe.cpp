@@ -15,14 +15,27 @@ std::vector<float> to_vector(const Vector& v) { return {v.data(), v.data() + v.s
 
 float norm(const float* v, int64_t n) { return Eigen::Map<const Vector>(v, n).norm(); }
 
-// The fraction of a sigmoid or tanh layer's units in the saturated region, from its output y:
-// σ' = y(1 − y) (max 1/4), tanh' = 1 − y² (max 1).
+// The fraction of a sigmoid or tanh layer's values in the saturated region, from its output y:
+// σ' = y(1 − y) (max 1/4), tanh' = 1 − y² (max 1). For the ReLUs, the fraction of dead units: the
+// features (conv: channels, over every position) whose output is positive for no example of the
+// batch (y > 0 exactly when z > 0).
 float saturation(const Activation& act, const Tensor& y, float threshold) {
   const auto a = y.data.array();
-  if (act.activation() == ActivationKind::sigmoid)
-    return static_cast<float>((a * (1.0f - a) < threshold * 0.25f).count()) / static_cast<float>(a.size());
-  if (act.activation() == ActivationKind::tanh)
-    return static_cast<float>((1.0f - a.square() < threshold).count()) / static_cast<float>(a.size());
+  switch (act.activation()) {
+    case ActivationKind::sigmoid:
+      return static_cast<float>((a * (1.0f - a) < threshold * 0.25f).count()) / static_cast<float>(a.size());
+    case ActivationKind::tanh:
+      return static_cast<float>((1.0f - a.square() < threshold).count()) / static_cast<float>(a.size());
+    case ActivationKind::relu:
+    case ActivationKind::leaky_relu: {
+      const int channels = y.shape.c, per_channel = y.shape.spatial();  // rows of a channel: c·H·W order
+      if (channels <= 0 || y.batch() == 0) return 0.0f;
+      int dead = 0;
+      for (int c = 0; c < channels; ++c)
+        dead += !(y.data.middleRows(static_cast<Eigen::Index>(c) * per_channel, per_channel).array() > 0.0f).any();
+      return static_cast<float>(dead) / static_cast<float>(channels);
+    }
+  }
   return -1.0f;
 }
 
@@ -85,6 +98,8 @@ std::shared_ptr<ProbeFrame> Prober::take(Model& model, int64_t step,
     }
     if (bl.activation >= 0) {
       auto& act = static_cast<Activation&>(model.layer(bl.activation));
+      bp.activation = act.activation();
+      bp.activation_input = bl.norm >= 0 && bl.norm < bl.activation ? tap_normalized : tap_z;
       bp.saturation = saturation(act, act.output(), settings_.saturation_threshold);
     }
     const Param w = model.layer(bl.op).params()[0];

@@ -1,6 +1,7 @@
 // What this file is: probe frames, the measurements the plots show, taken on the current
 // training batch every `probe_every` steps. Per block: the three taps (z, normalized,
-// activated) as histograms and summaries, the sigmoid/tanh saturation, the op's gradient and
+// activated) as histograms and summaries, which of them the activation reads, the activation's
+// saturation (sigmoid, tanh) or dead units (ReLU), the op's gradient and
 // weight norms and update-to-weight ratio, BN's γ, β and statistics, and each tap's shift
 // (Wasserstein-1) since the previous frame.
 #pragma once
@@ -8,8 +9,10 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "core/layers/activation.h"
 #include "core/probes/landscape.h"
 #include "core/probes/stats.h"
 
@@ -28,7 +31,15 @@ struct TapProbe {
 
 struct BlockProbe {
   std::array<TapProbe, kTapCount> taps;
-  float saturation = -1.0f;  // fraction of units with σ'(z) < threshold·max σ'; -1 for other activations
+  std::optional<ActivationKind> activation;  // the block's activation, if it has one
+  // The tap the activation reads: BN's output when BN comes before it, else z (no BN, or BN
+  // after the activation, where the normalized tap is BN(φ(z)) and not φ's input).
+  Tap activation_input = tap_z;
+  // Sigmoid and tanh: the fraction of values in the saturated region, where φ'(z) < threshold ·
+  // max φ' (σ: |z| > 3.64, tanh: |z| > 1.82). ReLU and leaky ReLU: the fraction of dead units,
+  // the features (conv: channels) that are not positive for any value of the batch, which get no
+  // gradient (leaky ReLU: 1%). -1 without an activation.
+  float saturation = -1.0f;
   float grad_norm = 0.0f;    // ‖∂L/∂W‖ of the op's weight
   float weight_norm = 0.0f;  // ‖W‖
   float update_ratio = 0.0f; // ‖ΔW‖ / ‖W‖ of the last step
@@ -46,7 +57,7 @@ struct ProbeFrame {
 
 struct ProbeSettings {
   int bins = 64;
-  float saturation_threshold = 0.1f;  // a unit is saturated where σ'(z) < 0.1 · max σ'
+  float saturation_threshold = 0.1f;  // a unit is saturated where φ'(z) < 0.1 · max φ'
 };
 
 // Keeps what one probe needs from the last: each tap's running min/max (the histogram range
