@@ -275,4 +275,26 @@ TEST_F(Cli, InterruptedTrainingKeepsItsMetrics) {
   EXPECT_FALSE(fs::exists(ckpt));  // a run cut short is not saved as if it had finished
 }
 
+// A loss that stays finite but far above its start (lr 1000 with ReLU and cross-entropy: about
+// 300, at chance accuracy) does not stop the run, which finishes with exit 0, but says so, on
+// the terminal and in the summary line (#10, defect 6, divergence).
+TEST_F(Cli, ALossFarAboveItsStartIsSaidButDoesNotStopTheRun) {
+  json j = good_config();
+  j["train"] = {{"batch_size", 20}, {"optimizer", "sgd"}, {"lr", 1000}, {"log_every", 50}};
+  j["model"]["blocks"][0]["norm"] = "none";
+  j["model"]["blocks"][0]["activation"] = "relu";
+  const Result r = run("train " + write_config(j) + " --steps 2000");
+  EXPECT_EQ(r.code, 0) << r.output;
+  const size_t summary = r.output.rfind("{\"steps\": 2000");
+  ASSERT_NE(summary, std::string::npos) << r.output;
+  const json s = json::parse(r.output.substr(summary, r.output.find('\n', summary) - summary));
+  ASSERT_TRUE(s.contains("warning")) << r.output;
+  EXPECT_NE(s["warning"].get<std::string>().find("above 10x its start since step"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bnlab: warning: the loss has stayed above"), std::string::npos) << r.output;
+  // A run that learns says nothing of the kind.
+  const Result good = run("train " + write_config(good_config(), "good.json") + " --steps 300");
+  EXPECT_EQ(good.code, 0) << good.output;
+  EXPECT_EQ(good.output.find("warning"), std::string::npos) << good.output;
+}
+
 }  // namespace

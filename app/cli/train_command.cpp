@@ -11,12 +11,14 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/checkpoint.h"
+#include "core/train/loss_watch.h"
 #include "core/train/run.h"
 
 namespace bnlab {
@@ -64,6 +66,17 @@ void check_output(const Args& args, const std::string& flag) {
   }
 }
 
+// The loss-far-above-its-start warning (core/train/loss_watch.h), in words.
+std::string loss_high_message(const LossAlarm& a, float lr) {
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "the loss has stayed above %gx its start since step %lld (mean of the last %d steps %.4g, first step %.4g): "
+                "the run is not learning; learning rate %g too high?",
+                static_cast<double>(a.factor), static_cast<long long>(a.since), a.window, static_cast<double>(a.recent),
+                static_cast<double>(a.start), static_cast<double>(lr));
+  return buf;
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& argv) {
@@ -97,6 +110,7 @@ int train_command(const std::vector<std::string>& argv) {
   const auto start = Clock::now();
   auto last_print = start;
   EvalResult last_test;
+  LossWatch watch;  // a finite loss never stops the run, but one that stays far above its start is said
   struct sigaction on_ctrl_c {};
   on_ctrl_c.sa_handler = on_interrupt;
   on_ctrl_c.sa_flags = SA_RESETHAND;  // the second Ctrl+C is the default: the end, at once
@@ -121,6 +135,10 @@ int train_command(const std::vector<std::string>& argv) {
                      static_cast<double>(r.lr), args.has("--save") ? ", the checkpoint is not" : "");
         return 1;
       }
+      const bool was_raised = watch.alarm().raised();
+      watch.add(r.step, r.loss);
+      if (watch.alarm().raised() && !was_raised)
+        std::fprintf(stderr, "%sbnlab: warning: %s\n", tty ? "\r\033[K" : "", loss_high_message(watch.alarm(), r.lr).c_str());
       loss_sum += r.loss;
       acc_sum += r.accuracy;
       ++logged;
@@ -154,8 +172,13 @@ int train_command(const std::vector<std::string>& argv) {
   metrics.finish();
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.has("--save")) save_checkpoint(args.get("--save"), run.model(), cfg);
-  std::printf("{\"steps\": %lld, \"seconds\": %.3f, \"steps_per_second\": %.1f, \"test_loss\": %.6g, \"test_accuracy\": %.6g}\n",
-              static_cast<long long>(total), secs, static_cast<double>(total) / secs, last_test.loss, last_test.accuracy);
+  // The summary: a run that ended with its loss far above its start says so here too (exit 0:
+  // it finished; only a non-finite loss stops a run).
+  std::string warning;
+  if (watch.alarm().raised()) warning = loss_high_message(watch.alarm(), run.optimizer().lr_);
+  std::printf("{\"steps\": %lld, \"seconds\": %.3f, \"steps_per_second\": %.1f, \"test_loss\": %.6g, \"test_accuracy\": %.6g%s%s%s}\n",
+              static_cast<long long>(total), secs, static_cast<double>(total) / secs, last_test.loss, last_test.accuracy,
+              warning.empty() ? "" : ", \"warning\": \"", warning.c_str(), warning.empty() ? "" : "\"");
   return 0;
 }
 
