@@ -3,7 +3,7 @@
 //   1. keyboard shortcuts
 //   (the menu bar, help and the welcome screen are in menus.cpp)
 //   3. the panel grid (layout, focus, ⓘ, highlights)
-//   4. the scene's narration strip and the status bar
+//   4. the scene's narration strip, the runs' notices and the status bar
 //   5. the frame itself; fonts, theme and language; screenshots
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "ui/run_notices.h"
 #include "ui/screenshot.h"
 #include "ui/sidebar.h"
 #include "ui/text.h"
@@ -257,6 +258,47 @@ std::string run_message(const std::string& message) {
   return message;
 }
 
+// The runs' notices (ui/run_notices.h) in a band above the plots, where the class is looking:
+// each a wrapped paragraph on the theme's warning colour, as tall as its text needs (at most
+// 40% of the area), and gone once its cause is.
+struct NoticeLayout {
+  std::vector<RunNotice> notices;
+  float wrap_w = 0.0f, height = 0.0f;
+};
+
+NoticeLayout notice_layout(const FrameData& d, float width, float max_height) {
+  NoticeLayout l;
+  l.notices = run_notices(d.a.get(), d.b.get());
+  if (l.notices.empty()) return l;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  l.wrap_w = std::max(1.0f, width - style.WindowPadding.x * 2 - ImGui::GetFontSize() * 0.5f);
+  float h = style.WindowPadding.y * 2;
+  for (const RunNotice& n : l.notices) h += ImGui::CalcTextSize(n.text.c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
+  l.height = std::min(h, max_height);
+  return l;
+}
+
+void draw_notices(Window& w, const NoticeLayout& l, ImVec2 origin, float width) {
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(ImVec2(width, l.height));
+  ImGui::Begin("##notices", nullptr, kFixedWindow);
+  add_tile(w, "##notices", true);
+  ImVec4 band = w.lab.theme().warning;
+  band.w = 0.18f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + l.height), ImGui::GetColorU32(band));
+  dl->AddRectFilled(origin, ImVec2(origin.x + ImGui::GetFontSize() * 0.25f, origin.y + l.height),
+                    ImGui::GetColorU32(w.lab.theme().warning));
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 0.5f);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.wrap_w);
+  for (const RunNotice& n : l.notices) {
+    ImGui::SetCursorPosX(ImGui::GetStyle().WindowPadding.x + ImGui::GetFontSize() * 0.5f);
+    ImGui::TextUnformatted(n.text.c_str());
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::End();
+}
+
 void draw_status_bar(Window& w, const FrameData& d, float height) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - height));
@@ -324,8 +366,12 @@ void frame(Window& w) {
     draw_sidebar(lab.session, ctx);
     ImGui::End();
   }
-  draw_panel_grid(w, ctx, ImVec2(vp->WorkPos.x + sidebar_w, vp->WorkPos.y),
-                  ImVec2(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h));
+  const ImVec2 grid_origin(vp->WorkPos.x + sidebar_w, vp->WorkPos.y);
+  const ImVec2 grid_size(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h);
+  const NoticeLayout notices = notice_layout(data, grid_size.x, grid_size.y * 0.4f);
+  if (!notices.notices.empty()) draw_notices(w, notices, grid_origin, grid_size.x);
+  draw_panel_grid(w, ctx, ImVec2(grid_origin.x, grid_origin.y + notices.height),
+                  ImVec2(grid_size.x, grid_size.y - notices.height));
   if (lab.player) draw_narration(w, narration, vp->WorkPos.y + vp->WorkSize.y - status_h - narration_h);
   draw_status_bar(w, data, status_h);
   // Modals last: a window first created while a modal is open trips an ImGui assertion.

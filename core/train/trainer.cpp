@@ -21,6 +21,16 @@ using Clock = std::chrono::steady_clock;
 // ran several times slower than with chunks of 256, which keep the buffers small.
 constexpr int kDecisionGridChunk = 256;
 
+// The blocks whose BN saw a single value per channel in the model's last training forward.
+static std::vector<int> norms_seeing_one_value(Model& model) {
+  std::vector<int> blocks;
+  for (size_t i = 0; i < model.blocks().size(); ++i) {
+    const int norm = model.blocks()[i].norm;
+    if (norm >= 0 && static_cast<BatchNorm&>(model.layer(norm)).degenerate()) blocks.push_back(static_cast<int>(i));
+  }
+  return blocks;
+}
+
 Command command(Command::Kind kind) {
   Command c;
   c.kind = kind;
@@ -138,6 +148,9 @@ void Trainer::train_one_step() {
     if (state_.warnings.size() > 8) state_.warnings.erase(state_.warnings.begin());
   }
   history_->add_step(r.step, r.loss, r.accuracy, r.lr);
+  state_.one_value_norms = norms_seeing_one_value(run_->model());
+  loss_watch_.add(r.step, r.loss);
+  state_.loss_alarm = loss_watch_.alarm();
   if (!std::isfinite(r.loss)) {
     state_.diverged = true;
     state_.diverged_at = r.step;
@@ -260,6 +273,7 @@ void Trainer::apply(const Command& c) {
         run_->set_seed_and_reset();
         if (gate_) gate_->done(gate_slot_, 0);
         history_->clear();
+        loss_watch_.reset();
         prober_.reset();
         last_probe_.reset();
         {
@@ -272,6 +286,7 @@ void Trainer::apply(const Command& c) {
         break;
       case K::set_train:
         run_->set_train_config(c.train);
+        if (c.train.batch_size > 1) state_.one_value_norms.clear();  // said again by the next step if still so
         break;
       case K::set_norm: {
         const int last = static_cast<int>(cfg.model.blocks.size()) - 1;
@@ -315,6 +330,7 @@ void Trainer::apply(const Command& c) {
     state_.error = e.what();
   }
   state_.config = std::make_shared<const Config>(run_->config());
+  if (c.kind == K::set_norm || c.kind == K::set_bn_position) state_.one_value_norms = norms_seeing_one_value(run_->model());
 }
 
 }  // namespace bnlab

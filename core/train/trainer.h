@@ -17,6 +17,7 @@
 #include "core/probes/decision_grid.h"
 #include "core/probes/probe.h"
 #include "core/train/history.h"
+#include "core/train/loss_watch.h"
 #include "core/train/run.h"
 
 namespace bnlab {
@@ -94,6 +95,11 @@ struct TrainerSnapshot {
   std::shared_ptr<const DecisionGrid> decision_grid;  // the latest grid (2-D data), and its step
   int64_t decision_grid_step = -1;
   std::vector<std::string> warnings;  // the last 8 distinct warnings of the run
+  LossAlarm loss_alarm;               // the loss has stayed far above its start (loss_watch.h)
+  // The blocks whose BN saw one value per channel in the last step (a dense block at batch size
+  // 1): σ²_B = 0, so x̂ = 0, the output is β alone and no gradient reaches the weights before it.
+  // A conv block's BN at batch size 1 still has H·W values per channel and is not listed.
+  std::vector<int> one_value_norms;
 };
 
 class Trainer {
@@ -135,6 +141,7 @@ class Trainer {
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
   Prober prober_;
+  LossWatch loss_watch_;
   std::shared_ptr<History> history_ = std::make_shared<History>();
   std::shared_ptr<StepGate> gate_;
   int gate_slot_;
