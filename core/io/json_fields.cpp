@@ -1,6 +1,7 @@
 // What this file is: the strict JSON object reader (json_fields.h).
 #include "core/io/json_fields.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/error.h"
@@ -35,12 +36,41 @@ std::string describe(const json& value) {
   return value.dump();  // a number, a boolean or null: short and flat
 }
 
-Fields::Fields(const json& j, std::string path, std::string source) : j_(j), path_(std::move(path)), source_(std::move(source)) {
-  if (!j.is_object()) fail("", "must be a JSON object, got " + describe(j));
+Fields::Fields(const json& j, std::string path, std::string source)
+    : j_(j), path_(std::move(path)), source_(std::move(source)) {
+  if (!j.is_object()) wrong_type("", "object", "a JSON object", j);
+}
+
+void Fields::refuse(const std::string& key, FieldProblem problem, const std::string& what) const {
+  problem.source = source_;
+  problem.field = name(key);
+  throw FieldError(std::move(problem), source_ + ": " + name(key) + ": " + what);
 }
 
 void Fields::fail(const std::string& key, const std::string& what) const {
-  throw config_error(source_ + ": " + name(key) + ": " + what);
+  FieldProblem p;
+  p.reason = what.rfind("required", 0) == 0 ? FieldProblem::Reason::missing : FieldProblem::Reason::other;
+  p.detail = p.reason == FieldProblem::Reason::missing
+                 ? what.substr(std::min(what.size(), std::string("required ").size()))
+                 : what;
+  refuse(key, std::move(p), what);
+}
+
+void Fields::wrong_type(const std::string& key, const char* expected, const char* in_words, const json& v) const {
+  FieldProblem p;
+  p.reason = FieldProblem::Reason::wrong_type;
+  p.expected = expected;
+  p.got = describe(v);
+  refuse(key, std::move(p), std::string("must be ") + in_words + ", got " + p.got);
+}
+
+void Fields::out_of_range(const std::string& key, const std::string& lo, const std::string& hi, const json& v) const {
+  FieldProblem p;
+  p.reason = FieldProblem::Reason::out_of_range;
+  p.lo = lo;
+  p.hi = hi;
+  p.got = describe(v);
+  refuse(key, std::move(p), "must be between " + lo + " and " + hi + ", got " + p.got);
 }
 
 std::string Fields::name(const std::string& key) const {
@@ -56,9 +86,9 @@ const json* Fields::get(const std::string& key) {
 
 void Fields::number(const std::string& key, double& out, double lo, double hi) {
   if (const json* v = get(key)) {
-    if (!v->is_number()) fail(key, "must be a number, got " + describe(*v));
+    if (!v->is_number()) wrong_type(key, "number", "a number", *v);
     const double d = v->get<double>();
-    if (!(d >= lo && d <= hi)) fail(key, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + describe(*v));
+    if (!(d >= lo && d <= hi)) out_of_range(key, fmt(lo), fmt(hi), *v);
     out = d;
   }
 }
@@ -71,12 +101,12 @@ void Fields::number(const std::string& key, float& out, double lo, double hi) {
 
 void Fields::integer(const std::string& key, int64_t& out, long long lo, long long hi) {
   if (const json* v = get(key)) {
-    if (!v->is_number_integer()) fail(key, "must be an integer, got " + describe(*v));
+    if (!v->is_number_integer()) wrong_type(key, "integer", "an integer", *v);
     // An unsigned value above the range of long long is out of range, not wrapped.
     if (v->is_number_unsigned() && v->get<unsigned long long>() > static_cast<unsigned long long>(hi))
-      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + describe(*v));
+      out_of_range(key, std::to_string(lo), std::to_string(hi), *v);
     const long long i = v->get<long long>();
-    if (i < lo || i > hi) fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + describe(*v));
+    if (i < lo || i > hi) out_of_range(key, std::to_string(lo), std::to_string(hi), *v);
     out = i;
   }
 }
@@ -89,14 +119,14 @@ void Fields::integer(const std::string& key, int& out, long long lo, long long h
 
 void Fields::boolean(const std::string& key, bool& out) {
   if (const json* v = get(key)) {
-    if (!v->is_boolean()) fail(key, "must be true or false, got " + describe(*v));
+    if (!v->is_boolean()) wrong_type(key, "boolean", "true or false", *v);
     out = v->get<bool>();
   }
 }
 
 void Fields::string(const std::string& key, std::string& out) {
   if (const json* v = get(key)) {
-    if (!v->is_string()) fail(key, "must be a string, got " + describe(*v));
+    if (!v->is_string()) wrong_type(key, "string", "a string", *v);
     out = v->get<std::string>();
   }
 }
@@ -105,12 +135,20 @@ void Fields::choice(const std::string& key, std::string& out, const std::vector<
   string(key, out);
   for (const auto& a : allowed)
     if (out == a) return;
-  fail(key, "unknown value '" + out + "' (expected " + join(allowed) + ")");
+  FieldProblem p;
+  p.reason = FieldProblem::Reason::unknown_value;
+  p.got = out.size() <= 60 ? out : out.substr(0, 57) + "...";
+  p.allowed = allowed;
+  refuse(key, std::move(p), "unknown value '" + out + "' (expected " + join(allowed) + ")");
 }
 
 void Fields::finish() const {
   for (auto it = j_.begin(); it != j_.end(); ++it)
-    if (!seen_.count(it.key())) fail(it.key(), "unknown field");
+    if (!seen_.count(it.key())) {
+      FieldProblem p;
+      p.reason = FieldProblem::Reason::unknown_field;
+      refuse(it.key(), std::move(p), "unknown field");
+    }
 }
 
 }  // namespace bnlab
