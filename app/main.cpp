@@ -8,7 +8,6 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/error.h"
-#include "core/io/config.h"
 #include "scene/scene.h"
 #include "ui/gui_app.h"
 #include "ui/lab.h"
@@ -49,8 +48,10 @@ int run_gui_command(const std::vector<std::string>& argv) {
   if (o.check_redraw && o.frames == 0) throw bnlab::config_error("--check-redraw: needs --frames N (it checks the last frame)");
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
     throw bnlab::config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
-  // Read here, so a wrong file or field is one clear line and exit code 2 or 3, before a window opens.
-  if (args.has("--config")) o.config = std::make_shared<const bnlab::Config>(bnlab::load_config(args.get("--config")));
+  // Read by the window, which opens even when the file cannot be read, and says why in the UI's
+  // language: a classroom user who started bnlab from a launcher sees no terminal.
+  o.config_file = args.get("--config");
+  if (args.has("--config") && o.config_file.empty()) throw bnlab::config_error("--config: expected a file name");
   return bnlab::ui::run_gui(o);
 }
 

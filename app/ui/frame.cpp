@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "ui/problem_view.h"
 #include "ui/run_notices.h"
 #include "ui/screenshot.h"
 #include "ui/sidebar.h"
@@ -69,7 +70,8 @@ void handle_shortcuts(Window& w, bool* export_plot) {
       continue;
     }
     if (k.key == GLFW_KEY_F12) w.want_screenshot = true;
-    if (w.show_help || w.show_welcome) {  // a modal has the keyboard: Esc closes it, nothing acts behind it
+    // A modal has the keyboard (help, welcome, what could not be opened): nothing acts behind it.
+    if (w.show_help || w.show_welcome || !lab.problems.empty()) {  // Esc closes help and welcome
       if (k.key == GLFW_KEY_ESCAPE) w.show_help = w.show_welcome = false;
       continue;
     }
@@ -370,13 +372,23 @@ void frame(Window& w) {
   const ImVec2 grid_size(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h);
   const NoticeLayout notices = notice_layout(data, grid_size.x, grid_size.y * 0.4f);
   if (!notices.notices.empty()) draw_notices(w, notices, grid_origin, grid_size.x);
-  draw_panel_grid(w, ctx, ImVec2(grid_origin.x, grid_origin.y + notices.height),
-                  ImVec2(grid_size.x, grid_size.y - notices.height));
+  const ImVec2 panels_pos(grid_origin.x, grid_origin.y + notices.height), panels_size(grid_size.x, grid_size.y - notices.height);
+  if (shows_missing_data(lab)) {  // no runs: what is missing, where the panels would be
+    ImGui::SetNextWindowPos(panels_pos);
+    ImGui::SetNextWindowSize(panels_size);
+    ImGui::Begin("##missing_data", nullptr, kFixedWindow);
+    add_tile(w, "##missing_data", true);
+    draw_missing_data(lab);
+    ImGui::End();
+  } else {
+    draw_panel_grid(w, ctx, panels_pos, panels_size);
+  }
   if (lab.player) draw_narration(w, narration, vp->WorkPos.y + vp->WorkSize.y - status_h - narration_h);
   draw_status_bar(w, data, status_h);
   // Modals last: a window first created while a modal is open trips an ImGui assertion.
   draw_help(w);
-  draw_welcome(w);
+  draw_startup_problems(lab);
+  if (lab.problems.empty()) draw_welcome(w);  // after what could not be opened is said
   w.input.double_clicks.clear();
 }
 

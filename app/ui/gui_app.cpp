@@ -15,11 +15,11 @@
 #include <cstdio>
 #include <cstring>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "gl/gpu_heatmap.h"
 #include "ui/frame_pacer.h"
 #include "ui/frame_stats.h"
+#include "ui/startup.h"
 #include "ui/text.h"
 #include "ui/window.h"
 
@@ -72,17 +72,11 @@ void log_input_events(GLFWwindow* window, InputLog* log) {
   glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { bump(w); });  // exposed: draw again
 }
 
-// --config, else the experiment open when the window last closed, else the default view.
-Config startup_config(const GuiOptions& options, const Settings& settings, std::string* warning) {
-  if (options.config) return *options.config;
-  if (!settings.last_config.empty()) {
-    try {
-      return parse_config(nlohmann::json::parse(settings.last_config), "settings.json last_config");
-    } catch (const std::exception& e) {
-      *warning = std::string(tr("msg.last_experiment")) + " (" + e.what() + ")";
-    }
-  }
-  return default_config();
+// A dataset that could not be loaded, said on the terminal too (once), as the window says it.
+void say_data_problem(const Session& session, std::string* said) {
+  const std::string now = session.data_problem ? say(*session.data_problem) : "";
+  if (!now.empty() && now != *said) std::fprintf(stderr, "bnlab: %s: %s\n", tr("data.not_loaded"), now.c_str());
+  *said = now;
 }
 
 }  // namespace
@@ -90,7 +84,7 @@ Config startup_config(const GuiOptions& options, const Settings& settings, std::
 int run_gui(const GuiOptions& options) {
   auto owned = std::make_unique<Window>();  // the lab holds a reference to its settings: never moved
   Window& app = *owned;
-  app.settings = Settings::load(&app.settings_warning);
+  app.settings = Settings::load(nullptr);  // a damaged file is set aside; choose_startup() says so
   if (!options.lang.empty()) app.settings.language = options.lang;
   if (!options.theme.empty()) app.settings.theme = options.theme;
   text.load(BNLAB_ASSETS_DIR);
@@ -126,7 +120,13 @@ int run_gui(const GuiOptions& options) {
   std::unique_ptr<gl::GpuHeatmaps> gpu_heatmaps = gl::GpuHeatmaps::create();
   plot::SetHeatmapRenderer(gpu_heatmaps.get());
   app.lab.show_saved_panels();  // the settings were loaded after the lab was made
-  app.lab.session.start(startup_config(options, app.settings, &app.settings_warning));
+  const Startup startup = choose_startup(options.config_file, app.settings);
+  app.lab.session.start(startup.config, startup.spiral_may_stand_in);
+  app.lab.problems = startup.problems;
+  app.lab.last_experiment_open = startup.last_experiment;
+  // Said on the terminal too, for whoever started bnlab from one (and for scripted runs).
+  for (const StartupProblem& p : startup.problems)
+    std::fprintf(stderr, "bnlab: %s: %s\n", say_title(p).c_str(), say(p).c_str());
   text.add_glyphs("ⓘ");
   if (!options.scene.empty()) app.lab.actions.post(act::OpenScene{options.scene});
   app.show_welcome = !app.settings.welcomed && options.scene.empty() && options.frames == 0;
@@ -144,6 +144,7 @@ int run_gui(const GuiOptions& options) {
   const bool software_gl = renderer && (std::strstr(renderer, "llvmpipe") || std::strstr(renderer, "softpipe"));
   const double raster_threads = software_gl ? std::max(1u, std::thread::hardware_concurrency()) : 0.0;
   uint64_t seen_events = 0, events_drawn = 0, drawn_a = 0, drawn_b = 0;
+  std::string said_data_problem;
   VersusIdle versus;
   // --versus-idle goes on past --frames until it has one phase of each kind (the data may load
   // slowly, under a sanitizer say), but not more than a minute past it.
@@ -168,6 +169,7 @@ int run_gui(const GuiOptions& options) {
       pacer.input(seconds());
     }
     app.lab.session.update();
+    say_data_problem(app.lab.session, &said_data_problem);
     twins = app.lab.session.twins();
     new_data = twins && (twins->a().snapshot()->version != drawn_a || twins->b().snapshot()->version != drawn_b);
     // Paused, panels that still show the picture from before the last change are caught up at
@@ -237,7 +239,12 @@ int run_gui(const GuiOptions& options) {
     // --frames counts from the frame that shows the runs (and a scene's first step) ready, so a
     // screenshot never shows the loading screen; after two minutes it counts anyway.
     const Lab& lab = app.lab;
-    if ((lab.session.twins() && !lab.session.loading() && (!lab.player || lab.player->settled())) || seconds() > 120.0) ++n;
+    // A dataset that could not be loaded, or networks that could not be built, leave no runs:
+    // that window is ready too.
+    const bool no_runs_said = lab.session.data_problem || !lab.session.error.empty();
+    if (((lab.session.twins() || no_runs_said) && !lab.session.loading() && (!lab.player || lab.player->settled())) ||
+        seconds() > 120.0)
+      ++n;
   }
   if (options.frame_stats) print_frame_stats(stats, app.lab);
   if (options.versus_idle) print_versus_idle(versus);
@@ -245,7 +252,10 @@ int run_gui(const GuiOptions& options) {
   for (const PanelEntry& p : app.lab.panels) app.settings.panels[p.panel->key()] = p.visible;
   app.settings.last_config = to_json(app.lab.session.chosen_config()).dump();
   if (app.lab.player) app.settings.sidebar = true;  // a scene hid it; the next start is the free lab
-  if (options.frames <= 0) {  // scripted runs leave the user's settings alone
+  // Scripted runs leave the user's settings alone; so does a window that could not set a damaged
+  // settings file aside (it would be lost).
+  const bool damaged_in_place = !app.settings.damage.empty() && app.settings.set_aside_as.empty();
+  if (options.frames <= 0 && !damaged_in_place) {
     std::string failed;
     app.settings.save(&failed);  // the window is closing: the terminal is the one place left to say it
     if (!failed.empty()) std::fprintf(stderr, "bnlab: settings not saved: %s\n", failed.c_str());

@@ -1,10 +1,7 @@
 // What this file is: the window's entry point (`bnlab`, `bnlab gui`).
 #pragma once
 
-#include <memory>
 #include <string>
-
-#include "core/io/config.h"
 
 namespace bnlab::ui {
 
@@ -24,7 +21,9 @@ struct GuiOptions {
   // the trainers, measured side by side in one run on a machine whose speed drifts.
   bool versus_idle = false;
   int width = 0, height = 0;  // window size; 0: the saved one
-  std::shared_ptr<const Config> config;  // the experiment to open; null: the last one, else the default view
+  // The experiment config to open (--config); empty: the last one, else the default view. One
+  // that cannot be read opens the window all the same, which says why (ui/startup.h).
+  std::string config_file;
 };
 
 int run_gui(const GuiOptions& options);

@@ -17,6 +17,7 @@
 #include "scene/player.h"
 #include "ui/actions.h"
 #include "ui/controls.h"
+#include "ui/problems.h"
 #include "ui/session.h"
 #include "ui/settings.h"
 #include "ui/theme.h"
@@ -64,6 +65,8 @@ class Lab {
   int selected_block = 0, selected_tap = 0;
   Controls controls;
   std::string status;  // the status bar's message line
+  std::vector<StartupProblem> problems;  // met at start, shown one by one until the user closes each
+  bool last_experiment_open = false;     // the runs are the last experiment (a broken --config's stand-in)
   std::unique_ptr<ScenePlayer> player;  // the scene being played; null: the free lab
   std::map<std::string, bool> info_pinned;  // panel key -> its ⓘ explanation stays shown
   const Theme& theme() const { return theme_by_name(settings.theme); }

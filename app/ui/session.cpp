@@ -52,10 +52,10 @@ Command train_command(const TrainConfig& train) {
 
 }  // namespace
 
-void Session::start(const Config& cfg) {
+void Session::start(const Config& cfg, bool spiral_may_stand_in) {
   applied_ = draft_ = cfg;
   fallback_for_.reset();
-  fallback_allowed_ = true;
+  fallback_allowed_ = spiral_may_stand_in;
   twins_.reset();
   data_.reset();
   load(cfg);
@@ -65,6 +65,7 @@ void Session::load(const Config& cfg) {
   loading_config_ = cfg;
   loading_ = true;
   error.clear();
+  data_problem.reset();  // said again if this load fails too
   pending_ = std::async(std::launch::async, [cfg]() -> std::shared_ptr<const DataSplit> {
     return std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed));
   });
@@ -78,27 +79,29 @@ void Session::update() {
   try {
     data = pending_.get();
   } catch (const std::exception& e) {  // a data error, or out of memory: either way, never a crash
-    const std::string& name = loading_config_.data.dataset;
-    if (fallback_allowed_ && (name == "fashion-mnist" || name == "mnist")) {
-      // Without the image files the lesson still works on a generated set.
+    if (fallback_allowed_ && loading_config_.data.dataset == "fashion-mnist") {
+      // The default view without Debian's package: the lesson still works on a generated set.
       Config spiral = loading_config_;
       spiral.data = DataConfig{};
       spiral.data.dataset = "spiral";
       spiral.data.normalize = "none";
-      notice = std::string(tr(name == "mnist" ? "msg.fallback_mnist" : "msg.fallback_fashion")) + " (" + e.what() + ")";
+      notice = std::string(tr("msg.fallback_fashion")) + " (" + e.what() + ")";
       const Config requested = loading_config_;
-      start(spiral);
+      start(spiral, false);
       fallback_for_ = std::make_unique<Config>(requested);  // what to reopen next time
       return;
     }
-    error = std::string(tr("msg.data_failed")) + ": " + e.what();  // the runs the user had go on
-    draft_.data = applied_.data;
+    // What the user asked for stays (the draft keeps the folder they typed, to correct it); the
+    // runs they had, if any, go on.
+    data_problem = ui::data_problem(loading_config_.data, e);
+    resume_after_load_ = false;
     if (pending_open_) {  // asked for while this failed load ran
       const Opening o = *std::exchange(pending_open_, std::nullopt);
       open(o.a, o.bn_b, o.train_b);
     }
     return;
   }
+  data_problem.reset();
   fallback_allowed_ = false;
   data_ = data;
   if (pending_open_) {
@@ -163,7 +166,10 @@ void Session::set_norm_b(int block, bool on) {
 
 bool Session::needs_rebuild() const { return to_json(draft_) != to_json(applied_); }
 
-void Session::discard_draft() { draft_ = applied_; }
+void Session::discard_draft() {
+  draft_ = applied_;
+  if (twins_) data_problem.reset();  // the data that runs is what the draft holds again
+}
 
 void Session::reset() {
   if (loading_) return;

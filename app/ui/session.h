@@ -4,7 +4,8 @@
 //     speed) reach both trainers within one step;
 //   - the draft (dataset, blocks, init, BN ε and affine, dropout), which needs new networks and
 //     applies on reset. A new dataset loads in the background while the old runs go on; if it
-//     cannot be loaded, the error is shown and nothing the user had is lost.
+//     cannot be loaded, what is missing is said, the draft keeps what the user typed (to correct
+//     it), and nothing the user had is lost.
 // B follows A's settings except BN, which is off on every block of B unless switched on for B
 // (in the network view), and except the learning settings (learning rate, batch size,
 // optimizer, weight decay) once the user gives B its own.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/train/twin_runs.h"
+#include "ui/problems.h"
 
 namespace bnlab::ui {
 
@@ -25,8 +27,10 @@ Config default_config();  // Fashion-MNIST, dense 100/100/100 sigmoid + BN, dens
 class Session {
  public:
   // Starts loading `cfg`'s dataset in the background; the runs start paused when it is there.
-  // At start-up only, a missing Fashion-MNIST or MNIST falls back to the spiral set.
-  void start(const Config& cfg);
+  // If it cannot be loaded, `cfg` stays what the session holds (no runs) and data_problem says
+  // why, unless `spiral_may_stand_in` (the default view's Fashion-MNIST): then the generated
+  // spiral set stands in.
+  void start(const Config& cfg, bool spiral_may_stand_in = false);
   void update();  // once per frame: picks up loaded data and builds the runs
 
   bool loading() const { return loading_; }
@@ -41,6 +45,9 @@ class Session {
   void discard_draft();         // back to what runs
   std::string notice;  // e.g. "Fashion-MNIST is missing: using the spiral set"
   std::string error;   // the last thing that could not be applied, in words
+  // The last dataset that could not be loaded (at start: no runs until another folder is chosen);
+  // cleared when a dataset loads or the draft's data is discarded.
+  std::optional<DataProblem> data_problem;
 
   // Live edits; each reaches the trainers within one step.
   void set_train(const TrainConfig& train);  // A's; B's too unless B has its own

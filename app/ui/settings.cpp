@@ -28,6 +28,20 @@ double clamped(const nlohmann::json& j, const char* key, double fallback, double
 
 }  // namespace
 
+std::string Settings::path() { return directory() + "/settings.json"; }
+
+std::string Settings::set_aside(const std::string& file, bool copy) {
+  std::error_code ec;
+  for (int n = 1; n < 1000; ++n) {
+    const std::string kept = file + ".broken" + (n == 1 ? "" : "-" + std::to_string(n));
+    if (fs::exists(kept, ec)) continue;  // an earlier damaged file: never overwritten
+    if (copy) fs::copy_file(file, kept, ec);
+    else fs::rename(file, kept, ec);
+    return ec ? "" : kept;
+  }
+  return "";
+}
+
 std::string Settings::directory() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/bnlab";
   const char* home = std::getenv("HOME");
@@ -38,7 +52,7 @@ Settings Settings::load(std::string* warning) {
   Settings s;
   const char* home = std::getenv("HOME");
   s.export_dir = std::string(home ? home : ".") + "/bnlab-exports";
-  const std::string path = directory() + "/settings.json";
+  const std::string path = Settings::path();
   std::ifstream in(path);
   if (!in) return s;
   try {
@@ -57,11 +71,12 @@ Settings Settings::load(std::string* warning) {
       for (auto it = j["panels"].begin(); it != j["panels"].end(); ++it)
         if (it->is_boolean()) s.panels[it.key()] = it->get<bool>();
   } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::rename(path, path + ".broken", ec);
-    if (warning) *warning = path + " was damaged (" + e.what() + "); kept as settings.json.broken, defaults used";
+    in.close();
     Settings fresh;
     fresh.export_dir = s.export_dir;
+    fresh.damage = e.what();
+    fresh.set_aside_as = set_aside(path, false);
+    if (warning) *warning = path + " was damaged (" + fresh.damage + "); kept as " + fresh.set_aside_as + ", defaults used";
     return fresh;
   }
   return s;

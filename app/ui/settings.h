@@ -21,8 +21,15 @@ struct Settings {
   bool welcomed = false;  // the welcome screen with the scenes was shown once
 
   static std::string directory();
+  static std::string path();  // directory()/settings.json
   static Settings load(std::string* warning);
   void save(std::string* warning) const;  // atomic (core/io/atomic_file.h); *warning: why not
+  // Keeps the file at `path` (moved, or copied if `copy`) under a name no other file has:
+  // settings.json.broken, then settings.json.broken-2, ...; returns that name, or "" if it failed.
+  static std::string set_aside(const std::string& path, bool copy);
+
+  // What load() found: a damaged file is kept under this name (empty: the file was fine), and why.
+  std::string set_aside_as, damage;
 };
 
 }  // namespace bnlab::ui

@@ -139,7 +139,10 @@ void hyperparameters(const Session& session, PanelContext& ctx) {
 // --- 3. the draft: dataset, initialization, BN ε and affine -----------------------------------
 
 // The draft sections edit `draft`, a copy of the session's; the caller posts it if it changed.
-void dataset(Config& draft) {
+// Returns whether a folder was entered (Enter in the folder box). `problem`: why the last dataset
+// could not be loaded, said under the folder box.
+bool dataset(Config& draft, const DataProblem* problem, const Theme& theme) {
+  bool entered = false;
   DataConfig& d = draft.data;
   const std::string before = d.dataset;
   if (word_combo(tr_id("data.dataset"), &d.dataset, {"fashion-mnist", "mnist", "spiral", "circles", "xor", "gaussians", "moons"},
@@ -151,12 +154,18 @@ void dataset(Config& draft) {
   }
   if (d.dataset == "fashion-mnist" || d.dataset == "mnist") {
     ImGui::TextDisabled("%s", tr("data.dir_hint"));
-    input_path(tr_id("data.dir"), &d.dir);
+    entered = input_path(tr_id("data.dir"), &d.dir);
+    if (problem) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(theme.warning, "%s", say(*problem).c_str());
+      ImGui::PopTextWrapPos();
+    }
   } else {
     ImGui::SliderInt(tr_id("data.points"), &d.n, 100, 5000, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SliderFloat(tr_id("data.noise"), &d.noise, 0.0f, 0.5f, "%.2f");
   }
   word_combo(tr_id("data.normalize"), &d.normalize, {"scale", "standardize", "none"}, "normalize.");
+  return entered;
 }
 
 void initialization(Config& draft) {
@@ -277,12 +286,17 @@ void draw_sidebar(const Session& session, PanelContext& ctx) {
   });
   int tap = ctx.selected_tap;
   if (index_combo(tr_id("sidebar.tap"), &tap, {"tap.z", "tap.normalized", "tap.activated"})) ctx.actions.post(act::SelectTap{tap});
+  bool folder_entered = false;
   section(ctx, "data", [&] {
-    if (ImGui::CollapsingHeader(tr_id("sidebar.data"))) dataset(draft);
+    const DataProblem* problem = session.data_problem ? &*session.data_problem : nullptr;
+    if (problem) ImGui::SetNextItemOpen(true);  // where another folder is chosen
+    if (ImGui::CollapsingHeader(tr_id("sidebar.data"))) folder_entered = dataset(draft, problem, ctx.theme);
     if (ImGui::CollapsingHeader(tr_id("sidebar.init"))) initialization(draft);
   });
   if (ImGui::CollapsingHeader(tr_id("sidebar.export"))) export_folder(ctx);
   if (to_json(draft) != to_json(session.draft())) ctx.actions.post(act::SetDraft{draft});
+  // Without runs (their data could not be loaded) there is nothing to keep: a folder applies at once.
+  if (folder_entered && !session.twins()) ctx.actions.post(act::Reset{});
   ImGui::PopItemWidth();
 }
 
