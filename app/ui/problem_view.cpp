@@ -35,6 +35,8 @@ void draw_startup_problems(Lab& lab) {
   } else if (ImGui::Button(tr("problem.ok"))) {
     done = true;
   }
+  // Esc keeps what is open, as it closes the help.
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) done = true;
   if (done) {
     lab.problems.erase(lab.problems.begin());
     ImGui::CloseCurrentPopup();
