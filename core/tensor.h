@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <string>
 
 namespace bnlab {
@@ -13,10 +14,13 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using Vector = Eigen::VectorXf;
 
 // The shape of one sample: channels, height, width. A feature vector is (features, 1, 1).
+// Sizes are 64-bit: c·h·w of a config's shape can pass 2^31 (a conv stack wrapped an int to a
+// small number and wrote past its buffers). model_footprint refuses any model whose shapes do
+// not fit its memory budget, and under it every size fits an int, as the layers index them.
 struct Shape {
   int c = 1, h = 1, w = 1;
-  int size() const { return c * h * w; }
-  int spatial() const { return h * w; }
+  int64_t size() const { return int64_t{c} * h * w; }
+  int64_t spatial() const { return int64_t{h} * w; }
   bool is_image() const { return h > 1 || w > 1; }
   bool operator==(const Shape&) const = default;
   std::string str() const;

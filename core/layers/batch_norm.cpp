@@ -37,7 +37,7 @@ BatchNorm::BatchNorm(Shape shape, float momentum, float eps, bool affine)
 }
 
 const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
-  const int c = shape_.c, s = shape_.spatial();
+  const int c = shape_.c, s = static_cast<int>(shape_.spatial());
   const int64_t m = static_cast<int64_t>(x.batch()) * s;  // values per channel
   out_.resize(x.shape, x.batch());
   used_batch_stats_ = mode == Mode::train || mode == Mode::infer_batch || mode == Mode::collect_population;
@@ -80,7 +80,7 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
 }
 
 const Tensor& BatchNorm::backward(const Tensor& grad_out) {
-  const int c = shape_.c, s = shape_.spatial();
+  const int c = shape_.c, s = static_cast<int>(shape_.spatial());
   const Matrix& dy = grad_out.data;  // (features, batch)
   const Vector dbeta = channel_sum(dy, c);
   const Vector dgamma = channel_sum((dy.array() * x_hat_.array()).matrix(), c);

@@ -10,12 +10,14 @@ namespace bnlab {
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 using RowMap = Eigen::Map<RowMatrix>;
 
+Shape conv2d_output_shape(Shape in, int out_channels, int kernel, int stride, int padding) {
+  return {out_channels, (in.h + 2 * padding - kernel) / stride + 1, (in.w + 2 * padding - kernel) / stride + 1};
+}
+
 Conv2d::Conv2d(Shape in, int out_channels, int kernel, int stride, int padding, bool has_bias)
     : in_shape_(in), kernel_(kernel), stride_(stride), padding_(padding), has_bias_(has_bias) {
-  const int oh = (in.h + 2 * padding - kernel) / stride + 1;
-  const int ow = (in.w + 2 * padding - kernel) / stride + 1;
-  if (oh < 1 || ow < 1) throw config_error("conv: kernel larger than its padded input " + in.str());
-  out_shape_ = {out_channels, oh, ow};
+  out_shape_ = conv2d_output_shape(in, out_channels, kernel, stride, padding);
+  if (out_shape_.h < 1 || out_shape_.w < 1) throw config_error("conv: kernel larger than its padded input " + in.str());
   const int patch = in.c * kernel * kernel;
   weight_ = RowMatrix::Zero(out_channels, patch);
   weight_grad_ = RowMatrix::Zero(out_channels, patch);
@@ -82,7 +84,7 @@ void Conv2d::col2im(float* image_grad) {
 
 const Tensor& Conv2d::forward(const Tensor& x, Mode) {
   input_ = &x;
-  const int n_batch = x.batch(), positions = out_shape_.spatial();
+  const int n_batch = x.batch(), positions = static_cast<int>(out_shape_.spatial());
   out_.resize(out_shape_, n_batch);
   for (int n = 0; n < n_batch; ++n) {
     im2col(x.data.col(n).data());
@@ -94,7 +96,7 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode) {
 }
 
 const Tensor& Conv2d::backward(const Tensor& grad_out) {
-  const int n_batch = grad_out.batch(), positions = out_shape_.spatial();
+  const int n_batch = grad_out.batch(), positions = static_cast<int>(out_shape_.spatial());
   if (input_grad_) {
     grad_in_.resize(in_shape_, n_batch);
     grad_in_.data.setZero();

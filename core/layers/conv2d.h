@@ -7,6 +7,9 @@
 
 namespace bnlab {
 
+// (out_channels, ⌊(H + 2·padding − kernel) / stride⌋ + 1, the same for W), as PyTorch's Conv2d.
+Shape conv2d_output_shape(Shape in, int out_channels, int kernel, int stride, int padding);
+
 class Conv2d : public Layer {
  public:
   Conv2d(Shape in, int out_channels, int kernel, int stride, int padding, bool has_bias);

@@ -12,7 +12,7 @@ class Flatten : public Layer {
  public:
   const Tensor& forward(const Tensor& x, Mode) override { return x; }
   const Tensor& backward(const Tensor& grad_out) override { return grad_out; }
-  Shape output_shape(Shape in) const override { return {in.size(), 1, 1}; }
+  Shape output_shape(Shape in) const override { return {static_cast<int>(in.size()), 1, 1}; }
   std::string kind() const override { return "Flatten"; }
 };
 

@@ -5,15 +5,17 @@
 
 namespace bnlab {
 
+Shape pool2d_output_shape(Shape in, int size) { return {in.c, in.h / size, in.w / size}; }
+
 Pool2d::Pool2d(Shape in, PoolType type, int size) : in_shape_(in), type_(type), size_(size) {
   if (size < 1 || in.h / size < 1 || in.w / size < 1)
     throw config_error("pool: size " + std::to_string(size) + " does not fit its input " + in.str());
-  out_shape_ = {in.c, in.h / size, in.w / size};
+  out_shape_ = pool2d_output_shape(in, size);
 }
 
 const Tensor& Pool2d::forward(const Tensor& x, Mode) {
   const int n_batch = x.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
-  const int OH = out_shape_.h, OW = out_shape_.w, out_features = out_shape_.size();
+  const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
   out_.resize(out_shape_, n_batch);
   if (type_ == PoolType::max) argmax_.resize(static_cast<size_t>(out_features) * n_batch);
   const float inv_area = 1.0f / static_cast<float>(k * k);
@@ -51,7 +53,7 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode) {
 
 const Tensor& Pool2d::backward(const Tensor& grad_out) {
   const int n_batch = grad_out.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
-  const int OH = out_shape_.h, OW = out_shape_.w, out_features = out_shape_.size();
+  const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
   grad_in_.resize(in_shape_, n_batch);
   // Windows do not overlap, so every covered input is written once; only the rows and columns
   // that pooling dropped, or the non-maxima, need zeros first.

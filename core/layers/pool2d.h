@@ -10,6 +10,9 @@ namespace bnlab {
 
 enum class PoolType { avg, max };
 
+// (C, ⌊H / size⌋, ⌊W / size⌋): windows of size × size with stride size, as PyTorch's pools.
+Shape pool2d_output_shape(Shape in, int size);
+
 class Pool2d : public Layer {
  public:
   Pool2d(Shape in, PoolType type, int size);

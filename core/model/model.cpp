@@ -9,6 +9,7 @@
 #include "core/layers/dropout.h"
 #include "core/layers/flatten.h"
 #include "core/layers/pool2d.h"
+#include "core/model/footprint.h"
 #include "core/model/init.h"
 
 namespace bnlab {
@@ -25,7 +26,9 @@ ActivationKind activation_kind(const std::string& name) {
 
 Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t seed)
     : cfg_(cfg), input_shape_(input_shape), classes_(classes) {
-  if (cfg.blocks.empty()) throw config_error("config: model.blocks: at least one block is needed");
+  // Every shape is formed and the parameters counted before any layer allocates: a config error
+  // names the block that does not fit.
+  model_footprint(cfg, input_shape, classes, nullptr);
   Rng rng(seed);
   Shape shape = input_shape;
   auto add = [&](std::unique_ptr<Layer> layer) {
@@ -35,7 +38,6 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
   };
   for (size_t i = 0; i < cfg.blocks.size(); ++i) {
     const BlockConfig& b = cfg.blocks[i];
-    const std::string where = "config: model.blocks[" + std::to_string(i) + "]";
     BlockLayers bl;
     bl.in_shape = shape;
     const bool bn = b.norm == "batch";
@@ -43,16 +45,11 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
     int fan_in = 0, fan_out = 0;
     if (b.op == "dense") {
       if (shape.is_image()) bl.flatten = add(std::make_unique<Flatten>());
-      bl.op = add(std::make_unique<Dense>(shape.size(), b.units, !bn_first));
+      bl.op = add(std::make_unique<Dense>(static_cast<int>(shape.size()), b.units, !bn_first));
       fan_in = layers_[bl.op]->params()[0].shape[1];
       fan_out = b.units;
     } else {
-      if (!shape.is_image() && shape.size() > 1)
-        throw config_error(where + ".op: a conv block needs an image-shaped input, got " + shape.str());
       const int k = b.kernel;
-      if (shape.h + 2 * b.padding < k || shape.w + 2 * b.padding < k)
-        throw config_error(where + ".kernel: " + std::to_string(k) + " is larger than the padded input " +
-                           shape.str());
       bl.op = add(std::make_unique<Conv2d>(shape, b.channels, k, b.stride, b.padding, !bn_first));
       fan_in = bl.in_shape.c * k * k;
       fan_out = b.channels * k * k;
@@ -70,20 +67,12 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
     if (b.activation != "none") bl.activation = add(std::make_unique<Activation>(activation_kind(b.activation)));
     if (bn && !bn_first) add_norm();
     if (b.pool.type != "none") {
-      if (!shape.is_image()) throw config_error(where + ".pool: pooling needs an image-shaped input");
-      if (shape.h < b.pool.size || shape.w < b.pool.size)
-        throw config_error(where + ".pool.size: " + std::to_string(b.pool.size) + " is larger than its input " +
-                           shape.str());
       bl.pool = add(std::make_unique<Pool2d>(shape, b.pool.type == "avg" ? PoolType::avg : PoolType::max, b.pool.size));
     }
     if (b.dropout > 0.0f) bl.dropout = add(std::make_unique<Dropout>(b.dropout, seed * 7919 + i + 1));
     bl.out_shape = shape;
     blocks_.push_back(bl);
   }
-  if (shape.is_image() || shape.size() != classes)
-    throw config_error("config: model.blocks[" + std::to_string(cfg.blocks.size() - 1) +
-                       "]: the last block must be dense with " + std::to_string(classes) +
-                       " units (one per class), got output " + shape.str());
   warned_degenerate_.assign(layers_.size(), false);
   while (first_trained_ < layers_.size() && layers_[first_trained_]->params().empty()) ++first_trained_;
   if (first_trained_ < layers_.size()) layers_[first_trained_]->set_input_grad(false);

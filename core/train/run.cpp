@@ -5,8 +5,23 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/model/footprint.h"
 
 namespace bnlab {
+namespace {
+
+// The model is held to the memory budget at the config's batch size before anything is
+// allocated: a config error names the block.
+void check_run(const Config& cfg, const DataSplit& data) {
+  model_footprint(cfg.model, data.train.sample_shape, data.train.classes, &cfg.train);
+}
+
+std::unique_ptr<Model> checked_model(const Config& cfg, const DataSplit& data) {
+  check_run(cfg, data);
+  return std::make_unique<Model>(cfg.model, data.train.sample_shape, data.train.classes, cfg.seed);
+}
+
+}  // namespace
 
 Mode inference_mode(const std::string& stats) {
   if (stats == "running") return Mode::infer_running;
@@ -18,7 +33,7 @@ Mode inference_mode(const std::string& stats) {
 Run::Run(const Config& cfg, std::shared_ptr<const DataSplit> data)
     : cfg_(cfg),
       data_(std::move(data)),
-      model_(std::make_unique<Model>(cfg.model, data_->train.sample_shape, data_->train.classes, cfg.seed)),
+      model_(checked_model(cfg, *data_)),
       optimizer_(cfg.train),
       loss_(cfg.train.loss == "mse" ? LossKind::mse : LossKind::cross_entropy) {
   stream_ = std::make_unique<BatchStream>(data_->train, cfg.train.batch_size, cfg.data.shuffle, batch_seed(cfg_.seed));
@@ -26,7 +41,9 @@ Run::Run(const Config& cfg, std::shared_ptr<const DataSplit> data)
 }
 
 void Run::set_model_config(const ModelConfig& model) {
-  auto next = std::make_unique<Model>(model, data_->train.sample_shape, data_->train.classes, cfg_.seed);
+  Config changed = cfg_;
+  changed.model = model;
+  auto next = checked_model(changed, *data_);
   copy_shared_weights(*model_, *next);
   model_ = std::move(next);
   cfg_.model = model;
@@ -35,6 +52,9 @@ void Run::set_model_config(const ModelConfig& model) {
 }
 
 void Run::set_train_config(const TrainConfig& train) {
+  Config changed = cfg_;
+  changed.train = train;
+  check_run(changed, *data_);
   if (train.batch_size != cfg_.train.batch_size) {
     auto stream = std::make_unique<BatchStream>(data_->train, train.batch_size, cfg_.data.shuffle, batch_seed(cfg_.seed) + steps_);
     stream_ = std::move(stream);
@@ -79,6 +99,7 @@ EvalResult Run::evaluate(const std::string& split, Mode mode, const std::atomic<
   if (mode == Mode::infer_population) model_->collect_population(data_->train, cfg_.train.batch_size, cancel);
   // Batch statistics depend on the batch, so that mode uses the training batch size; the others
   // treat each example alone and can use larger batches.
+  // kInferenceBatch (footprint.h) counts these batches in the memory budget.
   const int batch = mode == Mode::infer_batch ? cfg_.train.batch_size : std::max(cfg_.train.batch_size, 500);
   Loss loss(loss_.kind());
   EvalResult r;
