@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/io/json_fields.h"
+#include "core/io/json_text.h"
 #include "panels/panel_settings.h"
 
 namespace bnlab {
@@ -354,14 +355,8 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
 }
 
 Scene load_scene(const std::string& path, const std::string& examples_dir) {
-  std::ifstream in(path);
-  if (!in) throw data_error(path + ": cannot open scene file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::exception& e) {
-    throw config_error(path + ": not valid JSON: " + e.what());
-  }
+  if (!std::ifstream(path)) throw data_error(path + ": cannot open scene file");
+  const json j = read_json_file(path);  // not JSON, or past its limits: a config error with the line
   Scene scene = parse_scene(j, path, examples_dir);
   const std::string stem = fs::path(path).stem().string();
   if (fs::path(path).parent_path().filename() == "scenes" && stem != scene.id)

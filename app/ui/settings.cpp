@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/json_text.h"
 
 namespace bnlab::ui {
 
@@ -56,7 +57,7 @@ Settings Settings::load(std::string* warning) {
   std::ifstream in(path);
   if (!in) return s;
   try {
-    const auto j = nlohmann::json::parse(in);
+    const auto j = read_json_file(path);  // not JSON, or past its limits: an Error with the line
     s.theme = j.value("theme", s.theme);
     s.language = j.value("language", s.language);
     s.font_size = static_cast<float>(clamped(j, "font_size", s.font_size, 10.0, 48.0));

@@ -1,8 +1,7 @@
 // What this file is: choosing what the window opens (startup.h).
 #include "ui/startup.h"
 
-#include <nlohmann/json.hpp>
-
+#include "core/io/json_text.h"
 #include "ui/session.h"
 
 namespace bnlab::ui {
@@ -31,7 +30,7 @@ Startup choose_startup(const std::string& config_file, Settings& settings) {
   if (!settings.last_config.empty()) {
     const std::string source = "settings.json last_config";
     try {
-      s.config = parse_config(nlohmann::json::parse(settings.last_config), source);
+      s.config = parse_config(parse_json(settings.last_config, source), source);
       s.last_experiment = opened = true;
       // Debian's Fashion-MNIST in the last experiment was most likely the default view's.
       s.spiral_may_stand_in = s.config.data.dataset == "fashion-mnist" && s.config.data.dir == DataConfig{}.dir;

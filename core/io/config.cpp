@@ -3,10 +3,9 @@
 // any key left unread at the end of a section is reported as unknown.
 #include "core/io/config.h"
 
-#include <fstream>
-
 #include "core/error.h"
 #include "core/io/json_fields.h"
+#include "core/io/json_text.h"
 
 namespace bnlab {
 namespace {
@@ -14,6 +13,10 @@ namespace {
 using nlohmann::json;
 
 constexpr double kBig = 1e9;
+constexpr size_t kMaxBlocks = 1000;
+// An exponential average's factor (β1, β2, RMSProp's α) below 1 as a float: at 1 the average
+// never moves and Adam's bias correction divides by 1 − β^t = 0.
+constexpr double kBelowOne = 0.9999999;  // 0.99999988 as a float
 const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist", "csv", "spiral", "circles", "xor", "gaussians", "moons"};
 const std::vector<std::string> kActivations = {"sigmoid", "tanh", "relu", "leaky_relu", "none"};
 
@@ -60,6 +63,8 @@ void parse_block(Fields f, BlockConfig& b) {
 void parse_model(Fields f, ModelConfig& m) {
   const json* blocks = f.get("blocks");
   if (!blocks || !blocks->is_array() || blocks->empty()) f.fail("blocks", "must be a non-empty list of blocks");
+  if (blocks->size() > kMaxBlocks)
+    f.fail("blocks", std::to_string(blocks->size()) + " blocks is more than the limit of " + std::to_string(kMaxBlocks));
   m.blocks.clear();
   for (size_t i = 0; i < blocks->size(); ++i) {
     BlockConfig b;
@@ -89,10 +94,10 @@ void parse_train(Fields f, TrainConfig& t) {
   f.choice("optimizer", t.optimizer, {"sgd", "rmsprop", "adam"});
   f.number("lr", t.lr, 0.0, kBig);
   f.number("momentum", t.momentum, 0.0, 1.0);
-  f.number("alpha", t.alpha, 0.0, 1.0);
+  f.number("alpha", t.alpha, 0.0, kBelowOne);
   f.number("beta1", t.beta1, 0.0, 0.999999);
-  f.number("beta2", t.beta2, 0.0, 0.999999999);
-  f.number("eps", t.eps, 0.0, 1.0);
+  f.number("beta2", t.beta2, 0.0, kBelowOne);
+  f.number("eps", t.eps, 1e-30, 1.0);  // 0 divides 0 by 0 wherever a gradient is exactly 0
   f.number("weight_decay", t.weight_decay, 0.0, kBig);
   f.choice("loss", t.loss, {"cross_entropy", "mse"});
   f.integer("log_every", t.log_every, 1, 1 << 30);
@@ -119,17 +124,9 @@ Config parse_config(const json& j, const std::string& source) {
   return c;
 }
 
-Config load_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw data_error(path + ": cannot open config file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw config_error(path + ": not valid JSON: " + e.what());
-  }
-  return parse_config(j, path);
-}
+Config load_config(const std::string& path) { return parse_config(read_json_file(path), path); }
+
+void check_config(const Config& c) { parse_config(to_json(c)); }
 
 json to_json(const Config& c) {
   json blocks = json::array();

@@ -1,6 +1,14 @@
 // What this file is: the experiment config (DESIGN.md "Experiment config") as typed structs,
 // parsed from JSON with every unknown field or bad value reported by its path, e.g.
 // "config: model.blocks[1].units: must be a positive integer, got -3".
+// Limits, all refused as config errors (exit 2) naming the field:
+// - the file is at most 16 MiB, nested at most 32 deep, with strings of at most 1 MiB, and every
+//   number fits a double (core/io/json_text.h); at most 1000 blocks;
+// - a float field's range is checked on the 32-bit float it becomes (β2 = 0.999999999 is 1 as a
+//   float), so every accepted value trains, and the window can reopen what it saved;
+// - memory: a run may take at most 1 GiB (kMemoryBudget, core/model/footprint.h): parameters,
+//   their gradients, the optimizer's state, and every layer's buffers at the batch size and at
+//   the evaluation batch (512). A model past it is refused naming the block where it passes it.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +90,9 @@ struct Config {
 // Throws Error(usage) naming the field; `source` (a file name) prefixes messages.
 Config parse_config(const nlohmann::json& j, const std::string& source = "config");
 Config load_config(const std::string& path);  // file errors are ErrorKind::data
+// Throws the config error parse_config would give for the same values: a config made in code
+// (the window's sidebar) is held to the rules of a file.
+void check_config(const Config& c);
 nlohmann::json to_json(const Config& c);
 
 }  // namespace bnlab

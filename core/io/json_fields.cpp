@@ -2,6 +2,9 @@
 #include "core/io/json_fields.h"
 
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "core/error.h"
@@ -12,10 +15,19 @@ using nlohmann::json;
 
 namespace {
 
-std::string fmt(double d) {
-  std::ostringstream s;
-  s << d;
-  return s.str();
+// The shortest text that reads back as `d` (as a double, or with `as_float` as a float), with
+// at least 6 digits' worth: 1e+09, 0.9999999, 0.99999988.
+std::string fmt(double d, bool as_float = false) {
+  std::string text;
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::ostringstream s;
+    s.precision(precision);
+    s << d;
+    text = s.str();
+    const double back = std::strtod(text.c_str(), nullptr);
+    if (as_float ? static_cast<float>(back) == static_cast<float>(d) : back == d) break;
+  }
+  return text;
 }
 
 }  // namespace
@@ -93,10 +105,26 @@ void Fields::number(const std::string& key, double& out, double lo, double hi) {
   }
 }
 
+// The value is used as a float, so the range is checked on that float: 0.999999999 is 1 as a
+// float and must not pass for a number below 1, and 0.99 written back from a float
+// (0.9900000095367432) must still read as the 0.99 it was. A double beyond a float's range is
+// refused before the conversion, which would be undefined.
 void Fields::number(const std::string& key, float& out, double lo, double hi) {
-  double d = out;
-  number(key, d, lo, hi);
-  out = static_cast<float>(d);
+  if (const json* v = get(key)) {
+    if (!v->is_number()) wrong_type(key, "number", "a number", *v);
+    const double d = v->get<double>();
+    const float f = std::fabs(d) <= FLT_MAX ? static_cast<float>(d) : std::copysign(HUGE_VALF, static_cast<float>(d > 0 ? 1 : -1));
+    if (!(f >= static_cast<float>(lo) && f <= static_cast<float>(hi))) {
+      FieldProblem p;
+      p.reason = FieldProblem::Reason::out_of_range;
+      p.lo = fmt(lo);
+      p.hi = fmt(hi);
+      p.got = describe(*v);
+      const std::string as_float = static_cast<double>(f) != d ? " (" + fmt(f, true) + " as a 32-bit float)" : "";
+      refuse(key, p, "must be between " + p.lo + " and " + p.hi + ", got " + p.got + as_float);
+    }
+    out = f;
+  }
 }
 
 void Fields::integer(const std::string& key, int64_t& out, long long lo, long long hi) {

@@ -10,9 +10,10 @@
 namespace bnlab {
 namespace {
 
-// The model is held to the memory budget at the config's batch size before anything is
-// allocated: a config error names the block.
+// A config is held to the parser's rules and the model to the memory budget at the config's batch
+// size, before anything is allocated: both throw a config error naming the field or the block.
 void check_run(const Config& cfg, const DataSplit& data) {
+  check_config(cfg);
   model_footprint(cfg.model, data.train.sample_shape, data.train.classes, &cfg.train);
 }
 
