@@ -134,7 +134,7 @@ TEST(Datasets, IdxBadFilesNameTheFileAndTheProblem) {
   expect_error([&] { read_idx_images(f, nullptr); }, 3, {f, "bad magic", "0x00000801"});
   write_file(f, idx_bytes(0x803, {4, 2, 3}, pixels(3, 2, 3)), false);
   expect_error([&] { read_idx_images(f, nullptr); }, 3,
-               {f, "truncated: expected 24 bytes of pixel data, got 18"});
+               {f, "truncated: expected 24 bytes of pixel data, the file holds 18"});
   write_file(f, idx_bytes(0x801, {5}, labels(4)), true);
   expect_error([&] { read_idx_labels(f); }, 3, {f, "truncated", "label data"});
   write_file(f, idx_bytes(0x803, {4, 2, 3}, pixels(5, 2, 3)), true);

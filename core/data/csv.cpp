@@ -1,10 +1,14 @@
 // What this file is: the CSV loader. Each row holds numeric features, then an integer class
-// label >= 0 in the last column. A first row with any non-number in it is a header; blank
-// lines are ignored. Problems are reported as "<file>: line N: <what>".
+// label >= 0 in the last column. A first row in which no field is a number is a header (so a
+// data row is never dropped for holding one bad value: "nan,1.5,0" is data, and refused); blank
+// lines are ignored. Every feature must be finite as a 32-bit float, the type it is trained in
+// (1e39 is a double but not a float). Problems are reported as "<file>: line N: <what>".
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -39,12 +43,23 @@ std::vector<std::string_view> split_fields(std::string_view line) {
   }
 }
 
-// A finite number written out completely ("1e3", "-0.5", "+2"); not "", "nan", "inf", "1x".
+// A number written out completely: "1e3", "-0.5", "+2", and also "nan", "inf" and "1e999"
+// (±inf), which are numbers but not data; not "", "x" or "1x".
 bool parse_number(std::string_view s, double* out) {
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);  // from_chars rejects a leading '+'
   if (s.empty()) return false;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(*out);
+  if (end != s.data() + s.size()) return false;
+  if (ec == std::errc::result_out_of_range) *out = std::strtod(std::string(s).c_str(), nullptr);  // ±inf, or ~0 below
+  return ec == std::errc() || ec == std::errc::result_out_of_range;
+}
+
+// What is wrong with a number as a feature, or "" when it is a finite 32-bit float.
+std::string not_a_feature(double v) {
+  if (std::isnan(v)) return "is not a number";
+  if (std::isinf(v)) return "is infinite";
+  if (std::fabs(v) > FLT_MAX) return "is beyond a 32-bit float (at most ±3.4e38)";
+  return "";
 }
 
 }  // namespace
@@ -81,14 +96,16 @@ Dataset read_csv(const std::string& path) {
 
     double v = 0.0;
     if (first_row) {
-      bool all_numbers = true;
-      for (const auto& f : fields) all_numbers = all_numbers && parse_number(f, &v);
-      if (!all_numbers) continue;  // a header: its field count still holds for the data rows
+      bool any_number = false;
+      for (const auto& f : fields) any_number = any_number || parse_number(f, &v);
+      if (!any_number) continue;  // a header: its field count still holds for the data rows
     }
     for (size_t i = 0; i + 1 < fields.size(); ++i) {
+      const std::string column = "column " + std::to_string(i + 1);
       if (!parse_number(fields[i], &v))
-        throw data_error(where() + "non-numeric value '" + std::string(fields[i]) + "' in column " +
-                         std::to_string(i + 1));
+        throw data_error(where() + "non-numeric value '" + std::string(fields[i]) + "' in " + column);
+      if (const std::string bad = not_a_feature(v); !bad.empty())
+        throw data_error(where() + column + ": '" + std::string(fields[i]) + "' " + bad);
       values.push_back(static_cast<float>(v));
     }
     const std::string_view label = fields.back();

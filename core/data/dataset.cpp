@@ -4,8 +4,11 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <filesystem>
+#include <functional>
+#include <sstream>
 #include <string>
 
 #include "core/error.h"
@@ -93,9 +96,11 @@ DataSplit load_csv(const DataConfig& cfg) {
   return s;
 }
 
-// z-score each feature (row) with the training set's mean and biased std, in double so
-// 60000 sums of pixel values keep their precision.
-void standardize(DataSplit& s) {
+// z-score each feature (row) with the training set's mean and biased std, in double so 60000
+// sums of pixel values keep their precision and ±3·10^38 minus its mean does not overflow. A
+// value the training statistics put beyond a float (a test value 10^60 standard deviations out)
+// is refused: `where(test, j)` names example j of a split ("d.csv: data row 12").
+void standardize(DataSplit& s, const std::function<std::string(bool, Eigen::Index)>& where) {
   const Matrix& x = s.train.x;  // (features, examples)
   const auto n = static_cast<double>(x.cols());
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(x.rows());  // (features)
@@ -106,11 +111,22 @@ void standardize(DataSplit& s) {
     var += (x.col(j).cast<double>() - mean).array().square().matrix();
   var /= n;
   // A constant feature (an always-black border pixel) would divide by 0: leave its scale.
-  const Vector scale = var.unaryExpr([](double v) { return v > 0 ? 1.0 / std::sqrt(v) : 1.0; })
-                           .cast<float>();  // (features)
-  const Vector shift = mean.cast<float>();  // (features)
-  for (Dataset* d : {&s.train, &s.test})
-    d->x = ((d->x.colwise() - shift).array().colwise() * scale.array()).matrix();
+  const Eigen::VectorXd scale = var.unaryExpr([](double v) { return v > 0 ? 1.0 / std::sqrt(v) : 1.0; });  // (features)
+  for (Dataset* d : {&s.train, &s.test}) {
+    Matrix& m = d->x;  // (features, examples)
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        const double z = (static_cast<double>(m(r, j)) - mean(r)) * scale(r);
+        if (!(std::fabs(z) <= FLT_MAX)) {
+          std::ostringstream what;
+          what.precision(3);
+          what << ", column " << r + 1 << ": " << m(r, j) << " is " << z << " standard deviations from the training mean ("
+               << mean(r) << ", std " << 1.0 / scale(r) << "): beyond a 32-bit float once standardized";
+          throw data_error(where(d == &s.test, j) + what.str());
+        }
+        m(r, j) = static_cast<float>(z);
+      }
+  }
 }
 
 }  // namespace
@@ -129,10 +145,12 @@ DataSplit load_data(const DataConfig& cfg, uint64_t seed) {
 
   DataSplit s;
   const bool idx = cfg.dataset == "fashion-mnist" || cfg.dataset == "mnist";
+  int csv_train_rows = 0;  // rows of cfg.path before the test rows that follow them
   if (idx) {
     s = load_idx(cfg);
   } else if (cfg.dataset == "csv") {
     s = load_csv(cfg);
+    csv_train_rows = s.train.size();
   } else if (is_generated_dataset(cfg.dataset)) {
     if (cfg.n < 2)
       throw config_error("config: data.n: must be at least 2 (the test set has n/2), got " +
@@ -156,7 +174,11 @@ DataSplit load_data(const DataConfig& cfg, uint64_t seed) {
     s.train.x /= 255.0f;  // divided, not multiplied by 1/255, to match torchvision's ToTensor
     s.test.x /= 255.0f;
   } else if (cfg.normalize == "standardize") {
-    standardize(s);
+    standardize(s, [&](bool test, Eigen::Index j) {
+      const std::string row = std::to_string(j + 1 + (test && cfg.test_path.empty() ? csv_train_rows : 0));
+      if (cfg.dataset != "csv") return cfg.dataset + ": " + (test ? "test" : "training") + " example " + std::to_string(j + 1);
+      return (test && !cfg.test_path.empty() ? cfg.test_path : cfg.path) + ": data row " + row;
+    });
   }
   return s;
 }

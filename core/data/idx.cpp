@@ -1,6 +1,10 @@
 // What this file is: the IDX reader (MNIST / Fashion-MNIST files, gzip or plain).
 // Format: 4-byte magic 0x0000 TT DD (TT = 0x08 for uint8, DD = the number of dimensions),
 // DD big-endian uint32 sizes, then the data in row-major order.
+// The header is checked against what the file can hold before any buffer is made: a plain file
+// must have the bytes it announces, and a gzip file cannot expand more than deflate's 1032:1 (a
+// 2 MB file claiming 10^7 images once decompressed to a 4.1 GB peak before "truncated"). Then
+// the data is read in chunks, so memory grows only with data actually decoded.
 #include <zlib.h>
 
 #include <algorithm>
@@ -8,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,6 +26,11 @@ constexpr uint32_t kImagesMagic = 0x00000803;  // uint8, 3 dimensions (n, rows, 
 constexpr uint32_t kLabelsMagic = 0x00000801;  // uint8, 1 dimension (n)
 constexpr uint64_t kMaxExamples = 10'000'000;
 constexpr uint64_t kMaxPixels = uint64_t{1} << 20;
+// The values of one file: 1 GiB once they are floats (Fashion-MNIST's training set has 47·10^6).
+constexpr uint64_t kMaxValues = uint64_t{1} << 28;
+// Deflate cannot expand more than 1032:1 (zlib's FAQ), so a gzip file of n bytes holds at most
+// 1032·n bytes of data.
+constexpr uint64_t kMaxDeflateRatio = 1032;
 
 // gzopen/gzread read plain files transparently, so one code path serves .gz and raw files.
 class GzFile {
@@ -32,6 +42,9 @@ class GzFile {
   ~GzFile() { gzclose(f_); }
   GzFile(const GzFile&) = delete;
   GzFile& operator=(const GzFile&) = delete;
+
+  // Whether the file is gzip-compressed (zlib reads a plain file through): valid after a read.
+  bool compressed() const { return gzdirect(f_) == 0; }
 
   // Reads up to `n` bytes into `out`, stopping early only at end of file.
   uint64_t read(uint8_t* out, uint64_t n) {
@@ -96,9 +109,25 @@ std::vector<uint64_t> read_idx(const std::string& path, uint32_t magic, int dims
     throw data_error(path + ": " + std::to_string(per_example) +
                      " values per example is more than the limit of " + std::to_string(kMaxPixels));
 
-  // Grow while reading rather than trusting the header with one big allocation: a corrupt
-  // header on a short file then ends in "truncated", not in bad_alloc.
-  const uint64_t expected = sizes[0] * per_example;
+  const uint64_t expected = sizes[0] * per_example;  // < 2^24 · 2^20: no overflow
+  if (expected > kMaxValues)
+    throw data_error(path + ": " + std::to_string(sizes[0]) + " examples of " + std::to_string(per_example) + " values (" +
+                     std::to_string(expected) + " bytes of " + what + ") is more than the limit of " +
+                     std::to_string(kMaxValues));
+  std::error_code ec;
+  const uint64_t file_size = std::filesystem::file_size(path, ec);
+  const uint64_t header = 4 + size_bytes.size();
+  if (ec) throw data_error(path + ": cannot read its size: " + ec.message());
+  if (!f.compressed() && expected > file_size - header)
+    throw data_error(path + ": truncated: expected " + std::to_string(expected) + " bytes of " + what +
+                     ", the file holds " + std::to_string(file_size - header) + " after its header");
+  if (f.compressed() && expected + header > file_size * kMaxDeflateRatio)
+    throw data_error(path + ": its header announces " + std::to_string(expected) + " bytes of " + what +
+                     ", more than a gzip file of " + std::to_string(file_size) + " bytes can hold (at most " +
+                     std::to_string(file_size * kMaxDeflateRatio) + " once decompressed)");
+
+  // Grow while reading rather than trusting the header with one big allocation: a gzip file
+  // that holds less than it claims then ends in "truncated", having taken only what it holds.
   constexpr uint64_t kChunk = uint64_t{1} << 24;
   bytes.clear();
   uint64_t have = 0;
