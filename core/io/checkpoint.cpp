@@ -1,15 +1,19 @@
 // What this file is: the safetensors reader and writer, and the Model's state_dict mapping.
 #include "core/io/checkpoint.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/json_fields.h"
+#include "core/io/json_text.h"
 #include "core/model/model.h"
 
 static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
@@ -18,12 +22,6 @@ namespace bnlab {
 namespace {
 
 using nlohmann::json;
-
-int64_t element_count(const std::vector<int64_t>& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
 
 std::string shape_str(const std::vector<int64_t>& shape) {
   std::string s = "[";
@@ -55,6 +53,10 @@ void write_safetensors(const std::string& path, const SafeTensors& st) {
   out.commit();
 }
 
+// The header must describe the data exactly (the safetensors format): every tensor's shape is a
+// list of non-negative integers whose byte count fits the file, and the tensors' data_offsets
+// cover the data buffer once, without overlap or a byte left over. Any other file is refused
+// before a buffer is made for it.
 SafeTensors read_safetensors(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data_error(path + ": cannot open checkpoint");
@@ -68,49 +70,79 @@ SafeTensors read_safetensors(const std::string& path) {
     throw data_error(path + ": not a safetensors checkpoint (header length " + std::to_string(header_len) +
                      " does not fit a file of " + std::to_string(file_size) + " bytes)");
   std::string text(header_len, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(header_len));
-  json header;
-  try {
-    header = json::parse(text);
-  } catch (const json::parse_error&) {
-    throw data_error(path + ": corrupt checkpoint: its header is not valid JSON");
-  }
+  if (!in.read(text.data(), static_cast<std::streamsize>(header_len))) throw data_error(path + ": truncated checkpoint header");
+  const json header = parse_json(text, path + ": checkpoint header", ErrorKind::data);
   if (!header.is_object()) throw data_error(path + ": corrupt checkpoint: its header is not a JSON object");
   const uint64_t data_start = 8 + header_len, data_size = file_size - data_start;
+
+  struct Span {
+    uint64_t begin, end;
+    const std::string* name;
+  };
+  std::vector<Span> spans;
   SafeTensors st;
   for (auto it = header.begin(); it != header.end(); ++it) {
     const std::string& name = it.key();
     const json& h = it.value();
     if (name == "__metadata__") {
       if (!h.is_object()) throw data_error(path + ": corrupt checkpoint: __metadata__ is not an object");
-      for (auto m = h.begin(); m != h.end(); ++m)
-        if (m->is_string()) st.metadata[m.key()] = m->get<std::string>();
+      for (auto m = h.begin(); m != h.end(); ++m) {
+        if (!m->is_string()) throw data_error(path + ": corrupt checkpoint: __metadata__ '" + m.key() + "' is not a string");
+        st.metadata[m.key()] = m->get<std::string>();
+      }
       continue;
     }
     const std::string bad = path + ": corrupt checkpoint: tensor '" + name + "': ";
     if (!h.is_object() || !h.contains("dtype") || !h.contains("shape") || !h.contains("data_offsets"))
       throw data_error(bad + "needs dtype, shape and data_offsets");
     StoredTensor t;
-    try {
-      t.dtype = h["dtype"].get<std::string>();
-      t.shape = h["shape"].get<std::vector<int64_t>>();
-    } catch (const json::exception&) {
-      throw data_error(bad + "dtype or shape has the wrong type");
-    }
+    if (!h["dtype"].is_string()) throw data_error(bad + "dtype must be a string, got " + describe(h["dtype"]));
+    t.dtype = h["dtype"].get<std::string>();
     if (t.dtype != "F32" && t.dtype != "I64") throw data_error(bad + "dtype " + t.dtype + " is not supported (F32, I64)");
-    for (int64_t d : t.shape)
-      if (d < 0 || d > (1ll << 31)) throw data_error(bad + "shape " + shape_str(t.shape) + " is invalid");
-    const auto& off = h["data_offsets"];
+    const uint64_t width = t.dtype == "F32" ? 4 : 8;
+    const json& shape = h["shape"];
+    if (!shape.is_array()) throw data_error(bad + "shape must be a list of non-negative integers, got " + describe(shape));
+    // The byte count, checked at each factor: it cannot pass the data there is, so it cannot wrap.
+    uint64_t bytes = width;
+    for (const json& d : shape) {
+      if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        throw data_error(bad + "shape must be a list of non-negative integers, got " + describe(d) + " in it");
+      t.shape.push_back(d.get<int64_t>());
+      if (__builtin_mul_overflow(bytes, d.get<uint64_t>(), &bytes)) bytes = std::numeric_limits<uint64_t>::max();
+    }
+    const json& off = h["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
       throw data_error(bad + "data_offsets must be two non-negative integers");
     const uint64_t begin = off[0].get<uint64_t>(), end = off[1].get<uint64_t>();
-    const uint64_t width = t.dtype == "F32" ? 4 : 8;
-    const uint64_t count = static_cast<uint64_t>(element_count(t.shape));
-    if (end < begin || end > data_size || end - begin != count * width)
+    if (end < begin || end > data_size || bytes > data_size || end - begin != bytes)
       throw data_error(bad + "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                       "] do not fit its shape " + shape_str(t.shape) + " or the file (" +
-                       std::to_string(data_size) + " data bytes)");
-    in.seekg(static_cast<std::streamoff>(data_start + begin));
+                       "] do not fit its shape " + shape_str(t.shape) + " (" + (bytes == std::numeric_limits<uint64_t>::max() ? "more than 2^64" : std::to_string(bytes)) +
+                       " bytes) or the file (" + std::to_string(data_size) + " data bytes)");
+    spans.push_back({begin, end, &it.key()});
+    st.tensors[name] = std::move(t);
+  }
+
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+  uint64_t covered = 0;  // the data up to here belongs to the tensors before
+  const Span* previous = nullptr;
+  for (const Span& s : spans) {
+    const std::string bad = path + ": corrupt checkpoint: tensor '" + *s.name + "': ";
+    if (s.begin < covered)
+      throw data_error(bad + "data_offsets [" + std::to_string(s.begin) + ", " + std::to_string(s.end) + "] overlap tensor '" +
+                       *previous->name + "' [" + std::to_string(previous->begin) + ", " + std::to_string(previous->end) + "]");
+    if (s.begin > covered)
+      throw data_error(bad + "the " + std::to_string(s.begin - covered) + " data bytes before it belong to no tensor");
+    covered = s.end;
+    previous = &s;
+  }
+  if (covered < data_size)
+    throw data_error(path + ": corrupt checkpoint: its last " + std::to_string(data_size - covered) +
+                     " bytes of data belong to no tensor");
+
+  for (const Span& s : spans) {
+    StoredTensor& t = st.tensors[*s.name];
+    in.seekg(static_cast<std::streamoff>(data_start + s.begin));
+    const uint64_t count = (s.end - s.begin) / (t.dtype == "F32" ? 4 : 8);
     if (t.dtype == "F32") {
       t.f32.resize(count);
       in.read(reinterpret_cast<char*>(t.f32.data()), static_cast<std::streamsize>(count * 4));
@@ -118,8 +150,7 @@ SafeTensors read_safetensors(const std::string& path) {
       t.i64.resize(count);
       in.read(reinterpret_cast<char*>(t.i64.data()), static_cast<std::streamsize>(count * 8));
     }
-    if (!in) throw data_error(bad + "truncated data");
-    st.tensors[name] = std::move(t);
+    if (!in) throw data_error(path + ": corrupt checkpoint: tensor '" + *s.name + "': truncated data");
   }
   return st;
 }
