@@ -172,6 +172,35 @@ TEST_F(Cli, CheckpointErrorsNameTheFileAndTensor) {
                "cut.safetensors");
 }
 
+// Hostile inputs (#10, defect 6) end in the CLI's exit codes with a message naming the field,
+// block or tensor: no "internal error", no crash, nothing allocated for what cannot work.
+TEST_F(Cli, HostileInputsEndInTheirExitCodes) {
+  json j = good_config();
+  const std::string text = j.dump(2);
+  const std::string lr = text.substr(0, text.find("\"lr\": 0.01")) + "\"lr\": 2e308" + text.substr(text.find("\"lr\": 0.01") + 10);
+  expect_error(run("train " + write("lr.json", lr) + " --steps 1"), 2, "train.lr");
+  // The issue's repro on tiny8: Shape::size() wrapped to 274,496, then Conv2d::forward segfaulted.
+  json convs = good_config();
+  convs["data"] = {{"dataset", "mnist"}, {"dir", std::string(BNLAB_TEST_DATA_DIR) + "/tiny8"}};
+  convs["model"]["blocks"] = json::array();
+  for (int i = 0; i < 8; ++i) convs["model"]["blocks"].push_back({{"op", "conv"}, {"channels", 1}, {"kernel", 1}, {"padding", 64}});
+  convs["model"]["blocks"].push_back({{"op", "conv"}, {"channels", 4033}, {"kernel", 1}});
+  convs["model"]["blocks"].push_back({{"op", "dense"}, {"units", 10}});
+  expect_error(run("train " + write_config(convs, "convs.json") + " --steps 1"), 2, "model.blocks[");
+  // Eight dense blocks of 10⁶ units ran to 6.3 GB before "out of memory", naming nothing.
+  json wide = convs;
+  wide["model"]["blocks"] = json::array();
+  for (int i = 0; i < 8; ++i) wide["model"]["blocks"].push_back({{"op", "dense"}, {"units", 1000000}});
+  wide["model"]["blocks"].push_back({{"op", "dense"}, {"units", 10}});
+  expect_error(run("train " + write_config(wide, "wide.json") + " --steps 1"), 2, "model.blocks[0]");
+  // A checkpoint whose bias is read from the weight's bytes.
+  const std::string header = R"({"0.weight":{"dtype":"F32","shape":[16,2],"data_offsets":[0,128]},)"
+                             R"("0.bias":{"dtype":"F32","shape":[16],"data_offsets":[0,64]}})";
+  const uint64_t n = header.size();
+  const std::string ckpt = write("overlap.safetensors", std::string(reinterpret_cast<const char*>(&n), 8) + header + std::string(128, '\0'));
+  expect_error(run("eval " + write_config(good_config()) + " --weights " + ckpt), 3, "'0.bias'");
+}
+
 TEST_F(Cli, DivergenceStopsAndKeepsMetrics) {
   json j = good_config();
   // A linear network under MSE with a learning rate far past 2/λ_max grows geometrically to inf.
