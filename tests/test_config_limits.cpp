@@ -78,6 +78,12 @@ TEST_F(ConfigLimits, ANumberBeyondADoubleNamesTheFieldAndLine) {
   expect_config_error([&] { load_config(q); }, {q, "seed"});
 }
 
+// h-fuzz's finding: 2e308 inside broken JSON escaped load_config as nlohmann's out_of_range.
+TEST_F(ConfigLimits, FuzzFindingNumberOverflow) {
+  const std::string p = std::string(BNLAB_TEST_DATA_DIR) + "/fuzz/config-number-overflow.json";
+  expect_config_error([&] { load_config(p); }, {p, "mactivation.data.dataset", "2e308"});
+}
+
 TEST_F(ConfigLimits, NestingAndStringLengthAreBounded) {
   // 70,000 levels in a known field: the parse stops at the limit, naming the field.
   const std::string deep = "{\"seed\": " + std::string(70000, '[') + std::string(70000, ']') + "}";

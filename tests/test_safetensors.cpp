@@ -92,9 +92,11 @@ TEST_F(Safetensors, DataOffsetsMustCoverTheDataExactlyOnce) {
   expect_refused(write(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8), {"'w'"});
 }
 
-// h-fuzz's finding: 8 data bytes after the last tensor were accepted.
-TEST_F(Safetensors, FuzzFindingTrailingBytes) {
-  expect_refused(std::string(BNLAB_TEST_DATA_DIR) + "/fuzz/checkpoint-trailing-bytes.safetensors", {"8 bytes", "no tensor"});
+// h-fuzz's findings: 8 data bytes after the last tensor, and two tensors reading [112, 400].
+TEST_F(Safetensors, FuzzFindings) {
+  const std::string dir = std::string(BNLAB_TEST_DATA_DIR) + "/fuzz/";
+  expect_refused(dir + "checkpoint-trailing-bytes.safetensors", {"8 bytes", "no tensor"});
+  expect_refused(dir + "checkpoint-overlapping-offsets.safetensors", {"[112, 400]", "overlap"});
 }
 
 TEST_F(Safetensors, HeadersThatDoNotFitOrParseAreRefused) {
