@@ -132,8 +132,8 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
       parts += !train ? " for one example"
                : inference > batch ? " at batch size " + std::to_string(batch) + " and " + std::to_string(inference) + " for evaluation"
                                    : " at batch size " + std::to_string(batch);
-      throw config_error(where + ": the network needs " + bytes_str(f.total()) + " up to this block (" + parts +
-                         "), more than the " + bytes_str(kMemoryBudget) + " a run may use");
+      throw config_error(where + ": too large: the network needs " + bytes_str(f.total()) + " up to this block, more than the " +
+                         bytes_str(kMemoryBudget) + " a run may use (" + parts + ")");
     }
   }
   if (shape.is_image() || shape.size() != classes)
