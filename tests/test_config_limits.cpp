@@ -89,7 +89,7 @@ TEST_F(ConfigLimits, NestingAndStringLengthAreBounded) {
   const std::string deep = "{\"seed\": " + std::string(70000, '[') + std::string(70000, ']') + "}";
   expect_config_error([&] { load_config(write(deep)); }, {"seed", "nested deeper"});
   json j = base();
-  j["data"]["dir"] = std::string(3 << 20, 'a');
+  j["data"]["dir"] = std::string(9 << 20, 'a');
   expect_config_error([&] { load_config(write(j.dump())); }, {"data.dir", "longer than the limit"});
   // A syntax error still says where.
   expect_config_error([&] { load_config(write("{\"seed\": 1,\n \"model\": }")); }, {"not valid JSON", "line 2"});

@@ -2,7 +2,7 @@
 // parsed from JSON with every unknown field or bad value reported by its path, e.g.
 // "config: model.blocks[1].units: must be a positive integer, got -3".
 // Limits, all refused as config errors (exit 2) naming the field:
-// - the file is at most 16 MiB, nested at most 32 deep, with strings of at most 1 MiB, and every
+// - the file is at most 16 MiB, nested at most 32 deep, with strings of at most 8 MiB, and every
 //   number fits a double (core/io/json_text.h); at most 1000 blocks;
 // - a float field's range is checked on the 32-bit float it becomes (β2 = 0.999999999 is 1 as a
 //   float), so every accepted value trains, and the window can reopen what it saved;

@@ -16,7 +16,7 @@
 namespace bnlab {
 
 inline constexpr int kMaxJsonDepth = 32;                  // a config needs 4 levels, a scene 5
-inline constexpr size_t kMaxJsonString = size_t{1} << 20;  // a config stored as a string in settings or a checkpoint
+inline constexpr size_t kMaxJsonString = size_t{8} << 20;  // a whole config is a string in settings.json and checkpoints
 inline constexpr uintmax_t kMaxJsonFile = uintmax_t{16} << 20;
 
 // Throws Error(kind) "<source>: ..." on invalid JSON or a limit passed.
