@@ -112,12 +112,14 @@ class LimitedDom : public DomBuilder {
   std::size_t position_ = std::string::npos;
 };
 
+// `position` counts the characters read, the last one included: that character's line and
+// 1-based column, as nlohmann counts them.
 std::string line_and_column(const std::string& text, std::size_t position) {
   position = std::min(position, text.size());
   size_t line = 1, line_start = 0;
-  for (size_t i = 0; i < position; ++i)
+  for (size_t i = 0; i + 1 < position; ++i)
     if (text[i] == '\n') ++line, line_start = i + 1;
-  return "line " + std::to_string(line) + ", column " + std::to_string(position - line_start + 1);
+  return "line " + std::to_string(line) + ", column " + std::to_string(std::max<size_t>(1, position - line_start));
 }
 
 }  // namespace
