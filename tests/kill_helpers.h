@@ -21,12 +21,13 @@ struct KillReport {
 };
 
 // `save(i)` writes version i; it runs in a forked child, which reports its first complete save
-// through a pipe before the parent starts counting `i * step` and kills it. `check` runs after
-// each kill.
+// through a pipe before the parent waits about `(k % kills) * step` and kills it. `check` runs after
+// each kill. On a busy machine the delays can all fall between saves, so after `kills` kills it
+// goes on (up to 8 times as many) until at least one kill has landed inside a save.
 inline KillReport kill_during_saves(const std::function<void(int)>& save, const std::string& temporary, int kills,
                                     std::chrono::microseconds step, const std::function<void()>& check) {
   KillReport report;
-  for (int k = 0; k < kills; ++k) {
+  for (int k = 0; k < 8 * kills && (k < kills || report.mid_save == 0); ++k) {
     int fds[2];
     if (pipe(fds) != 0) return report;
     const pid_t pid = fork();
@@ -44,7 +45,7 @@ inline KillReport kill_during_saves(const std::function<void(int)>& save, const 
     char c = 0;
     const bool saved_once = read(fds[0], &c, 1) == 1;  // blocks until the first save is complete
     close(fds[0]);
-    if (saved_once) std::this_thread::sleep_for(step * k);
+    if (saved_once) std::this_thread::sleep_for(step * (k % kills) + step * (k / kills) / 8);  // later rounds shifted
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
