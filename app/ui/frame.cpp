@@ -263,19 +263,23 @@ std::string run_message(const std::string& message) {
 // The runs' notices (ui/run_notices.h) in a band above the plots, where the class is looking:
 // each a wrapped paragraph on the theme's warning colour, as tall as its text needs (at most
 // 40% of the area), and gone once its cause is.
+// Networks that could not be built (too large for the memory budget, say) leave no runs: the
+// reason goes in the band too, whole, instead of only in the status bar, which cuts it off.
 struct NoticeLayout {
-  std::vector<RunNotice> notices;
+  std::vector<std::string> texts;
   float wrap_w = 0.0f, height = 0.0f;
 };
 
-NoticeLayout notice_layout(const FrameData& d, float width, float max_height) {
+NoticeLayout notice_layout(const Window& w, const FrameData& d, float width, float max_height) {
   NoticeLayout l;
-  l.notices = run_notices(d.a.get(), d.b.get());
-  if (l.notices.empty()) return l;
+  for (RunNotice& n : run_notices(d.a.get(), d.b.get())) l.texts.push_back(std::move(n.text));
+  const Session& session = w.lab.session;
+  if (!session.twins() && !session.data_problem && !session.error.empty()) l.texts.push_back(session.error);
+  if (l.texts.empty()) return l;
   const ImGuiStyle& style = ImGui::GetStyle();
   l.wrap_w = std::max(1.0f, width - style.WindowPadding.x * 2 - ImGui::GetFontSize() * 0.5f);
   float h = style.WindowPadding.y * 2;
-  for (const RunNotice& n : l.notices) h += ImGui::CalcTextSize(n.text.c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
+  for (const std::string& t : l.texts) h += ImGui::CalcTextSize(t.c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
   l.height = std::min(h, max_height);
   return l;
 }
@@ -293,9 +297,9 @@ void draw_notices(Window& w, const NoticeLayout& l, ImVec2 origin, float width) 
                     ImGui::GetColorU32(w.lab.theme().warning));
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 0.5f);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.wrap_w);
-  for (const RunNotice& n : l.notices) {
+  for (const std::string& t : l.texts) {
     ImGui::SetCursorPosX(ImGui::GetStyle().WindowPadding.x + ImGui::GetFontSize() * 0.5f);
-    ImGui::TextUnformatted(n.text.c_str());
+    ImGui::TextUnformatted(t.c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::End();
@@ -370,8 +374,8 @@ void frame(Window& w) {
   }
   const ImVec2 grid_origin(vp->WorkPos.x + sidebar_w, vp->WorkPos.y);
   const ImVec2 grid_size(vp->WorkSize.x - sidebar_w, vp->WorkSize.y - status_h - narration_h);
-  const NoticeLayout notices = notice_layout(data, grid_size.x, grid_size.y * 0.4f);
-  if (!notices.notices.empty()) draw_notices(w, notices, grid_origin, grid_size.x);
+  const NoticeLayout notices = notice_layout(w, data, grid_size.x, grid_size.y * 0.4f);
+  if (!notices.texts.empty()) draw_notices(w, notices, grid_origin, grid_size.x);
   const ImVec2 panels_pos(grid_origin.x, grid_origin.y + notices.height), panels_size(grid_size.x, grid_size.y - notices.height);
   if (shows_missing_data(lab)) {  // no runs: what is missing, where the panels would be
     ImGui::SetNextWindowPos(panels_pos);
