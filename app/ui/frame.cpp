@@ -249,17 +249,6 @@ void draw_narration(Window& w, const NarrationLayout& l, float y) {
   ImGui::End();
 }
 
-// A run's warning in the UI's language: the core says it in English, and the ones a class meets
-// are recognised here and said again in words of our own (the English detail kept after them).
-std::string run_message(const std::string& message) {
-  static const std::pair<const char*, const char*> kKnown[] = {
-      {"saw one value per channel", "msg.bn_one_value"},
-  };
-  for (const auto& [pattern, key] : kKnown)
-    if (message.find(pattern) != std::string::npos) return std::string(tr(key)) + " (" + message + ")";
-  return message;
-}
-
 // The runs' notices (ui/run_notices.h) in a band above the plots, where the class is looking:
 // each a wrapped paragraph on the theme's warning colour, as tall as its text needs (at most
 // 40% of the area), and gone once its cause is.
@@ -323,13 +312,17 @@ void draw_status_bar(Window& w, const FrameData& d, float height) {
                 tr("status.epoch"), d.a->epoch_progress, d.a->steps_per_second, tr("status.steps_per_s"), d.b->steps_per_second,
                 tr("status.steps_per_s"), ImGui::GetIO().Framerate);
   }
-  // The runs' own warnings (a BN layer with one value per channel, a command refused), newest.
+  // The runs' own warnings (a command refused), newest. A BN that saw one value per channel is
+  // said by the band above the plots, in the UI's language and only while it lasts: the status
+  // bar went on saying it after the batch size was back above 1.
   for (const auto& [name, snap] : {std::pair{"A", d.a.get()}, std::pair{"B", d.b.get()}}) {
     if (!snap) continue;
-    const std::string& last = !snap->error.empty() ? snap->error : snap->warnings.empty() ? std::string() : snap->warnings.back();
+    std::string last = snap->error;
+    for (auto it = snap->warnings.rbegin(); last.empty() && it != snap->warnings.rend(); ++it)
+      if (it->find("saw one value per channel") == std::string::npos) last = *it;
     if (last.empty()) continue;
     ImGui::SameLine();
-    ImGui::TextColored(warning, " | %s: %s", name, run_message(last).c_str());
+    ImGui::TextColored(warning, " | %s: %s", name, last.c_str());
   }
   for (const std::string* line : {&w.lab.status, &w.lab.session.notice, &w.lab.session.error, &w.font_warning, &w.settings_warning})
     if (!line->empty()) {

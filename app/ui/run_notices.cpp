@@ -44,8 +44,9 @@ void add_notices(const TrainerSnapshot& s, char run, std::vector<RunNotice>& out
   if (!s.one_value_norms.empty()) {
     std::string blocks;
     for (int b : s.one_value_norms) blocks += (blocks.empty() ? "" : tr("notice.list_separator")) + std::to_string(b + 1);
+    const char* which = s.one_value_norms.size() == 1 ? "notice.one_block" : "notice.several_blocks";
     out.push_back({RunNotice::Kind::bn_one_value, run, s.step, s.one_value_norms,
-                   fill(tr("notice.bn_one_value"), {{"run", name}, {"blocks", blocks}})});
+                   fill(tr("notice.bn_one_value"), {{"run", name}, {"blocks", fill(tr(which), {{"list", blocks}})}})});
   }
 }
 
