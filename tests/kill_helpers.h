@@ -21,13 +21,14 @@ struct KillReport {
 };
 
 // `save(i)` writes version i; it runs in a forked child, which reports its first complete save
-// through a pipe before the parent waits about `(k % kills) * step` and kills it. `check` runs after
-// each kill. On a busy machine the delays can all fall between saves, so after `kills` kills it
-// goes on (up to 8 times as many) until at least one kill has landed inside a save.
+// through a pipe before the parent waits `k * step` and kills it. Every other kill
+// then also waits until the temporary exists, so at least half the kills land inside a save
+// however slow the machine (under ASan a save spends most of its time before the file is opened,
+// and kills at fixed delays all fell outside). `check` runs after each kill.
 inline KillReport kill_during_saves(const std::function<void(int)>& save, const std::string& temporary, int kills,
                                     std::chrono::microseconds step, const std::function<void()>& check) {
   KillReport report;
-  for (int k = 0; k < 8 * kills && (k < kills || report.mid_save == 0); ++k) {
+  for (int k = 0; k < kills; ++k) {
     int fds[2];
     if (pipe(fds) != 0) return report;
     const pid_t pid = fork();
@@ -45,7 +46,12 @@ inline KillReport kill_during_saves(const std::function<void(int)>& save, const 
     char c = 0;
     const bool saved_once = read(fds[0], &c, 1) == 1;  // blocks until the first save is complete
     close(fds[0]);
-    if (saved_once) std::this_thread::sleep_for(step * (k % kills) + step * (k / kills) / 8);  // later rounds shifted
+    if (saved_once) {
+      std::this_thread::sleep_for(step * k);
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (k % 2 == 1 && !std::filesystem::exists(temporary) && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::yield();
+    }
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);

@@ -28,7 +28,7 @@ struct Hasher {
       word(w);
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, p, n);
+    if (n > 0) std::memcpy(&tail, p, n);  // an empty list's data may be null, which memcpy must not get
     word(tail ^ (static_cast<uint64_t>(n) << 56));
   }
   template <class T>
