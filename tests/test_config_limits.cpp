@@ -84,6 +84,16 @@ TEST_F(ConfigLimits, FuzzFindingNumberOverflow) {
   expect_config_error([&] { load_config(p); }, {p, "mactivation.data.dataset", "2e308"});
 }
 
+// fuzz_config's finding: a long string value cut to 57 bytes inside a 3-byte character (U+EEEE)
+// made the message's dump() throw nlohmann's type_error 316 (invalid UTF-8) instead of saying it.
+TEST_F(ConfigLimits, FuzzFindingALongValueIsCutBetweenCharacters) {
+  const std::string p = std::string(BNLAB_TEST_DATA_DIR) + "/fuzz/config-cut-utf8.json";
+  expect_config_error([&] { load_config(p); }, {p, "t"});
+  json j = base();
+  j["seed"] = std::string(56, 'a') + "\xc3\xa9\xc3\xa9\xc3\xa9";  // é is 2 bytes: the 57-byte cut falls inside the first
+  expect_config_error([&] { load_config(write(j.dump())); }, {"seed", "aaaa..."});
+}
+
 TEST_F(ConfigLimits, NestingAndStringLengthAreBounded) {
   // 70,000 levels in a known field: the parse stops at the limit, naming the field.
   const std::string deep = "{\"seed\": " + std::string(70000, '[') + std::string(70000, ']') + "}";

@@ -38,12 +38,23 @@ std::string join(const std::vector<std::string>& words, const std::string& separ
   return s;
 }
 
+// At most 60 bytes, cut before a character, never inside one: a cut UTF-8 sequence made dump()
+// throw nlohmann's type_error 316 instead of the message (found by fuzz_config and fuzz_scene).
+namespace {
+std::string shortened(const std::string& s) {
+  if (s.size() <= 60) return s;
+  size_t cut = 57;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+}  // namespace
+
 std::string describe(const json& value) {
   if (value.is_array()) return value.empty() ? "an empty list" : "a list";
   if (value.is_object()) return value.empty() ? "an empty object" : "an object";
   if (value.is_string()) {
     const std::string& s = value.get_ref<const std::string&>();
-    return s.size() <= 60 ? json(s).dump() : json(s.substr(0, 57) + "...").dump();
+    return json(shortened(s)).dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return value.dump();  // a number, a boolean or null: short and flat
 }
@@ -165,7 +176,7 @@ void Fields::choice(const std::string& key, std::string& out, const std::vector<
     if (out == a) return;
   FieldProblem p;
   p.reason = FieldProblem::Reason::unknown_value;
-  p.got = out.size() <= 60 ? out : out.substr(0, 57) + "...";
+  p.got = shortened(out);
   p.allowed = allowed;
   refuse(key, std::move(p), "unknown value '" + out + "' (expected " + join(allowed) + ")");
 }
