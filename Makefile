@@ -47,6 +47,8 @@ test: test-release test-asan test-tsan test-portable test-fuzz
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The widget-ID scan (thousands of frames of hovering, 227 s under ASan against 50 s in release)
+# checks IDs, not memory: it runs in the release suite only.
 # The sanitizer builds use -O1 -g1 (line tables only): a third of the compile time of -O2 -g, and
 # still readable stack traces.
 SANITIZER_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
@@ -55,7 +57,7 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_SANITIZE=ON -DBNLAB_NATIVE=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target bnlab bnlab_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -E '^WidgetIds.NoTwoWidgetsShareAnIdInEitherLanguage$$'
 
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF
