@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "expect_error.h"
 #include "core/io/config.h"
 #include "core/train/run.h"
 #include "test_helpers.h"
@@ -54,22 +55,6 @@ class ConfigLimits : public ::testing::Test {
 
   fs::path dir_;
 };
-
-// f must throw a config error (exit 2) whose message contains every word.
-template <class F>
-void expect_config_error(F f, const std::vector<std::string>& words) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), 2) << e.what();
-    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what() << "\n  lacks: " << w;
-    return;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "not a bnlab error: " << e.what();
-    return;
-  }
-  ADD_FAILURE() << "accepted; expected a config error containing " << words[0];
-}
 
 TEST_F(ConfigLimits, ANumberBeyondADoubleNamesTheFieldAndLine) {
   const std::string p = write("{\n  \"model\": {\"blocks\": [{\"op\": \"dense\", \"units\": 2}]},\n  \"train\": {\n    \"lr\": 2e308}\n}\n");

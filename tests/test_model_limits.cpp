@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "expect_error.h"
 #include "core/io/config.h"
 #include "core/model/footprint.h"
 #include "core/model/model.h"
@@ -24,22 +25,6 @@ namespace bnlab {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Runs f, which must throw a config error (exit 2) whose message contains every word.
-template <class F>
-void expect_config_error(F f, const std::vector<std::string>& words) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), 2) << e.what();
-    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what() << "\n  lacks: " << w;
-    return;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "not a bnlab error: " << e.what();
-    return;
-  }
-  ADD_FAILURE() << "nothing thrown; expected a config error containing " << words[0];
-}
 
 BlockConfig dense(int units, const std::string& norm = "none", const std::string& activation = "none") {
   BlockConfig b;
