@@ -14,6 +14,7 @@
 
 #include "core/data/dataset.h"
 #include "core/error.h"
+#include "expect_error.h"
 
 namespace bnlab {
 namespace {
@@ -55,21 +56,6 @@ class DataLimits : public ::testing::Test {
 };
 
 // Runs f, which must throw an Error with exit code `code` whose message contains every word.
-template <class F>
-void expect_error(F f, int code, const std::vector<std::string>& words) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), code) << e.what();
-    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what() << "\n  lacks: " << w;
-    return;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "not a bnlab error: " << e.what();
-    return;
-  }
-  ADD_FAILURE() << "accepted; expected an error containing " << words[0];
-}
-
 TEST_F(DataLimits, AnIdxHeaderIsCheckedAgainstThePlainFilesSize) {
   // 300,000 images of 28×28 announced, 1,000 bytes there.
   const std::string p = write_idx("big-idx3-ubyte", 300000, 28, 28, 1000, false);
