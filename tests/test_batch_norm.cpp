@@ -14,13 +14,14 @@ namespace {
 
 TEST(BatchNorm, OneValuePerChannelReturnsBetaAndWarns) {
   BatchNorm bn({4, 1, 1}, 0.1f, 1e-5f, true);
-  bn.beta_ << 0.5f, -1.0f, 2.0f, 0.0f;
+  const std::vector<float> beta = {0.5f, -1.0f, 2.0f, 0.0f};
+  bn.set_affine(std::vector<float>(4, 1.0f), beta);
   const Tensor x = random_tensor({4, 1, 1}, 1, 1, 2.0f, 1.0f);
   const Tensor& y = bn.forward(x, Mode::train);
-  EXPECT_TRUE(y.data.col(0).isApprox(bn.beta_)) << y.data.transpose();
+  EXPECT_TRUE(y.data.col(0).isApprox(Eigen::Map<const Vector>(beta.data(), 4))) << y.data.transpose();
   EXPECT_TRUE(bn.degenerate());
-  EXPECT_EQ(bn.num_batches_tracked_, 0);
-  EXPECT_TRUE(bn.running_var_.allFinite());
+  EXPECT_EQ(bn.running()->batches_tracked, 0);
+  EXPECT_TRUE(bn.running()->var.allFinite());
 
   Model model(one_hidden_block(3, "batch", "sigmoid", 2), {5, 1, 1}, 2, 1);
   model.forward(random_tensor({5, 1, 1}, 1, 2, 2.0f, 1.0f), Mode::train);
@@ -41,7 +42,8 @@ TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
   train.x = random_tensor({3, 1, 1}, 10, 3, 2.0f, 1.0f).data;
   train.y.assign(10, 0);
   model.collect_population(train, 4);  // batches {0..3}, {4..7}; the last 2 examples dropped
-  BatchNorm* bn = model.batch_norms()[0];
+  auto* bn = dynamic_cast<BatchNorm*>(model.norms()[0]);
+  ASSERT_NE(bn, nullptr);
   Vector mean_sum = Vector::Zero(3), var_sum = Vector::Zero(3);
   for (int b = 0; b < 2; ++b) {
     const Matrix batch = train.x.middleCols(b * 4, 4);
@@ -49,9 +51,9 @@ TEST(BatchNorm, PopulationStatisticsFollowAlgorithm2) {
     mean_sum += mu;
     var_sum += (batch.colwise() - mu).array().square().matrix().rowwise().mean();
   }
-  EXPECT_TRUE(bn->population_mean_.isApprox(mean_sum / 2, 1e-5f));
-  EXPECT_TRUE(bn->population_var_.isApprox(var_sum / 2 * (4.0f / 3.0f), 1e-5f));
-  EXPECT_EQ(bn->num_batches_tracked_, 0);  // collecting is not training
+  EXPECT_TRUE(bn->population_mean().isApprox(mean_sum / 2, 1e-5f));
+  EXPECT_TRUE(bn->population_var().isApprox(var_sum / 2 * (4.0f / 3.0f), 1e-5f));
+  EXPECT_EQ(bn->running()->batches_tracked, 0);  // collecting is not training
 }
 
 TEST(BatchNorm, ScaleInvarianceOfTheWeightsBeforeIt) {

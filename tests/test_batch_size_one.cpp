@@ -34,7 +34,7 @@ float weight_grad_norm(Run& run) {
 TEST(BatchSizeOne, DenseBnPassesNoGradientToItsWeightsAndConvBnStillLearns) {
   BlockConfig dense;
   dense.units = 16;
-  dense.norm = "batch";
+  dense.norm = NormKind::batch;
   dense.activation = "relu";
   bnlab::Run d(tiny_images(dense), loaded_data(tiny_images(dense)));
   for (int s = 0; s < 5; ++s) {
@@ -43,7 +43,7 @@ TEST(BatchSizeOne, DenseBnPassesNoGradientToItsWeightsAndConvBnStillLearns) {
     EXPECT_TRUE(bn.degenerate());
     // x̂ = 0: the block's output is β for every feature, and the weights before it get nothing.
     ASSERT_EQ(bn.output().batch(), 1);
-    EXPECT_EQ((bn.output().data.col(0) - bn.beta_).norm(), 0.0f);
+    EXPECT_EQ((bn.output().data.col(0) - Eigen::Map<const Vector>(bn.beta().data(), 16)).norm(), 0.0f);
     EXPECT_EQ(weight_grad_norm(d), 0.0f) << "step " << s;
   }
 
@@ -51,7 +51,7 @@ TEST(BatchSizeOne, DenseBnPassesNoGradientToItsWeightsAndConvBnStillLearns) {
   conv.op = "conv";
   conv.channels = 4;
   conv.kernel = 3;
-  conv.norm = "batch";
+  conv.norm = NormKind::batch;
   conv.activation = "relu";
   const Config cc = tiny_images(conv);
   bnlab::Run c(cc, loaded_data(cc));

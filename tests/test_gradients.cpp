@@ -146,12 +146,16 @@ TEST(GradientCheck, BatchNormEveryModeAndShape) {
         const Shape shape = image ? Shape{3, 3, 3} : Shape{5, 1, 1};
         BatchNorm layer(shape, 0.1f, 1e-5f, affine);
         Rng rng(11);
+        std::vector<float> gamma(shape.c), beta(shape.c);
+        RunningStatistics running{Vector(shape.c), Vector(shape.c), 0};
         for (int c = 0; c < shape.c; ++c) {
-          layer.gamma_(c) = rng.uniform(0.5f, 1.5f);
-          layer.beta_(c) = rng.normal();
-          layer.running_mean_(c) = rng.normal(0.0f, 0.3f);
-          layer.running_var_(c) = rng.uniform(0.5f, 2.0f);
+          gamma[c] = rng.uniform(0.5f, 1.5f);
+          beta[c] = rng.normal();
+          running.mean(c) = rng.normal(0.0f, 0.3f);
+          running.var(c) = rng.uniform(0.5f, 2.0f);
         }
+        layer.set_affine(gamma, beta);
+        layer.set_running(running);
         Tensor x = random_tensor(shape, 4, 12, 2.0f);
         x.data.array() += 1.0f;  // a non-zero mean, as real pre-activations have
         check_layer(layer, x, mode,
@@ -221,12 +225,12 @@ TEST(GradientCheck, WholeModel) {
     conv.channels = 2;
     conv.kernel = 3;
     conv.padding = 1;
-    conv.norm = "batch";
+    conv.norm = NormKind::batch;
     conv.activation = "tanh";
     conv.pool = {"max", 2};
     BlockConfig hidden;
     hidden.units = 5;
-    hidden.norm = "batch";
+    hidden.norm = NormKind::batch;
     hidden.activation = "sigmoid";
     BlockConfig out;
     out.units = 3;

@@ -33,7 +33,7 @@ inline ModelConfig one_hidden_block(int hidden, const std::string& norm, const s
   ModelConfig cfg;
   BlockConfig h, out;
   h.units = hidden;
-  h.norm = norm;
+  h.norm = *parse_norm_kind(norm);
   h.activation = activation;
   out.units = outputs;
   cfg.blocks = {h, out};

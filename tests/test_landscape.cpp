@@ -96,7 +96,7 @@ TEST(Landscape, IcsMatchesSteppingTheEarlierBlockByHand) {
   backward_once(reference, x, y, LossKind::cross_entropy);
   ref_opt.step(reference.params());
   EXPECT_EQ(all_values(model), all_values(reference));
-  EXPECT_EQ(model.batch_norms()[0]->running_mean_, reference.batch_norms()[0]->running_mean_);
+  EXPECT_EQ(model.norms()[0]->running()->mean, reference.norms()[0]->running()->mean);
 }
 
 TEST(Landscape, SliceCentreIsTheCurrentLoss) {

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 BlockConfig dense(int units, const std::string& norm = "none", const std::string& activation = "none") {
   BlockConfig b;
   b.units = units;
-  b.norm = norm;
+  b.norm = *parse_norm_kind(norm);
   b.activation = activation;
   return b;
 }

@@ -72,7 +72,7 @@ TEST(Stats, WassersteinOfAShiftIsTheShift) {
 
 TEST(Probe, FrameMatchesDirectComputation) {
   Model model(one_hidden_block(20, "batch", "sigmoid", 3), {6, 1, 1}, 3, 5);
-  model.batch_norms()[0]->gamma_.setConstant(6.0f);  // wide pre-activations: many saturate
+  model.norms()[0]->set_affine(std::vector<float>(20, 6.0f), std::vector<float>(20, 0.0f));  // wide pre-activations: many saturate
   Tensor x;
   x.resize({6, 1, 1}, 32);
   Rng rng(6);

@@ -116,8 +116,7 @@ void check_batch_norm(const std::string& file) {
   BatchNorm bn(shape, momentum, eps, /*affine=*/true);
   ASSERT_EQ(bn.channels(), f.at("channels").get<int>());
   const std::vector<float> gamma = values(f.at("gamma")), beta = values(f.at("beta"));
-  bn.gamma_ = Eigen::Map<const Vector>(gamma.data(), bn.channels());
-  bn.beta_ = Eigen::Map<const Vector>(beta.data(), bn.channels());
+  bn.set_affine(gamma, beta);
 
   for (size_t i = 0; i < f.at("steps").size(); ++i) {
     const json& s = f.at("steps")[i];
@@ -126,23 +125,22 @@ void check_batch_norm(const std::string& file) {
     bn.zero_grad();
     EXPECT_TRUE(close("y", bn.forward(x, Mode::train).data, s.at("y")));
     EXPECT_TRUE(close("dx", bn.backward(dy).data, s.at("dx")));
-    EXPECT_TRUE(close("dgamma", bn.gamma_grad_, s.at("dgamma")));
-    EXPECT_TRUE(close("dbeta", bn.beta_grad_, s.at("dbeta")));
-    EXPECT_TRUE(close("running_mean", bn.running_mean_, s.at("running_mean")));
-    EXPECT_TRUE(close("running_var", bn.running_var_, s.at("running_var")));
-    EXPECT_EQ(bn.num_batches_tracked_, s.at("num_batches_tracked").get<int64_t>());
+    EXPECT_TRUE(close("dgamma", bn.gamma_grad(), s.at("dgamma")));
+    EXPECT_TRUE(close("dbeta", bn.beta_grad(), s.at("dbeta")));
+    EXPECT_TRUE(close("running_mean", bn.running()->mean, s.at("running_mean")));
+    EXPECT_TRUE(close("running_var", bn.running()->var, s.at("running_var")));
+    EXPECT_EQ(bn.running()->batches_tracked, s.at("num_batches_tracked").get<int64_t>());
   }
   {
     SCOPED_TRACE(file + " eval()");
     const json& e = f.at("eval");
     const Tensor x = batch(e.at("x"), shape), dy = batch(e.at("dy"), shape);
-    const int64_t tracked = bn.num_batches_tracked_;
-    const Vector running_mean = bn.running_mean_, running_var = bn.running_var_;
+    const RunningStatistics before = *bn.running();
     EXPECT_TRUE(close("y", bn.forward(x, Mode::infer_running).data, e.at("y")));
     EXPECT_TRUE(close("dx", bn.backward(dy).data, e.at("dx")));
-    EXPECT_EQ(bn.num_batches_tracked_, tracked) << "inference must not count batches";
-    EXPECT_EQ(bn.running_mean_, running_mean) << "inference must not move the running mean";
-    EXPECT_EQ(bn.running_var_, running_var) << "inference must not move the running variance";
+    EXPECT_EQ(bn.running()->batches_tracked, before.batches_tracked) << "inference must not count batches";
+    EXPECT_EQ(bn.running()->mean, before.mean) << "inference must not move the running mean";
+    EXPECT_EQ(bn.running()->var, before.var) << "inference must not move the running variance";
   }
   {
     SCOPED_TRACE(file + " affine=False");
@@ -152,8 +150,8 @@ void check_batch_norm(const std::string& file) {
     const Tensor x = batch(p.at("x"), shape), dy = batch(p.at("dy"), shape);
     EXPECT_TRUE(close("y", plain.forward(x, Mode::train).data, p.at("y")));
     EXPECT_TRUE(close("dx", plain.backward(dy).data, p.at("dx")));
-    EXPECT_TRUE(close("running_mean", plain.running_mean_, p.at("running_mean")));
-    EXPECT_TRUE(close("running_var", plain.running_var_, p.at("running_var")));
+    EXPECT_TRUE(close("running_mean", plain.running()->mean, p.at("running_mean")));
+    EXPECT_TRUE(close("running_var", plain.running()->var, p.at("running_var")));
   }
 }
 
@@ -216,13 +214,12 @@ void expect_state(Model& model, const json& state) {
     EXPECT_TRUE(close(b.name, b.buffer.value, b.buffer.size, state.at(b.name)));
     ++checked;
   }
-  const auto& layers = model.layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const auto* bn = dynamic_cast<const BatchNorm*>(layers[i].get());
-    if (!bn) continue;
-    const std::string name = std::to_string(i) + ".num_batches_tracked";
+  for (const BlockLayers& b : model.blocks()) {
+    const Norm* norm = model.norm(b);
+    if (!norm || !norm->running()) continue;
+    const std::string name = std::to_string(b.norm) + ".num_batches_tracked";
     ASSERT_TRUE(state.contains(name)) << name << " is not in the fixture's state_dict";
-    EXPECT_EQ(bn->num_batches_tracked_, state.at(name).at("data")[0].get<int64_t>()) << name;
+    EXPECT_EQ(norm->running()->batches_tracked, state.at(name).at("data")[0].get<int64_t>()) << name;
     ++checked;
   }
   EXPECT_EQ(checked, state.size()) << "the fixture's state_dict has tensors bnlab does not";

@@ -33,7 +33,7 @@ Config tiny_images(const std::string& op) {
   first.units = 16;
   first.channels = 4;
   first.kernel = 3;
-  first.norm = "batch";
+  first.norm = NormKind::batch;
   first.activation = "relu";
   out.units = 10;
   c.model.blocks = {first, out};

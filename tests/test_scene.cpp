@@ -59,7 +59,7 @@ TEST(Scene, AGoodSceneParsesIntoWhatItSays) {
   EXPECT_FALSE(two.rebuilds);  // a learning rate acts live
   EXPECT_FLOAT_EQ(two.config.train.lr, 0.5f);
   EXPECT_EQ(*two.bn_a, std::vector<bool>({true, false, true}));
-  EXPECT_EQ(two.config.model.blocks[1].norm, "none");
+  EXPECT_EQ(two.config.model.blocks[1].norm, NormKind::none);
   EXPECT_EQ(two.block, 2);
   EXPECT_EQ(two.tap, 0);
   EXPECT_EQ(two.run.kind, RunSpec::Kind::to_step);

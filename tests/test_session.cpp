@@ -41,7 +41,7 @@ TEST(Session, DraftAppliesOnResetAndABadDatasetLosesNothing) {
   s.reset();
   EXPECT_FALSE(s.needs_rebuild());
   EXPECT_EQ(s.twins()->a().snapshot()->config->model.blocks.size(), 5u);
-  EXPECT_EQ(s.twins()->b().snapshot()->config->model.blocks[0].norm, "none");  // B: no BN
+  EXPECT_EQ(s.twins()->b().snapshot()->config->model.blocks[0].norm, NormKind::none);  // B: no BN
 
   // A dataset folder that is not there: said, and the runs that were there keep going. The draft
   // keeps the folder typed, to be corrected (#10, defect 3: it was dropped).
@@ -131,12 +131,12 @@ TEST(Session, RunBsOwnBatchNormSwitchSurvivesAReset) {
   EXPECT_TRUE(s.norm_b(1));
   s.set_norm_b(3, true);  // the output block has no switch
   EXPECT_FALSE(s.norm_b(3));
-  ASSERT_TRUE(pump(s, [&] { return s.twins()->b().snapshot()->config->model.blocks[1].norm == "batch"; }));
+  ASSERT_TRUE(pump(s, [&] { return s.twins()->b().snapshot()->config->model.blocks[1].norm == NormKind::batch; }));
   s.draft().model.init.scale = 0.5f;  // a rebuild
   s.reset();
   const auto b = s.twins()->b().snapshot()->config;
-  EXPECT_EQ(b->model.blocks[0].norm, "none");
-  EXPECT_EQ(b->model.blocks[1].norm, "batch");
+  EXPECT_EQ(b->model.blocks[0].norm, NormKind::none);
+  EXPECT_EQ(b->model.blocks[1].norm, NormKind::batch);
   EXPECT_FLOAT_EQ(b->model.init.scale, 0.5f);
 }
 

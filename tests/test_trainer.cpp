@@ -28,7 +28,7 @@ Config small_config() {
   c.data.noise = 0.1f;
   BlockConfig h1, h2, out;
   h1.units = h2.units = 12;
-  h1.norm = h2.norm = "batch";
+  h1.norm = h2.norm = NormKind::batch;
   h1.activation = "sigmoid";
   h2.activation = "tanh";
   out.units = 2;
@@ -144,7 +144,7 @@ TEST(Trainer, PauseStepAndSpeed) {
 
 TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
   Config plain = small_config();
-  plain.model.blocks[0].norm = "none";
+  plain.model.blocks[0].norm = NormKind::none;
   Config with_bn = small_config();
   auto data = loaded_data(plain);
   bnlab::Run a(plain, data), b(with_bn, data);
@@ -156,11 +156,12 @@ TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
   copy_shared_weights(a.model(), b.model());
   b.optimizer().reset();
   // The new BN starts as PyTorch's does.
-  BatchNorm* bn = a.model().batch_norms()[0];
-  EXPECT_TRUE(bn->gamma_.isOnes());
-  EXPECT_TRUE(bn->beta_.isZero());
-  EXPECT_TRUE(bn->running_mean_.isZero());
-  EXPECT_TRUE(bn->running_var_.isOnes());
+  const Norm* bn = a.model().norms()[0];
+  ASSERT_EQ(bn->norm_kind(), NormKind::batch);
+  EXPECT_TRUE(Eigen::Map<const Vector>(bn->gamma().data(), bn->gamma().size()).isOnes());
+  EXPECT_TRUE(Eigen::Map<const Vector>(bn->beta().data(), bn->beta().size()).isZero());
+  EXPECT_TRUE(bn->running()->mean.isZero());
+  EXPECT_TRUE(bn->running()->var.isOnes());
   const StepRecord ra = a.step(), rb = b.step();
   EXPECT_EQ(ra.loss, rb.loss);
   const auto pa = a.model().named_params(), pb = b.model().named_params();
@@ -173,7 +174,7 @@ TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
   const std::vector<float> w(a.model().params()[0].value, a.model().params()[0].value + a.model().params()[0].size);
   a.set_model_config(plain.model);
   EXPECT_EQ(std::vector<float>(a.model().params()[0].value, a.model().params()[0].value + w.size()), w);
-  EXPECT_TRUE(a.model().batch_norms().size() == 1u);  // block 1 keeps its own BN
+  EXPECT_TRUE(a.model().norms().size() == 1u);  // block 1 keeps its own BN
 }
 
 TEST(Trainer, LiveSwitchThroughCommands) {
@@ -188,7 +189,7 @@ TEST(Trainer, LiveSwitchThroughCommands) {
   t.step_once();
   ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 1; })) << "timed out waiting";
   const auto s = t.snapshot();
-  for (const BlockConfig& b : s->config->model.blocks) EXPECT_EQ(b.norm, "none");
+  for (const BlockConfig& b : s->config->model.blocks) EXPECT_EQ(b.norm, NormKind::none);
   Command bad;
   bad.kind = Command::Kind::set_norm;
   bad.block = 9;
@@ -226,7 +227,7 @@ TEST(Trainer, LossSliceOnRequestIsTheCurrentWeightsSlice) {
 
 TEST(TwinRuns, SameInitialWeightsAndBatches) {
   const Config a = small_config();
-  const Config b = without_batch_norm(a);
+  const Config b = without_norms(a);
   auto data = loaded_data(a);
   bnlab::Run ra(a, data), rb(b, data);
   for (size_t i = 0; i < a.model.blocks.size(); ++i) {
@@ -247,7 +248,7 @@ TEST(TwinRuns, LockStep) {
   const Config a = small_config();
   TrainerOptions opt;
   opt.start_paused = false;
-  TwinRuns twins(a, without_batch_norm(a), loaded_data(a), opt, /*lockstep=*/true);
+  TwinRuns twins(a, without_norms(a), loaded_data(a), opt, /*lockstep=*/true);
   int max_gap = 0;
   for (int i = 0; i < 2000 && twins.a().snapshot()->step < 300; ++i) {
     // B is read between two reads of A, so however long this thread is descheduled between the
@@ -270,7 +271,7 @@ TEST(TwinRuns, LockStep) {
 
 TEST(TwinRuns, RunToStopsBothAtThatStepAndTheHistoryOutlivesThem) {
   const Config a = small_config();
-  auto twins = std::make_unique<TwinRuns>(a, without_batch_norm(a), loaded_data(a), TrainerOptions{}, true);
+  auto twins = std::make_unique<TwinRuns>(a, without_norms(a), loaded_data(a), TrainerOptions{}, true);
   Command to;
   to.kind = Command::Kind::run_to;
   to.value = 37;

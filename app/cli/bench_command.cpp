@@ -119,7 +119,7 @@ int bench_twins(double seconds) {
   auto data = std::make_shared<const DataSplit>(load_data(a.data, a.seed));
   TrainerOptions options;
   options.start_paused = false;
-  TwinRuns twins(a, without_batch_norm(a), data, options, true);
+  TwinRuns twins(a, without_norms(a), data, options, true);
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds * 0.1));  // warm-up
   const int64_t a0 = twins.a().snapshot()->step, b0 = twins.b().snapshot()->step;
   const auto t = Clock::now();

@@ -104,7 +104,7 @@ void arrow(plot::Canvas& canvas, const Arrow& a, plot::Color color, float width,
 
 // The diagram's CSV: one row per block of each run, as the diagram shows them.
 std::string blocks_csv(const Config* const configs[2]) {
-  std::string out = "run,block,op,units,activation,batch_norm,dropout\n";
+  std::string out = "run,block,op,units,activation,norm,dropout\n";
   for (int r = 0; r < 2; ++r) {
     const auto& blocks = configs[r]->model.blocks;
     for (size_t i = 0; i < blocks.size(); ++i) {
@@ -113,7 +113,7 @@ std::string blocks_csv(const Config* const configs[2]) {
       std::snprintf(dropout, sizeof dropout, "%g", b.dropout);
       out += std::string(r == 0 ? "A" : "B") + "," + std::to_string(i + 1) + "," + b.op + "," +
              std::to_string(b.op == "conv" ? b.channels : b.units) + "," + b.activation + "," +
-             (b.norm == "batch" ? "on" : "off") + "," + dropout + "\n";
+             norm_name(b.norm) + "," + dropout + "\n";
     }
   }
   return out;
@@ -129,7 +129,7 @@ struct NetworkPanel : Panel {
     // The runs' own configs once they exist (they say what is trained right now); before that,
     // what the session will start them with.
     const Config& a = ctx.a && ctx.a->config ? *ctx.a->config : ctx.session.config();
-    if (!ctx.b || !ctx.b->config) b_before_start_ = without_batch_norm(a);
+    if (!ctx.b || !ctx.b->config) b_before_start_ = without_norms(a);
     const Config* configs[2] = {&a, ctx.b && ctx.b->config ? ctx.b->config.get() : &b_before_start_};
 
     ImGui::PushTextWrapPos(0.0f);
@@ -156,8 +156,8 @@ struct NetworkPanel : Panel {
         // (a step later): a quick second click must undo the first, not repeat it.
         const auto& applied = ctx.session.config().model.blocks;
         const bool on = hit.run == 1 ? ctx.session.norm_b(hit.block)
-                        : hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == "batch"
-                                                                        : a.model.blocks[hit.block].norm == "batch";
+                        : hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == NormKind::batch
+                                                                        : a.model.blocks[hit.block].norm == NormKind::batch;
         ctx.actions.post(ui::act::SetNorm{hit.run, hit.block, !on});
       } else if (!hit.bn_switch) {
         ctx.actions.post(ui::act::SelectBlock{hit.block});
@@ -258,7 +258,7 @@ struct NetworkPanel : Panel {
       fitted_text(canvas, box.rows[static_cast<int>(LayerRow::activation)], activation_labels(b),
                   b.activation == "none" ? text.with_alpha(0.55f) : text);
     }
-    const bool on = b.norm == "batch";
+    const bool on = b.norm == NormKind::batch;
     if (is_empty(box.bn_switch) && !on) {  // the output block: no switch, and no BN
       if (l.compact) fitted_text(canvas, box.rows[static_cast<int>(LayerRow::norm)], op_labels(b), text);
       return;
@@ -292,7 +292,7 @@ struct NetworkPanel : Panel {
                   ui::tr("netview.kernel"), b.kernel, b.kernel, ui::tr("netview.stride"), b.stride, ui::tr("netview.padding"), b.padding);
     else
       ImGui::Text("%s · %s %d", ui::tr("netview.dense"), ui::tr("netview.units"), b.units);
-    ImGui::Text("BN: %s", ui::tr(b.norm == "batch" ? "netview.on" : "netview.off"));
+    ImGui::Text("BN: %s", ui::tr(b.norm == NormKind::batch ? "netview.on" : "netview.off"));
     ImGui::Text("%s: %s", ui::tr("netview.activation"), activation_name(b.activation).c_str());
     if (b.pool.type != "none")
       ImGui::Text("%s %d", ui::tr(b.pool.type == "max" ? "netview.max_pool" : "netview.avg_pool"), b.pool.size);

@@ -54,7 +54,7 @@ void ScenePlayer::post_settings(const Segment& s, ActionQueue& actions) {
     if (now.model.bn.position != was.model.bn.position) actions.post(act::SetBnPosition{now.model.bn.position});
     for (size_t i = 0; i + 1 < now.model.blocks.size(); ++i) {
       if (now.model.blocks[i].norm != was.model.blocks[i].norm)
-        actions.post(act::SetNorm{0, static_cast<int>(i), now.model.blocks[i].norm == "batch"});
+        actions.post(act::SetNorm{0, static_cast<int>(i), now.model.blocks[i].norm == NormKind::batch});
       if (step.bn_b_state[i] != before.bn_b_state[i]) actions.post(act::SetNorm{1, static_cast<int>(i), step.bn_b_state[i]});
     }
   }

@@ -261,7 +261,7 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
   }
   if (const json* v = f.get("bn_a")) {
     step.bn_a = read_bn_blocks(f, "bn_a", *v, blocks);
-    for (size_t i = 0; i < step.bn_a->size(); ++i) step.config.model.blocks[i].norm = (*step.bn_a)[i] ? "batch" : "none";
+    for (size_t i = 0; i < step.bn_a->size(); ++i) step.config.model.blocks[i].norm = (*step.bn_a)[i] ? NormKind::batch : NormKind::none;
   }
   if (const json* v = f.get("bn_b")) {
     step.bn_b = read_bn_blocks(f, "bn_b", *v, blocks);
@@ -328,7 +328,7 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
     Fields bf(*b, "run_b", source);
     if (const json* bn = bf.get("bn")) {
       if (*bn == "same") {
-        for (int i = 0; i + 1 < blocks; ++i) scene.bn_b[i] = scene.experiment.model.blocks[i].norm == "batch";
+        for (int i = 0; i + 1 < blocks; ++i) scene.bn_b[i] = scene.experiment.model.blocks[i].norm == NormKind::batch;
       } else {
         scene.bn_b = read_bn_blocks(bf, "bn", *bn, blocks);
       }

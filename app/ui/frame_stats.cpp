@@ -72,7 +72,7 @@ void print_frame_stats(FrameStats& s, const Lab& lab) {
   const Session& session = lab.session;
   const size_t n = s.work_ms.size();
   int bn_blocks_a = 0;
-  for (const BlockConfig& b : session.config().model.blocks) bn_blocks_a += b.norm == "batch";
+  for (const BlockConfig& b : session.config().model.blocks) bn_blocks_a += b.norm == NormKind::batch;
   std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"dataset\": \"%s\", "
               "\"focused\": \"%s\", \"sidebar\": %s, \"scene\": \"%s\", \"scene_step\": %d}\n",
               static_cast<long long>(steps_of(session, true)), static_cast<long long>(steps_of(session, false)),

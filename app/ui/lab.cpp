@@ -21,7 +21,7 @@ template <class... F>
 Visitor(F...) -> Visitor<F...>;
 
 bool any_bn(const Config& c) {
-  return std::any_of(c.model.blocks.begin(), c.model.blocks.end() - 1, [](const BlockConfig& b) { return b.norm == "batch"; });
+  return std::any_of(c.model.blocks.begin(), c.model.blocks.end() - 1, [](const BlockConfig& b) { return b.norm == NormKind::batch; });
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ Config default_config() {
   for (int i = 0; i < 3; ++i) {
     BlockConfig b;
     b.units = 100;
-    b.norm = "batch";
+    b.norm = NormKind::batch;
     b.activation = "sigmoid";
     c.model.blocks.push_back(b);
   }
@@ -148,10 +148,10 @@ void Session::post_norm(Trainer& run, int block, bool on) {
 }
 
 Config Session::config_b(const Config& a) const {
-  Config b = without_batch_norm(a);
+  Config b = without_norms(a);
   if (train_b_) b.train = *train_b_;
   for (size_t i = 0; i + 1 < b.model.blocks.size(); ++i)
-    if (i < bn_b_.size() && bn_b_[i]) b.model.blocks[i].norm = "batch";
+    if (i < bn_b_.size() && bn_b_[i]) b.model.blocks[i].norm = NormKind::batch;
   return b;
 }
 
@@ -240,7 +240,7 @@ void Session::follow_a() {
 
 void Session::set_norm_a(int block, bool on) {
   if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
-  applied_.model.blocks[block].norm = on ? "batch" : "none";
+  applied_.model.blocks[block].norm = on ? NormKind::batch : NormKind::none;
   if (block < static_cast<int>(draft_.model.blocks.size())) draft_.model.blocks[block].norm = applied_.model.blocks[block].norm;
   if (twins_) post_norm(twins_->a(), block, on);
 }

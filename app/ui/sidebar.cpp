@@ -189,7 +189,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     BlockConfig& b = blocks[i];
     const bool output = i + 1 == blocks.size();
     ImGui::PushID(static_cast<int>(i));
-    bool on = b.norm == "batch";
+    bool on = b.norm == NormKind::batch;
     if (output) {
       ImGui::BeginDisabled();
       ImGui::Checkbox("BN###net.bn", &on);
@@ -199,7 +199,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
       if (blocks.size() == session.config().model.blocks.size())
         ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on});
       else
-        b.norm = on ? "batch" : "none";
+        b.norm = on ? NormKind::batch : NormKind::none;
     }
     ImGui::SameLine();
     // The block's row says what it is; its ID (under PushID(i)) stays the same as it changes.
@@ -228,7 +228,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     BlockConfig b;
     b.units = 100;
     b.activation = "sigmoid";
-    b.norm = "batch";
+    b.norm = NormKind::batch;
     if (blocks.size() >= 2) b = blocks[blocks.size() - 2];
     blocks.insert(blocks.end() - 1, b);
   }

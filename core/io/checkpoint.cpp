@@ -159,15 +159,15 @@ void save_checkpoint(const std::string& path, Model& model, const Config& config
   SafeTensors st;
   for (const NamedParam& p : model.named_params())
     st.tensors[p.name] = {"F32", p.param.shape, std::vector<float>(p.param.value, p.param.value + p.param.size), {}};
-  const auto& layers = model.layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    auto* bn = dynamic_cast<BatchNorm*>(layers[i].get());
-    if (!bn) continue;
-    const std::string prefix = std::to_string(i) + ".";
-    const int64_t c = bn->channels();
-    st.tensors[prefix + "running_mean"] = {"F32", {c}, {bn->running_mean_.data(), bn->running_mean_.data() + c}, {}};
-    st.tensors[prefix + "running_var"] = {"F32", {c}, {bn->running_var_.data(), bn->running_var_.data() + c}, {}};
-    st.tensors[prefix + "num_batches_tracked"] = {"I64", {}, {}, {bn->num_batches_tracked_}};
+  for (const BlockLayers& b : model.blocks()) {
+    const Norm* norm = model.norm(b);
+    const auto running = norm ? norm->running() : std::nullopt;
+    if (!running) continue;
+    const std::string prefix = std::to_string(b.norm) + ".";
+    const int64_t c = running->mean.size();
+    st.tensors[prefix + "running_mean"] = {"F32", {c}, {running->mean.data(), running->mean.data() + c}, {}};
+    st.tensors[prefix + "running_var"] = {"F32", {c}, {running->var.data(), running->var.data() + c}, {}};
+    st.tensors[prefix + "num_batches_tracked"] = {"I64", {}, {}, {running->batches_tracked}};
   }
   st.metadata["bnlab_config"] = to_json(config).dump();
   st.metadata["format"] = "pt";
@@ -192,21 +192,22 @@ void load_checkpoint(const std::string& path, Model& model) {
   // Read everything first, so a checkpoint that fails half-way leaves the model untouched.
   std::vector<std::pair<float*, const std::vector<float>*>> copies;
   for (const NamedParam& p : model.named_params()) copies.push_back({p.param.value, &take(p.name, p.param.shape, "F32").f32});
-  const auto& layers = model.layers();
-  std::vector<std::pair<BatchNorm*, int64_t>> tracked;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    auto* bn = dynamic_cast<BatchNorm*>(layers[i].get());
-    if (!bn) continue;
-    const std::string prefix = std::to_string(i) + ".";
-    const int64_t c = bn->channels();
-    copies.push_back({bn->running_mean_.data(), &take(prefix + "running_mean", {c}, "F32").f32});
-    copies.push_back({bn->running_var_.data(), &take(prefix + "running_var", {c}, "F32").f32});
-    tracked.push_back({bn, take(prefix + "num_batches_tracked", {}, "I64").i64[0]});
+  std::vector<std::pair<Norm*, RunningStatistics>> running;
+  for (const BlockLayers& b : model.blocks()) {
+    Norm* norm = model.norm(b);
+    const auto now = norm ? norm->running() : std::nullopt;
+    if (!now) continue;
+    const std::string prefix = std::to_string(b.norm) + ".";
+    const int64_t c = now->mean.size();
+    const std::vector<float>& mean = take(prefix + "running_mean", {c}, "F32").f32;
+    const std::vector<float>& var = take(prefix + "running_var", {c}, "F32").f32;
+    running.push_back({norm, {Eigen::Map<const Vector>(mean.data(), c), Eigen::Map<const Vector>(var.data(), c),
+                              take(prefix + "num_batches_tracked", {}, "I64").i64[0]}});
   }
   for (const auto& [name, was_used] : used)
     if (!was_used) throw data_error(path + ": checkpoint does not fit the config: unexpected tensor '" + name + "'");
   for (auto& [dst, src] : copies) std::memcpy(dst, src->data(), src->size() * sizeof(float));
-  for (auto& [bn, n] : tracked) bn->num_batches_tracked_ = n;
+  for (auto& [norm, r] : running) norm->set_running(r);
 }
 
 }  // namespace bnlab

@@ -47,7 +47,10 @@ void parse_block(Fields f, BlockConfig& b) {
     f.integer("stride", b.stride, 1, 64);
     f.integer("padding", b.padding, 0, 64);
   }
-  f.choice("norm", b.norm, {"batch", "none"});
+  std::string norm = norm_name(b.norm);
+  f.choice("norm", norm, {"batch", "layer", "group", "instance", "none"});
+  b.norm = *parse_norm_kind(norm);
+  f.integer("groups", b.groups, 1, 4096);
   f.choice("activation", b.activation, kActivations);
   if (const json* p = f.get("pool")) {
     Fields pf(*p, f.name("pool"), f.source());
@@ -58,6 +61,15 @@ void parse_block(Fields f, BlockConfig& b) {
   f.number("dropout", b.dropout, 0.0, 0.99);
   f.finish();
   if (b.op == "dense" && b.pool.type != "none") f.fail("pool", "pooling needs a conv block");
+  if (b.norm == NormKind::instance && b.op != "conv") f.fail("norm", "instance norm is for conv blocks only");
+  if (b.norm == NormKind::group) {
+    const int channels = b.op == "dense" ? b.units : b.channels;
+    if (b.groups == 0) f.fail("groups", "required for norm group: a number of groups that divides the " +
+                                            std::string(b.op == "dense" ? "units" : "channels"));
+    if (channels % b.groups != 0)
+      f.fail("groups", std::to_string(b.groups) + " does not divide the block's " + std::to_string(channels) + " " +
+                           (b.op == "dense" ? "units" : "channels"));
+  }
 }
 
 void parse_model(Fields f, ModelConfig& m) {
@@ -124,6 +136,11 @@ Config parse_config(const json& j, const std::string& source) {
   return c;
 }
 
+bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn) {
+  const bool mean_removed = b.norm == NormKind::batch || b.norm == NormKind::instance;
+  return !(mean_removed && bn.position == "before_activation");
+}
+
 Config load_config(const std::string& path) { return parse_config(read_json_file(path), path); }
 
 void check_config(const Config& c) { parse_config(to_json(c)); }
@@ -131,7 +148,8 @@ void check_config(const Config& c) { parse_config(to_json(c)); }
 json to_json(const Config& c) {
   json blocks = json::array();
   for (const BlockConfig& b : c.model.blocks) {
-    json jb = {{"op", b.op}, {"norm", b.norm}, {"activation", b.activation}};
+    json jb = {{"op", b.op}, {"norm", norm_name(b.norm)}, {"activation", b.activation}};
+    if (b.groups > 0) jb["groups"] = b.groups;
     if (b.op == "dense") {
       jb["units"] = b.units;
     } else {

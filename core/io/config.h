@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/layers/norm_kind.h"
+
 namespace bnlab {
 
 struct DataConfig {
@@ -41,12 +43,17 @@ struct BlockConfig {
   int units = 0;             // dense
   int channels = 0;          // conv
   int kernel = 3, stride = 1, padding = 0;
-  std::string norm = "none";        // batch, none
+  // batch, layer, group, instance (conv only) or none: nn.BatchNorm1d/2d, nn.LayerNorm(units)
+  // or nn.LayerNorm([C, H, W]), nn.GroupNorm(groups, C), nn.InstanceNorm2d(C, affine).
+  NormKind norm = NormKind::none;
+  int groups = 0;                   // group: divides the units or channels; kept, unused, by the others
   std::string activation = "none";  // sigmoid, tanh, relu, leaky_relu, none
   PoolConfig pool;
   float dropout = 0.0f;
 };
 
+// Named "bn" for history: eps, affine and position apply to every norm, momentum to BN alone
+// (the others have no running statistics).
 struct BnConfig {
   float momentum = 0.1f;
   float eps = 1e-5f;
@@ -86,6 +93,11 @@ struct Config {
   ModelConfig model;
   TrainConfig train;
 };
+
+// Whether a block's op has a bias. It has none when a norm that removes each channel's mean
+// (batch, instance) follows it directly, as in the equivalent nn.Sequential; before layer and
+// group norms, and before any norm placed after the activation, it keeps its bias.
+bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn);
 
 // Throws Error(usage) naming the field; `source` (a file name) prefixes messages.
 Config parse_config(const nlohmann::json& j, const std::string& source = "config");

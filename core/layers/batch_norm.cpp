@@ -24,7 +24,7 @@ Vector per_feature(const Vector& per_channel, int spatial) {
 }  // namespace
 
 BatchNorm::BatchNorm(Shape shape, float momentum, float eps, bool affine)
-    : momentum_(momentum), eps_(eps), shape_(shape), affine_(affine) {
+    : shape_(shape), momentum_(momentum), eps_(eps), affine_(affine) {
   const int c = shape.c;
   gamma_ = Vector::Ones(c);
   beta_ = Vector::Zero(c);
@@ -41,6 +41,7 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
   const int64_t m = static_cast<int64_t>(x.batch()) * s;  // values per channel
   out_.resize(x.shape, x.batch());
   used_batch_stats_ = mode == Mode::train || mode == Mode::infer_batch || mode == Mode::collect_population;
+  if (used_batch_stats_) last_count_ = m;
   if (used_batch_stats_) {
     batch_mean_ = channel_sum(x.data, c) / static_cast<float>(m);
     x_hat_.noalias() = x.data.colwise() - per_feature(batch_mean_, s);  // x − μ_B, scaled below
@@ -114,6 +115,38 @@ void BatchNorm::finish_population() {
   population_mean_ = pop_mean_sum_ / static_cast<float>(pop_batches_);
   const float unbias = pop_m_ > 1 ? static_cast<float>(pop_m_) / static_cast<float>(pop_m_ - 1) : 1.0f;
   population_var_ = pop_var_sum_ / static_cast<float>(pop_batches_) * unbias;
+}
+
+std::span<const float> BatchNorm::gamma() const {
+  if (!affine_) return {};
+  return {gamma_.data(), static_cast<size_t>(gamma_.size())};
+}
+
+std::span<const float> BatchNorm::beta() const {
+  if (!affine_) return {};
+  return {beta_.data(), static_cast<size_t>(beta_.size())};
+}
+
+void BatchNorm::set_affine(std::span<const float> gamma, std::span<const float> beta) {
+  if (!affine_) return;
+  if (static_cast<int64_t>(gamma.size()) == gamma_.size()) gamma_ = Eigen::Map<const Vector>(gamma.data(), gamma_.size());
+  if (static_cast<int64_t>(beta.size()) == beta_.size()) beta_ = Eigen::Map<const Vector>(beta.data(), beta_.size());
+}
+
+NormStatistics BatchNorm::statistics() const {
+  const auto c = static_cast<size_t>(shape_.c);
+  return {{batch_mean_.data(), c}, {batch_var_.data(), c}, 0, last_count_};
+}
+
+std::optional<RunningStatistics> BatchNorm::running() const {
+  return RunningStatistics{running_mean_, running_var_, num_batches_tracked_};
+}
+
+void BatchNorm::set_running(const RunningStatistics& r) {
+  if (r.mean.size() != shape_.c || r.var.size() != shape_.c) return;
+  running_mean_ = r.mean;
+  running_var_ = r.var;
+  num_batches_tracked_ = r.batches_tracked;
 }
 
 std::vector<Param> BatchNorm::params() {

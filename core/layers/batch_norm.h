@@ -8,11 +8,11 @@
 
 #include <cstdint>
 
-#include "core/layers/layer.h"
+#include "core/layers/norm.h"
 
 namespace bnlab {
 
-class BatchNorm : public Layer {
+class BatchNorm : public Norm {
  public:
   // `shape` is the input's: (features) for BatchNorm1d, (C, H, W) for BatchNorm2d.
   BatchNorm(Shape shape, float momentum, float eps, bool affine);
@@ -24,30 +24,42 @@ class BatchNorm : public Layer {
   std::vector<Buffer> buffers() override;
   void zero_grad() override;
 
-  int channels() const { return shape_.c; }
-  bool affine() const { return affine_; }
-  float momentum_ = 0.1f;
-  float eps_ = 1e-5f;
-
-  // Population statistics (Mode::collect_population, then finish_population()).
-  void begin_population();
-  void finish_population();
-  bool has_population() const { return pop_batches_ > 0; }
-
+  NormKind norm_kind() const override { return NormKind::batch; }
+  bool affine() const override { return affine_; }
+  std::span<const float> gamma() const override;
+  std::span<const float> beta() const override;
+  void set_affine(std::span<const float> gamma, std::span<const float> beta) override;
+  NormStatistics statistics() const override;
   // True when the last training forward saw one value per channel: σ²_B = 0, the output is β,
   // and the running statistics were left alone. The model turns this into a warning.
-  bool degenerate() const { return degenerate_; }
+  bool degenerate() const override { return degenerate_; }
+  std::optional<RunningStatistics> running() const override;
+  void set_running(const RunningStatistics& r) override;
+  void set_momentum(float momentum) override { momentum_ = momentum; }
 
+  // Population statistics (Mode::collect_population, then finish_population()).
+  void begin_population() override;
+  void finish_population() override;
+  bool has_population() const { return pop_batches_ > 0; }
+  const Vector& population_mean() const { return population_mean_; }  // (C)
+  const Vector& population_var() const { return population_var_; }    // (C)
+
+  int channels() const { return shape_.c; }
+  const Vector& gamma_grad() const { return gamma_grad_; }  // (C)
+  const Vector& beta_grad() const { return beta_grad_; }    // (C)
+
+ private:
+  Shape shape_;
+  float momentum_ = 0.1f;
+  float eps_ = 1e-5f;
+  bool affine_;
   Vector gamma_, beta_;             // (C): scale and shift; γ = 1, β = 0 at start
   Vector gamma_grad_, beta_grad_;   // (C)
   Vector running_mean_, running_var_;  // (C): running_var starts at 1
   int64_t num_batches_tracked_ = 0;
   Vector batch_mean_, batch_var_;   // (C): the last forward's batch statistics (var biased)
   Vector population_mean_, population_var_;  // (C)
-
- private:
-  Shape shape_;
-  bool affine_;
+  int64_t last_count_ = 0;          // values per channel in the last forward's statistics
   bool used_batch_stats_ = false;  // backward differentiates through μ_B and σ²_B
   bool degenerate_ = false;
   Vector inv_std_;  // (C): 1/√(σ² + ε) of the statistics used

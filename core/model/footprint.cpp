@@ -76,12 +76,12 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
   for (size_t i = 0; i < model.blocks.size(); ++i) {
     const BlockConfig& b = model.blocks[i];
     const std::string where = "config: model.blocks[" + std::to_string(i) + "]";
-    const bool bn = b.norm == "batch";
-    const bool bn_first = bn && model.bn.position == "before_activation";
+    const bool normed = b.norm != NormKind::none;
+    const bool op_bias = op_keeps_bias(b, model.bn);
     const int64_t in_values = shape.size();
     if (b.op == "dense") {
       if (b.units < 1) throw config_error(where + ".units: must be at least 1, got " + std::to_string(b.units));
-      t.parameters(add(mul(in_values, b.units), bn_first ? 0 : b.units));
+      t.parameters(add(mul(in_values, b.units), op_bias ? b.units : 0));
       shape = Shape{b.units, 1, 1};
     } else {
       if (b.channels < 1) throw config_error(where + ".channels: must be at least 1, got " + std::to_string(b.channels));
@@ -93,16 +93,18 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
         throw config_error(where + ".kernel: " + std::to_string(b.kernel) + " is larger than the padded input " + shape.str());
       const Shape out = conv2d_output_shape(shape, b.channels, b.kernel, b.stride, b.padding);
       const int64_t patch = mul(mul(shape.c, b.kernel), b.kernel);
-      t.parameters(add(mul(b.channels, patch), bn_first ? 0 : b.channels));
+      t.parameters(add(mul(b.channels, patch), op_bias ? b.channels : 0));
       t.fixed_bytes = add(t.fixed_bytes, mul(2 * kFloat, mul(patch, out.spatial())));  // im2col, col2im
       shape = out;
     }
     t.forward_values = add(t.forward_values, shape.size());  // the op's output
     t.backward_values = add(t.backward_values, in_values);   // its input gradient
-    const int64_t norm_values = bn ? shape.size() : 0;
-    if (bn) {
-      if (model.bn.affine) t.parameters(2 * int64_t{shape.c});
-      t.fixed_bytes = add(t.fixed_bytes, mul(12 * kFloat, shape.c));  // statistics, per channel
+    const int64_t norm_values = normed ? shape.size() : 0;
+    if (normed) {
+      if (model.bn.affine) t.parameters(2 * (b.norm == NormKind::layer ? shape.size() : int64_t{shape.c}));
+      // Statistics: BN's per channel; the others' per sample and group, at most one per value.
+      if (b.norm == NormKind::batch) t.fixed_bytes = add(t.fixed_bytes, mul(12 * kFloat, shape.c));
+      else t.forward_values = add(t.forward_values, 3 * std::min<int64_t>(shape.c, norm_values));
       t.forward_values = add(t.forward_values, 2 * norm_values);      // output and x̂
       t.backward_values = add(t.backward_values, norm_values);
     }

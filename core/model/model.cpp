@@ -4,11 +4,13 @@
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/layers/activation.h"
+#include "core/layers/batch_norm.h"
 #include "core/layers/conv2d.h"
 #include "core/layers/dense.h"
 #include "core/layers/dropout.h"
 #include "core/layers/flatten.h"
 #include "core/layers/pool2d.h"
+#include "core/layers/sample_norm.h"
 #include "core/model/footprint.h"
 #include "core/model/init.h"
 
@@ -40,21 +42,22 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
     const BlockConfig& b = cfg.blocks[i];
     BlockLayers bl;
     bl.in_shape = shape;
-    const bool bn = b.norm == "batch";
-    const bool bn_first = bn && cfg.bn.position == "before_activation";
+    const bool normed = b.norm != NormKind::none;
+    const bool norm_first = normed && cfg.bn.position == "before_activation";
+    const bool op_bias = op_keeps_bias(b, cfg.bn);
     int fan_in = 0, fan_out = 0;
     if (b.op == "dense") {
       if (shape.is_image()) bl.flatten = add(std::make_unique<Flatten>());
-      bl.op = add(std::make_unique<Dense>(static_cast<int>(shape.size()), b.units, !bn_first));
+      bl.op = add(std::make_unique<Dense>(static_cast<int>(shape.size()), b.units, op_bias));
       fan_in = layers_[bl.op]->params()[0].shape[1];
       fan_out = b.units;
     } else {
       const int k = b.kernel;
-      bl.op = add(std::make_unique<Conv2d>(shape, b.channels, k, b.stride, b.padding, !bn_first));
+      bl.op = add(std::make_unique<Conv2d>(shape, b.channels, k, b.stride, b.padding, op_bias));
       fan_in = bl.in_shape.c * k * k;
       fan_out = b.channels * k * k;
     }
-    // The bias is drawn even when BN makes it redundant and it is thrown away, so the random
+    // The bias is drawn even when a norm makes it redundant and it is thrown away, so the random
     // stream, and with it every later block's weights, is the same with BN on or off.
     std::vector<Param> op_params = layers_[bl.op]->params();
     std::vector<float> unused_bias(op_params.size() > 1 ? 0 : shape.c);  // (out channels)
@@ -62,10 +65,13 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
     const int64_t bias_size = op_params.size() > 1 ? op_params[1].size : static_cast<int64_t>(unused_bias.size());
     init_weights(cfg.init, fan_in, fan_out, op_params[0].value, op_params[0].size, bias, bias_size, rng);
 
-    auto add_norm = [&] { bl.norm = add(std::make_unique<BatchNorm>(shape, cfg.bn.momentum, cfg.bn.eps, cfg.bn.affine)); };
-    if (bn_first) add_norm();
+    auto add_norm = [&] {
+      if (b.norm == NormKind::batch) bl.norm = add(std::make_unique<BatchNorm>(shape, cfg.bn.momentum, cfg.bn.eps, cfg.bn.affine));
+      else bl.norm = add(std::make_unique<SampleNorm>(b.norm, shape, b.groups, cfg.bn.eps, cfg.bn.affine));
+    };
+    if (norm_first) add_norm();
     if (b.activation != "none") bl.activation = add(std::make_unique<Activation>(activation_kind(b.activation)));
-    if (bn && !bn_first) add_norm();
+    if (normed && !norm_first) add_norm();
     if (b.pool.type != "none") {
       bl.pool = add(std::make_unique<Pool2d>(shape, b.pool.type == "avg" ? PoolType::avg : PoolType::max, b.pool.size));
     }
@@ -83,12 +89,14 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
   for (size_t i = 0; i < layers_.size(); ++i) {
     h = &layers_[i]->forward(*h, mode);
     if (mode == Mode::train) {
-      auto* bn = dynamic_cast<BatchNorm*>(layers_[i].get());
-      if (bn && bn->degenerate() && !warned_degenerate_[i]) {
+      auto* norm = dynamic_cast<Norm*>(layers_[i].get());
+      if (norm && norm->degenerate() && !warned_degenerate_[i]) {
         warned_degenerate_[i] = true;
-        warnings_.push_back("layer " + std::to_string(i) + " (" + bn->kind() +
-                            ") saw one value per channel: its variance is 0 and its output is beta; "
-                            "use a batch size of at least 2");
+        warnings_.push_back("layer " + std::to_string(i) + " (" + norm->kind() +
+                            (norm->norm_kind() == NormKind::batch
+                                 ? ") saw one value per channel: its variance is 0 and its output is beta; "
+                                   "use a batch size of at least 2"
+                                 : ") normalizes groups of one value: their variance is 0 and its output is beta"));
       }
     }
   }
@@ -125,11 +133,15 @@ std::vector<NamedBuffer> Model::named_buffers() {
   return out;
 }
 
-std::vector<BatchNorm*> Model::batch_norms() {
-  std::vector<BatchNorm*> out;
-  for (auto& l : layers_)
-    if (auto* bn = dynamic_cast<BatchNorm*>(l.get())) out.push_back(bn);
+std::vector<Norm*> Model::norms() {
+  std::vector<Norm*> out;
+  for (const BlockLayers& b : blocks_)
+    if (b.norm >= 0) out.push_back(norm(b));
   return out;
+}
+
+Norm* Model::norm(const BlockLayers& b) const {
+  return b.norm >= 0 ? static_cast<Norm*>(layers_[b.norm].get()) : nullptr;
 }
 
 int64_t Model::parameter_count() {
@@ -139,8 +151,8 @@ int64_t Model::parameter_count() {
 }
 
 void Model::collect_population(const Dataset& train, int batch_size, const std::atomic<bool>* cancel) {
-  const auto bns = batch_norms();
-  for (BatchNorm* bn : bns) bn->begin_population();
+  const auto all = norms();
+  for (Norm* n : all) n->begin_population();
   BatchStream stream(train, batch_size, /*shuffle=*/false, 0);
   Tensor x;
   std::vector<int> y;
@@ -149,7 +161,7 @@ void Model::collect_population(const Dataset& train, int batch_size, const std::
     stream.next(x, y);
     forward(x, Mode::collect_population);
   }
-  for (BatchNorm* bn : bns) bn->finish_population();
+  for (Norm* n : all) n->finish_population();
 }
 
 BlockTaps Model::taps(int block) const {
@@ -169,18 +181,14 @@ void copy_shared_weights(Model& from, Model& to) {
     std::vector<Param> pa = from.layer(a.op).params(), pb = to.layer(b.op).params();
     for (size_t k = 0; k < std::min(pa.size(), pb.size()); ++k)
       if (pa[k].name == pb[k].name && pa[k].shape == pb[k].shape) std::copy(pa[k].value, pa[k].value + pa[k].size, pb[k].value);
-    if (pb.size() > pa.size()) std::fill(pb[1].value, pb[1].value + pb[1].size, 0.0f);  // a bias BN made redundant
-    if (a.norm < 0 || b.norm < 0) continue;
-    auto& na = static_cast<BatchNorm&>(from.layer(a.norm));
-    auto& nb = static_cast<BatchNorm&>(to.layer(b.norm));
-    if (na.channels() != nb.channels()) continue;
-    if (na.affine() && nb.affine()) {
-      nb.gamma_ = na.gamma_;
-      nb.beta_ = na.beta_;
-    }
-    nb.running_mean_ = na.running_mean_;
-    nb.running_var_ = na.running_var_;
-    nb.num_batches_tracked_ = na.num_batches_tracked_;
+    if (pb.size() > pa.size()) std::fill(pb[1].value, pb[1].value + pb[1].size, 0.0f);  // a bias a norm made redundant
+    Norm* na = from.norm(a);
+    Norm* nb = to.norm(b);
+    if (!na || !nb) continue;
+    // Each takes what has its own size: γ, β between BN, GN and IN, or LN and LN; running
+    // statistics between BNs of the same channels.
+    nb->set_affine(na->gamma(), na->beta());
+    if (auto running = na->running()) nb->set_running(*running);
   }
 }
 

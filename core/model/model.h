@@ -1,6 +1,7 @@
 // What this file is: a network built from the config's blocks, laid out exactly as the
 // equivalent torch.nn.Sequential (DESIGN.md "Checkpoints"), so layer i is module i.
-// Per block: [Flatten] op [BatchNorm] [activation] [BatchNorm after activation] [pool] [Dropout].
+// Per block: [Flatten] op [norm] [activation] [norm after activation] [pool] [Dropout], where the
+// norm is BatchNorm, LayerNorm, GroupNorm or InstanceNorm2d (core/layers/norm.h).
 #pragma once
 
 #include <atomic>
@@ -9,8 +10,8 @@
 #include <vector>
 
 #include "core/io/config.h"
-#include "core/layers/batch_norm.h"
 #include "core/layers/layer.h"
+#include "core/layers/norm.h"
 
 namespace bnlab {
 
@@ -33,9 +34,9 @@ struct NamedBuffer {
 };
 
 // The three probe taps of a block after a forward: the op's output z (pre-norm), the
-// normalized value (the BN's output; z when the block has no BN), and the activation's output
-// (the normalized value when the block has no activation). With BN after the activation,
-// "normalized" is the BN's output and "activated" the activation's, which comes before it.
+// normalized value (the norm's output; z when the block has no norm), and the activation's
+// output (the normalized value when the block has no activation). With the norm after the
+// activation, "normalized" is the norm's output and "activated" the activation's, before it.
 struct BlockTaps {
   const Tensor* z = nullptr;
   const Tensor* normalized = nullptr;
@@ -54,7 +55,8 @@ class Model {
   std::vector<NamedParam> named_params();
   std::vector<Param> params();  // the same, unnamed, for the optimizer
   std::vector<NamedBuffer> named_buffers();
-  std::vector<BatchNorm*> batch_norms();
+  std::vector<Norm*> norms();                   // every block's norm, in order
+  Norm* norm(const BlockLayers& block) const;  // null when the block has none
 
   // The paper's Algorithm 2: population statistics from one pass over `train` in file order.
   void collect_population(const Dataset& train, int batch_size, const std::atomic<bool>* cancel = nullptr);
@@ -84,9 +86,10 @@ class Model {
 };
 
 // Copies what two models share, block by block: the op's weight (and its bias when both have
-// one), and BN's γ, β and running statistics when both blocks have a BN. Used when the network
-// changes live (BN switched on or off): a BN added starts at γ = 1, β = 0, mean 0, var 1; an op
-// that loses its BN gains a zero bias.
+// one); the norms' γ and β where they have the same size, and BN's running statistics when both
+// blocks have one. Used when the network changes live (a norm switched on, off or to another
+// kind): a norm added starts at γ = 1, β = 0 (BN: mean 0, var 1); an op that loses its bias to a
+// norm and gets it back gains a zero bias.
 void copy_shared_weights(Model& from, Model& to);
 
 }  // namespace bnlab

@@ -31,23 +31,16 @@ void set_grads(const std::vector<Param>& params, const Values& v) {
 
 // Running statistics are saved and restored around the extra passes, which use batch
 // statistics (as training does) without updating anything.
-struct SavedBatchNormState {
-  explicit SavedBatchNormState(Model& m) : bns(m.batch_norms()) {
-    for (BatchNorm* bn : bns) saved.push_back({bn->running_mean_, bn->running_var_, bn->num_batches_tracked_});
+struct SavedRunningStatistics {
+  explicit SavedRunningStatistics(Model& m) : norms(m.norms()) {
+    for (Norm* n : norms) saved.push_back(n->running());
   }
-  ~SavedBatchNormState() {
-    for (size_t i = 0; i < bns.size(); ++i) {
-      bns[i]->running_mean_ = saved[i].mean;
-      bns[i]->running_var_ = saved[i].var;
-      bns[i]->num_batches_tracked_ = saved[i].tracked;
-    }
+  ~SavedRunningStatistics() {
+    for (size_t i = 0; i < norms.size(); ++i)
+      if (saved[i]) norms[i]->set_running(*saved[i]);
   }
-  struct State {
-    Vector mean, var;
-    int64_t tracked;
-  };
-  std::vector<BatchNorm*> bns;
-  std::vector<State> saved;
+  std::vector<Norm*> norms;
+  std::vector<std::optional<RunningStatistics>> saved;
 };
 
 float loss_and_gradient(Model& model, const Tensor& x, const std::vector<int>& y, LossKind kind) {
@@ -84,7 +77,7 @@ std::vector<int> block_of_params(Model& model) {
 
 SmoothnessMeasure measure_smoothness(Model& model, const Tensor& x, const std::vector<int>& y, LossKind loss,
                                      const std::vector<float>& etas) {
-  SavedBatchNormState bn_state(model);
+  SavedRunningStatistics running(model);
   const std::vector<Param> params = model.params();
   const Values w = copy_values(params), g = copy_grads(params);
   const double g_norm = std::sqrt(squared_norm(g));
@@ -123,7 +116,7 @@ std::vector<IcsMeasure> step_measuring_ics(Model& model, Optimizer& optimizer, c
   const size_t n_blocks = model.blocks().size();
   std::vector<IcsMeasure> out(n_blocks);
   {
-    SavedBatchNormState bn_state(model);
+    SavedRunningStatistics running(model);
     // G from the same kind of pass as G′ (batch statistics, no dropout), so they differ only
     // by the earlier blocks' step.
     set_values(params, before);

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "core/layers/activation.h"
-#include "core/layers/batch_norm.h"
 #include "core/model/model.h"
 
 namespace bnlab {
@@ -109,14 +108,19 @@ std::shared_ptr<ProbeFrame> Prober::take(Model& model, int64_t step,
       const Eigen::Map<const Vector> now(w.value, w.size), before(weights_before[i].data(), w.size);
       bp.update_ratio = (now - before).norm() / bp.weight_norm;
     }
-    if (bl.norm >= 0) {
-      auto& bn = static_cast<BatchNorm&>(model.layer(bl.norm));
-      bp.gamma = to_vector(bn.gamma_);
-      bp.beta = to_vector(bn.beta_);
-      bp.running_mean = to_vector(bn.running_mean_);
-      bp.running_var = to_vector(bn.running_var_);
-      bp.batch_mean = to_vector(bn.batch_mean_);
-      bp.batch_var = to_vector(bn.batch_var_);
+    if (const Norm* n = model.norm(bl)) {
+      bp.norm = n->norm_kind();
+      bp.gamma.assign(n->gamma().begin(), n->gamma().end());
+      bp.beta.assign(n->beta().begin(), n->beta().end());
+      if (const auto running = n->running()) {
+        bp.running_mean = to_vector(running->mean);
+        bp.running_var = to_vector(running->var);
+      }
+      const NormStatistics stats = n->statistics();
+      bp.batch_mean.assign(stats.mean.begin(), stats.mean.end());
+      bp.batch_var.assign(stats.var.begin(), stats.var.end());
+      bp.stat_groups = stats.groups;
+      bp.stat_count = stats.count;
     }
   }
   previous_ = frame;

@@ -2,7 +2,7 @@
 // training batch every `probe_every` steps. Per block: the three taps (z, normalized,
 // activated) as histograms and summaries, which of them the activation reads, the activation's
 // saturation (sigmoid, tanh) or dead units (ReLU), the op's gradient and
-// weight norms and update-to-weight ratio, BN's γ, β and statistics, and each tap's shift
+// weight norms and update-to-weight ratio, the norm's γ, β and statistics, and each tap's shift
 // (Wasserstein-1) since the previous frame.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/layers/activation.h"
+#include "core/layers/norm_kind.h"
 #include "core/probes/landscape.h"
 #include "core/probes/stats.h"
 
@@ -43,8 +44,16 @@ struct BlockProbe {
   float grad_norm = 0.0f;    // ‖∂L/∂W‖ of the op's weight
   float weight_norm = 0.0f;  // ‖W‖
   float update_ratio = 0.0f; // ‖ΔW‖ / ‖W‖ of the last step
-  // BN, per feature or channel (empty without BN).
-  std::vector<float> gamma, beta, running_mean, running_var, batch_mean, batch_var;
+  // The block's norm (none: every vector below is empty).
+  NormKind norm = NormKind::none;
+  // γ and β: per feature or channel (LN: per value of a sample, C·H·W); empty without affine.
+  std::vector<float> gamma, beta;
+  std::vector<float> running_mean, running_var;  // BN alone, per feature or channel
+  // The statistics the current batch was normalized with (variance biased). BN: per feature or
+  // channel. LN, GN, IN: per sample and group, sample-major (index n·stat_groups + g).
+  std::vector<float> batch_mean, batch_var;
+  int stat_groups = 0;     // statistics per sample; 0 for BN
+  int64_t stat_count = 0;  // values each statistic is over
 };
 
 struct ProbeFrame {

@@ -19,7 +19,7 @@ void apply_setting(Config& cfg, const std::string& setting, double value) {
   else if (setting == "init_scale") cfg.model.init.scale = v;
   else if (setting == "seed") cfg.seed = static_cast<uint64_t>(value);
   else if (setting == "bn") {
-    for (size_t b = 0; b + 1 < cfg.model.blocks.size(); ++b) cfg.model.blocks[b].norm = value != 0.0 ? "batch" : "none";
+    for (size_t b = 0; b + 1 < cfg.model.blocks.size(); ++b) cfg.model.blocks[b].norm = value != 0.0 ? NormKind::batch : NormKind::none;
   } else {
     throw config_error("sweep: unknown setting '" + setting +
                        "' (expected lr, momentum, weight_decay, batch_size, bn, bn_momentum, init_scale, seed)");

@@ -25,8 +25,8 @@ constexpr int kDecisionGridChunk = 256;
 static std::vector<int> norms_seeing_one_value(Model& model) {
   std::vector<int> blocks;
   for (size_t i = 0; i < model.blocks().size(); ++i) {
-    const int norm = model.blocks()[i].norm;
-    if (norm >= 0 && static_cast<BatchNorm&>(model.layer(norm)).degenerate()) blocks.push_back(static_cast<int>(i));
+    const Norm* n = model.norm(model.blocks()[i]);
+    if (n && n->norm_kind() == NormKind::batch && n->degenerate()) blocks.push_back(static_cast<int>(i));
   }
   return blocks;
 }
@@ -292,7 +292,7 @@ void Trainer::apply(const Command& c) {
         const int last = static_cast<int>(cfg.model.blocks.size()) - 1;
         if (c.block > last) throw config_error("set_norm: there is no block " + std::to_string(c.block));
         for (int b = 0; b <= last; ++b)
-          if (b == c.block || (c.block < 0 && b < last)) cfg.model.blocks[b].norm = c.on ? "batch" : "none";
+          if (b == c.block || (c.block < 0 && b < last)) cfg.model.blocks[b].norm = c.on ? NormKind::batch : NormKind::none;
         run_->set_model_config(cfg.model);
         prober_.reset();
         grid_stale_ = true;
@@ -309,7 +309,7 @@ void Trainer::apply(const Command& c) {
       case K::set_bn_momentum:
         if (!(c.value >= 0.0 && c.value <= 1.0)) throw config_error("model.bn.momentum: must be between 0 and 1");
         cfg.model.bn.momentum = static_cast<float>(c.value);
-        for (BatchNorm* bn : run_->model().batch_norms()) bn->momentum_ = cfg.model.bn.momentum;
+        for (Norm* n : run_->model().norms()) n->set_momentum(cfg.model.bn.momentum);
         run_->set_model_config_only(cfg.model);
         break;
       case K::set_speed:

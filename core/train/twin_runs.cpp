@@ -3,8 +3,8 @@
 
 namespace bnlab {
 
-Config without_batch_norm(Config cfg) {
-  for (BlockConfig& b : cfg.model.blocks) b.norm = "none";
+Config without_norms(Config cfg) {
+  for (BlockConfig& b : cfg.model.blocks) b.norm = NormKind::none;
   return cfg;
 }
 

@@ -11,8 +11,8 @@
 
 namespace bnlab {
 
-// The config with BN switched off on every block.
-Config without_batch_norm(Config cfg);
+// The config with every norm switched off.
+Config without_norms(Config cfg);
 
 class TwinRuns {
  public:

@@ -10,7 +10,7 @@ BlockConfig dense(int units, bool bn, const std::string& act) {
   BlockConfig b;
   b.op = "dense";
   b.units = units;
-  b.norm = bn ? "batch" : "none";
+  b.norm = bn ? NormKind::batch : NormKind::none;
   b.activation = act;
   return b;
 }
@@ -20,7 +20,7 @@ BlockConfig conv(int channels, int kernel) {
   b.op = "conv";
   b.channels = channels;
   b.kernel = kernel;
-  b.norm = "batch";
+  b.norm = NormKind::batch;
   b.activation = "sigmoid";
   b.pool = {"avg", 2};
   return b;
