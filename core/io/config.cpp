@@ -3,6 +3,8 @@
 // any key left unread at the end of a section is reported as unknown.
 #include "core/io/config.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/io/json_fields.h"
 #include "core/io/json_text.h"
@@ -139,6 +141,12 @@ Config parse_config(const json& j, const std::string& source) {
 bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn) {
   const bool mean_removed = b.norm == NormKind::batch || b.norm == NormKind::instance;
   return !(mean_removed && bn.position == "before_activation");
+}
+
+int default_groups(int channels) {
+  for (int g = std::min(32, channels / 2); g > 1; --g)
+    if (channels % g == 0) return g;
+  return 1;
 }
 
 Config load_config(const std::string& path) { return parse_config(read_json_file(path), path); }

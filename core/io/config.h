@@ -99,6 +99,11 @@ struct Config {
 // group norms, and before any norm placed after the activation, it keeps its bias.
 bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn);
 
+// A block's groups for GroupNorm when none is set (a norm switched to group live): the largest
+// divisor of the channels (units) that is at most 32, the Group Normalization paper's default,
+// and leaves at least two channels per group; 1 for a single channel.
+int default_groups(int channels);
+
 // Throws Error(usage) naming the field; `source` (a file name) prefixes messages.
 Config parse_config(const nlohmann::json& j, const std::string& source = "config");
 Config load_config(const std::string& path);  // file errors are ErrorKind::data
