@@ -41,6 +41,7 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"optimizer", K::choice, 0, 0, {"gd", "momentum", "rmsprop", "adam"}},
         {"lr", K::number, 0.01, 1.2, {}},
         {"steps", K::integer, 10, 2000, {}}}},
+      {"norm_axes", "panel.norm_axes", {{"block", K::block, 0, 0, {}}}},
   };
   return catalog;
 }

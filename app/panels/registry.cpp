@@ -12,6 +12,7 @@ std::unique_ptr<Panel> make_gamma_beta_panel();
 std::unique_ptr<Panel> make_decision_boundary_panel();
 std::unique_ptr<Panel> make_network_panel();
 std::unique_ptr<Panel> make_contours_panel();
+std::unique_ptr<Panel> make_norm_axes_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -19,6 +20,8 @@ std::vector<PanelEntry> make_panels() {
                     make_gradients_panel, make_gamma_beta_panel, make_decision_boundary_panel, make_network_panel,
                     make_contours_panel})
     panels.push_back({make(), true});
+  // Hidden until the View menu or a scene shows it: the default grid stays the nine it was.
+  panels.push_back({make_norm_axes_panel(), false});
   return panels;
 }
 
