@@ -84,8 +84,11 @@ std::vector<std::string> count_lines(const NormAxes& a, const NormAxesRow& r) {
   }
   if (hw) values.push_back({"H·W", a.hw()});
   if (values.empty()) values.push_back({"H·W", 1});
-  return {ui::fill(ui::tr("norm_axes.statistics"), {{"formula", formula(stats)}}),
-          ui::fill(ui::tr("norm_axes.values"), {{"formula", formula(values)}})};
+  std::vector<std::string> lines = {ui::fill(ui::tr("norm_axes.statistics"), {{"formula", formula(stats)}}),
+                                    ui::fill(ui::tr("norm_axes.values"), {{"formula", formula(values)}})};
+  // BN on a dense block at batch size 1, or GN with one unit a group: x̂ = 0 for every value.
+  if (r.values_each == 1) lines.push_back(ui::tr("norm_axes.one_value"));
+  return lines;
 }
 
 // The line above the boxes: the block, its shape and the batch size.
