@@ -191,7 +191,7 @@ TEST(Trainer, DecisionGridEveryNStepsAfterResetAndOnlyForPlanarData) {
   ASSERT_TRUE(wait_for([&] { return t.snapshot()->paused; })) << "timed out waiting";
   const auto s = t.snapshot();
   EXPECT_EQ(s->decision_grid_step, s->step / 50 * 50);
-  t.post(Command::Kind::reset);
+  t.post(cmd::Reset{});
   ASSERT_TRUE(wait_for([&] { return t.snapshot()->step == 0 && t.snapshot()->decision_grid_step == 0; })) << "timed out waiting";
   EXPECT_EQ(t.snapshot()->decision_grid_step, 0);  // paused, so recomputed at once
   EXPECT_NE(t.snapshot()->data, nullptr);          // the reset keeps the data

@@ -67,9 +67,7 @@ TEST(RunNotices, DenseBnAtBatchSizeOneIsSaidWithWhyAndConvBnIsNot) {
       EXPECT_NE(said.find(why), std::string::npos) << why << " not in: " << said;
   }
   // Back to a batch of 2: the notice goes at once.
-  Command set;
-  set.kind = Command::Kind::set_train;
-  set.train = dense.train;
+  cmd::SetTrain set{dense.train};
   set.train.batch_size = 2;
   d.post(set);
   ASSERT_TRUE(wait_for([&] { return d.snapshot()->config->train.batch_size == 2; }));
@@ -107,9 +105,7 @@ TEST(RunNotices, OnlyTheDivergedTwinPausesWithANoticeNamingTheStepAndTheOtherGoe
   opt.probe_every = 0;
   const Config a = linear(100.0f);
   TwinRuns twins(a, linear(0.01f), loaded_data(a), opt, /*lockstep=*/true);
-  Command resume;
-  resume.kind = Command::Kind::resume;
-  twins.post_both(resume);
+  twins.post_both(cmd::Resume{});
   ASSERT_TRUE(wait_for([&] { return twins.a().snapshot()->diverged; }));
   const int64_t at = twins.a().snapshot()->diverged_at;
   ASSERT_GT(at, 0);

@@ -54,11 +54,11 @@ TEST(Scene, AGoodSceneParsesIntoWhatItSays) {
   EXPECT_EQ(s.id, "t");
   EXPECT_EQ(s.title.in("zh"), "测试");
   ASSERT_EQ(s.steps.size(), 3u);
-  EXPECT_EQ(s.bn_b, std::vector<bool>({false, false, false}));
+  EXPECT_EQ(s.norms_b, std::vector<NormKind>(3, NormKind::none));
   const SceneStep& two = s.steps[1];
   EXPECT_FALSE(two.rebuilds);  // a learning rate acts live
   EXPECT_FLOAT_EQ(two.config.train.lr, 0.5f);
-  EXPECT_EQ(*two.bn_a, std::vector<bool>({true, false, true}));
+  EXPECT_EQ(*two.norms_a, std::vector<NormKind>({NormKind::batch, NormKind::none, NormKind::batch}));
   EXPECT_EQ(two.config.model.blocks[1].norm, NormKind::none);
   EXPECT_EQ(two.block, 2);
   EXPECT_EQ(two.tap, 0);
@@ -72,6 +72,65 @@ TEST(Scene, AGoodSceneParsesIntoWhatItSays) {
   EXPECT_FLOAT_EQ(three.config.train.lr, 0.5f);  // earlier steps' settings carry on
   EXPECT_EQ(three.run.metric, "test_accuracy");
   EXPECT_EQ(three.run.to_step, 100);
+}
+
+// norm_a / norm_b give a kind per block (one for all, or a list), run_b a kind too; bn_a and
+// bn_b keep their meaning; group gets groups that divide the block.
+TEST(Scene, NormsPerBlockByKind) {
+  json j = good_scene();  // fashion_mlp_bn: dense 100, 100, 100, then the output
+  j["run_b"] = {{"norm", "layer"}};
+  j["steps"][0]["norm_b"] = {"group", "batch", "none"};
+  j["steps"][1].erase("bn_a");
+  j["steps"][1]["norm_a"] = "group";
+  Scene s = parse(j);
+  EXPECT_EQ(s.norms_b, std::vector<NormKind>(3, NormKind::layer));
+  EXPECT_EQ(s.steps[0].norms_b_state, std::vector<NormKind>({NormKind::group, NormKind::batch, NormKind::none}));
+  EXPECT_FALSE(s.steps[0].norms_a);
+  const SceneStep& two = s.steps[1];
+  EXPECT_FALSE(two.rebuilds);  // a norm switch is live
+  EXPECT_EQ(two.norms_b_state, s.steps[0].norms_b_state);  // carried over
+  for (int b = 0; b < 3; ++b) {
+    EXPECT_EQ(two.config.model.blocks[b].norm, NormKind::group);
+    EXPECT_EQ(two.config.model.blocks[b].groups, default_groups(100));
+  }
+  EXPECT_EQ(two.config.model.blocks[3].norm, NormKind::none);  // the output keeps its own
+  EXPECT_EQ(s.steps[2].config.model.blocks[0].norm, NormKind::group);  // and carried over too
+  j["run_b"] = {{"norm", "same"}};
+  EXPECT_EQ(parse(j).norms_b, std::vector<NormKind>(3, NormKind::batch));
+  j["run_b"] = {{"bn", "same"}};  // the old form, as before
+  EXPECT_EQ(parse(j).norms_b, std::vector<NormKind>(3, NormKind::batch));
+}
+
+TEST(Scene, RefusesABadNormNamingTheField) {
+  json j = good_scene();
+  j["steps"][1].erase("bn_a");
+  j["steps"][1]["norm_a"] = "weight";
+  expect_refused(j, "step 2 (\"two\"): norm_a", "expected one of batch, layer, group, instance, none, got \"weight\"");
+  j["steps"][1]["norm_a"] = {"layer", "group"};
+  expect_refused(j, "step 2 (\"two\"): norm_a", "must list 3 norms, one per block but the output, got 2");
+  j["steps"][1]["norm_a"] = {"layer", "instance", "none"};
+  expect_refused(j, "norm_a[1]", "instance norm is for conv blocks only, and block 2 is dense");
+  j["steps"][1]["norm_a"] = "instance";
+  expect_refused(j, "step 2 (\"two\"): norm_a", "instance norm is for conv blocks only");
+  j["steps"][1]["norm_a"] = {"layer", 3, "none"};
+  expect_refused(j, "norm_a[1]", "got 3");
+  j["steps"][1]["norm_a"] = "layer";
+  j["steps"][1]["bn_a"] = "all";
+  expect_refused(j, "step 2 (\"two\"): norm_a", "not both");
+  j = good_scene();
+  j["run_b"] = {{"norm", {"batch"}}};
+  expect_refused(j, "run_b.norm", "must list 3 norms");
+  j["run_b"] = {{"norm", "batch"}, {"bn", "none"}};
+  expect_refused(j, "run_b.norm", "not both");
+  j = good_scene();
+  j["experiment"] = "fashion_lenet_bn.json";  // conv 6, conv 16, dense 120, dense 84, dense 10
+  j["steps"][1].erase("layout");
+  j["steps"][1]["layout"] = {{{"panel", "curves"}}};
+  j["steps"][1].erase("bn_a");
+  j["steps"][1]["norm_b"] = {"instance", "instance", "layer", "group"};
+  EXPECT_EQ(refusal(j), "");
+  j["steps"][1]["norm_b"] = {"instance", "instance", "instance", "group"};
+  expect_refused(j, "norm_b[2]", "block 3 is dense");
 }
 
 TEST(Scene, RefusesAnUnknownField) {

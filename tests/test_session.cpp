@@ -123,21 +123,44 @@ TEST(Session, PausedTwinsShowTheSameStep) {
   EXPECT_GT(s.twins()->a().snapshot()->step, 0);
 }
 
-TEST(Session, RunBsOwnBatchNormSwitchSurvivesAReset) {
+TEST(Session, RunBsOwnNormsSurviveAReset) {
   Session s;
-  s.start(spiral_config());
+  s.start(spiral_config());  // dense 16, 16, 16 with BN, then the output
   ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; }));
-  s.set_norm_b(1, true);
-  EXPECT_TRUE(s.norm_b(1));
-  s.set_norm_b(3, true);  // the output block has no switch
-  EXPECT_FALSE(s.norm_b(3));
+  s.set_norm(1, 1, NormKind::batch);
+  s.set_norm(1, 0, NormKind::group);  // no groups set: default_groups(16)
+  EXPECT_EQ(s.norm(1, 1), NormKind::batch);
+  EXPECT_EQ(s.norm(1, 0), NormKind::group);
+  EXPECT_EQ(s.norm(0, 0), NormKind::batch);  // A keeps its own
+  s.set_norm(1, 3, NormKind::batch);  // the output block has no switch
+  EXPECT_EQ(s.norm(1, 3), NormKind::none);
+  s.set_norm(1, 2, NormKind::instance);  // a dense block: refused by B's trainer, in words
+  EXPECT_EQ(s.norm(1, 2), NormKind::none);
+  ASSERT_TRUE(pump(s, [&] { return !s.twins()->b().snapshot()->error.empty(); }));
+  EXPECT_NE(s.twins()->b().snapshot()->error.find("instance norm is for conv blocks only"), std::string::npos)
+      << s.twins()->b().snapshot()->error;
   ASSERT_TRUE(pump(s, [&] { return s.twins()->b().snapshot()->config->model.blocks[1].norm == NormKind::batch; }));
   s.draft().model.init.scale = 0.5f;  // a rebuild
   s.reset();
   const auto b = s.twins()->b().snapshot()->config;
-  EXPECT_EQ(b->model.blocks[0].norm, NormKind::none);
+  EXPECT_EQ(b->model.blocks[0].norm, NormKind::group);
+  EXPECT_EQ(b->model.blocks[0].groups, default_groups(16));
   EXPECT_EQ(b->model.blocks[1].norm, NormKind::batch);
+  EXPECT_EQ(b->model.blocks[2].norm, NormKind::none);
   EXPECT_FLOAT_EQ(b->model.init.scale, 0.5f);
+  EXPECT_EQ(s.twins()->a().snapshot()->config->model.blocks[0].norm, NormKind::batch);
+}
+
+TEST(Session, RunAsNormSwitchReachesTheDraftAndTheTrainer) {
+  Session s;
+  s.start(spiral_config());
+  ASSERT_TRUE(pump(s, [&] { return s.twins() != nullptr; }));
+  s.set_norm(0, 2, NormKind::layer);
+  EXPECT_EQ(s.config().model.blocks[2].norm, NormKind::layer);
+  EXPECT_EQ(s.draft().model.blocks[2].norm, NormKind::layer);
+  EXPECT_FALSE(s.needs_rebuild());  // live, not a draft
+  ASSERT_TRUE(pump(s, [&] { return s.twins()->a().snapshot()->config->model.blocks[2].norm == NormKind::layer; }));
+  EXPECT_EQ(s.twins()->b().snapshot()->config->model.blocks[2].norm, NormKind::none);  // B keeps its own
 }
 
 TEST(Session, RunBKeepsItsOwnLearningSettingsUntilItFollowsAAgain) {

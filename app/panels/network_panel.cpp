@@ -155,10 +155,10 @@ struct NetworkPanel : Panel {
         // The session's copy, which every frame's first act brings up to date, not the snapshot
         // (a step later): a quick second click must undo the first, not repeat it.
         const auto& applied = ctx.session.config().model.blocks;
-        const bool on = hit.run == 1 ? ctx.session.norm_b(hit.block)
+        const bool on = hit.run == 1 ? ctx.session.norm(1, hit.block) == NormKind::batch
                         : hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == NormKind::batch
                                                                         : a.model.blocks[hit.block].norm == NormKind::batch;
-        ctx.actions.post(ui::act::SetNorm{hit.run, hit.block, !on});
+        ctx.actions.post(ui::act::SetNorm{hit.run, hit.block, on ? NormKind::none : NormKind::batch});
       } else if (!hit.bn_switch) {
         ctx.actions.post(ui::act::SelectBlock{hit.block});
         if (hit.row >= 0) ctx.actions.post(ui::act::SelectTap{kRowTap[hit.row]});

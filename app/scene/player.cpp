@@ -40,7 +40,7 @@ void ScenePlayer::post_settings(const Segment& s, ActionQueue& actions) {
   const SceneStep& step = scene_.steps[s.step];
   actions.post(act::Pause{});  // runs the class set going are stopped first, as the step expects
   if (s.rebuild) {
-    actions.post(act::Open{step.config, step.bn_b_state, step.train_b_state});
+    actions.post(act::Open{step.config, step.norms_b_state, step.train_b_state});
   } else {
     // Only what changed since the step before, as a person's clicks would.
     const SceneStep& before = scene_.steps[s.step - 1];
@@ -54,8 +54,8 @@ void ScenePlayer::post_settings(const Segment& s, ActionQueue& actions) {
     if (now.model.bn.position != was.model.bn.position) actions.post(act::SetBnPosition{now.model.bn.position});
     for (size_t i = 0; i + 1 < now.model.blocks.size(); ++i) {
       if (now.model.blocks[i].norm != was.model.blocks[i].norm)
-        actions.post(act::SetNorm{0, static_cast<int>(i), now.model.blocks[i].norm == NormKind::batch});
-      if (step.bn_b_state[i] != before.bn_b_state[i]) actions.post(act::SetNorm{1, static_cast<int>(i), step.bn_b_state[i]});
+        actions.post(act::SetNorm{0, static_cast<int>(i), now.model.blocks[i].norm});
+      if (step.norms_b_state[i] != before.norms_b_state[i]) actions.post(act::SetNorm{1, static_cast<int>(i), step.norms_b_state[i]});
     }
   }
   // Steps on the way train as fast as they can; the step shown, at its own speed.

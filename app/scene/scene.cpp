@@ -1,6 +1,6 @@
 // What this file is: reading and checking scene files (scene.h, docs/SCENES.md). Sections:
-//   1. small readers: bilingual text, block lists, ids
-//   2. one step: layout, settings, BN, controls, run, highlight
+//   1. small readers: bilingual text, ids
+//   2. one step: layout, settings, norms, controls, run, highlight
 //   3. the scene, and finding scene files
 #include "scene/scene.h"
 
@@ -12,6 +12,7 @@
 #include "core/io/json_fields.h"
 #include "core/io/json_text.h"
 #include "panels/panel_settings.h"
+#include "scene/scene_norms.h"
 
 namespace bnlab {
 namespace {
@@ -48,25 +49,6 @@ Bilingual read_bilingual(Fields& parent, const std::string& key) {
   }
   f.finish();
   return b;
-}
-
-// "all", "none", or a list of block numbers from 1; the output block never has BN.
-std::vector<bool> read_bn_blocks(Fields& f, const std::string& key, const json& v, int blocks) {
-  const int switchable = blocks - 1;
-  std::vector<bool> on(static_cast<size_t>(std::max(0, switchable)), false);
-  if (v.is_string() && (v == "all" || v == "none")) {
-    std::fill(on.begin(), on.end(), v == "all");
-    return on;
-  }
-  if (!v.is_array()) f.fail(key, "expected \"all\", \"none\" or a list of block numbers, got " + describe(v));
-  for (size_t i = 0; i < v.size(); ++i) {
-    const json& b = v[i];
-    if (!b.is_number_integer() || b.get<long long>() < 1 || b.get<long long>() > switchable)
-      f.fail(key + "[" + std::to_string(i) + "]",
-             "must be a block number from 1 to " + std::to_string(switchable) + " (the output block has no BN), got " + describe(b));
-    on[b.get<size_t>() - 1] = true;
-  }
-  return on;
 }
 
 std::vector<std::string> read_words(Fields& f, const std::string& key, const std::vector<std::string>& allowed) {
@@ -122,6 +104,17 @@ bool needs_rebuild(const Config& before, const Config& after) {
 }
 
 // --- 2. one step -----------------------------------------------------------------------------
+
+// A step's norms for run `run` ("a" or "b"): bn_<run> (BN or none per block) or norm_<run>
+// (kinds), not both; none if the step has neither.
+std::optional<std::vector<NormKind>> read_step_norms(Fields& f, const std::string& run, const Config& cfg) {
+  const int blocks = static_cast<int>(cfg.model.blocks.size());
+  const json *bn = f.get("bn_" + run), *norm = f.get("norm_" + run);
+  if (bn && norm) f.fail("norm_" + run, "give one of \"bn_" + run + "\" and \"norm_" + run + "\", not both");
+  if (bn) return read_bn_blocks(f, "bn_" + run, *bn, blocks);
+  if (norm) return read_norm_blocks(f, "norm_" + run, *norm, cfg);
+  return std::nullopt;
+}
 
 void read_panel_settings(Fields& f, const PanelInfo& info, int blocks, SceneStep& step, ScenePanel& panel) {
   panel.settings = json::object();
@@ -243,7 +236,7 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
   if (f.get("notes")) step.notes = read_bilingual(f, "notes");
   const Config& before = previous ? previous->config : scene.experiment;
   step.config = before;
-  step.bn_b_state = previous ? previous->bn_b_state : scene.bn_b;
+  step.norms_b_state = previous ? previous->norms_b_state : scene.norms_b;
   step.train_b_state = previous ? previous->train_b_state : scene.train_b;
   if (const json* set = f.get("set")) {
     step.config = patched(before, f, "set", *set);
@@ -259,16 +252,12 @@ SceneStep read_step(const json& j, size_t index, const std::string& source, cons
     step.train_b_state = patched(b, f, "set_b", json{{"train", *set_b}}).train;  // checked as a train section
     step.set_b = *set_b;
   }
-  if (const json* v = f.get("bn_a")) {
-    step.bn_a = read_bn_blocks(f, "bn_a", *v, blocks);
-    for (size_t i = 0; i < step.bn_a->size(); ++i) step.config.model.blocks[i].norm = (*step.bn_a)[i] ? NormKind::batch : NormKind::none;
-  }
-  if (const json* v = f.get("bn_b")) {
-    step.bn_b = read_bn_blocks(f, "bn_b", *v, blocks);
-    step.bn_b_state = *step.bn_b;
-  }
-  // A patch that changes the blocks may leave B's list of switches longer or shorter.
-  step.bn_b_state.resize(static_cast<size_t>(std::max(0, blocks - 1)), false);
+  step.norms_a = read_step_norms(f, "a", step.config);
+  if (step.norms_a) switch_norms(step.config, *step.norms_a);
+  step.norms_b = read_step_norms(f, "b", step.config);
+  if (step.norms_b) step.norms_b_state = *step.norms_b;
+  // A patch that changes the blocks may leave B's list of norms longer or shorter.
+  step.norms_b_state.resize(static_cast<size_t>(std::max(0, blocks - 1)), NormKind::none);
   if (f.get("speed")) {
     double speed = 0;
     f.number("speed", speed, 0.0, 5000.0);
@@ -323,14 +312,24 @@ Scene parse_scene(const json& j, const std::string& source, const std::string& e
   f.integer("order", scene.order, 0, 1000000);
   scene.experiment = read_experiment(f, examples_dir);
   const int blocks = static_cast<int>(scene.experiment.model.blocks.size());
-  scene.bn_b.assign(static_cast<size_t>(std::max(0, blocks - 1)), false);
+  scene.norms_b.assign(static_cast<size_t>(std::max(0, blocks - 1)), NormKind::none);
   if (const json* b = f.get("run_b")) {
     Fields bf(*b, "run_b", source);
-    if (const json* bn = bf.get("bn")) {
+    const json *bn = bf.get("bn"), *norm = bf.get("norm");
+    if (bn && norm) bf.fail("norm", "give one of \"bn\" and \"norm\", not both");
+    if (bn) {
       if (*bn == "same") {
-        for (int i = 0; i + 1 < blocks; ++i) scene.bn_b[i] = scene.experiment.model.blocks[i].norm == NormKind::batch;
+        for (int i = 0; i + 1 < blocks; ++i)
+          scene.norms_b[i] = scene.experiment.model.blocks[i].norm == NormKind::batch ? NormKind::batch : NormKind::none;
       } else {
-        scene.bn_b = read_bn_blocks(bf, "bn", *bn, blocks);
+        scene.norms_b = read_bn_blocks(bf, "bn", *bn, blocks);
+      }
+    }
+    if (norm) {
+      if (*norm == "same") {
+        for (int i = 0; i + 1 < blocks; ++i) scene.norms_b[i] = scene.experiment.model.blocks[i].norm;
+      } else {
+        scene.norms_b = read_norm_blocks(bf, "norm", *norm, scene.experiment);
       }
     }
     if (const json* train = bf.get("train")) {

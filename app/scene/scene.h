@@ -1,6 +1,7 @@
 // What this file is: a scene (docs/SCENES.md): a lesson as data. A scene has an id, a title in
 // English and Chinese, an experiment, how run B differs from run A, and steps; each step has
-// narration, a layout of 1-4 panels with their settings, settings to apply, controls to hide
+// narration, a layout of 1-4 panels with their settings, settings to apply (norms per block of
+// A and B among them), controls to hide
 // or lock, how far to train and what to highlight. parse_scene() checks all of it as strictly
 // as the experiment config and names the file, the step and the field of any problem.
 #pragma once
@@ -42,16 +43,17 @@ struct SceneStep {
   nlohmann::json set;                       // merge patch of the config; null: none
   bool rebuilds = false;                    // `set` changes more than the live settings
   nlohmann::json set_b;                     // patch of B's train section; null: none
-  std::optional<std::vector<bool>> bn_a, bn_b;  // per block but the output
+  // Norms per block but the output, from bn_a / norm_a and bn_b / norm_b (scene_norms.h).
+  std::optional<std::vector<NormKind>> norms_a, norms_b;
   std::optional<double> speed;
   std::vector<std::string> hide, lock;
   RunSpec run;
   std::vector<std::string> highlight;       // panel ids of the layout
   int block = -1, tap = -1;                 // the selection the layout asks for (0-based); -1: none
-  // What the runs are once this step's settings apply: run A's experiment (`set` and `bn_a`
-  // applied), run B's BN per block, and B's own learning settings (none: B follows A).
+  // What the runs are once this step's settings apply: run A's experiment (`set` and its norms
+  // applied), run B's norm per block, and B's own learning settings (none: B follows A).
   Config config;
-  std::vector<bool> bn_b_state;
+  std::vector<NormKind> norms_b_state;
   std::optional<TrainConfig> train_b_state;
   int64_t end_step = 0;                     // the latest step the runs can be at when this step ends
 };
@@ -61,7 +63,7 @@ struct Scene {
   Bilingual title;
   int order = 1000;                         // where the lesson lists it (smaller first; then by id)
   Config experiment;                        // run A at the start
-  std::vector<bool> bn_b;                   // run B's BN per block (but the output) at the start
+  std::vector<NormKind> norms_b;            // run B's norm per block (but the output) at the start
   std::optional<TrainConfig> train_b;       // B's own learning settings at the start; none: A's
   std::vector<SceneStep> steps;
 };

@@ -30,15 +30,16 @@ struct SetSpeed { double steps_per_second = 0.0; };  // 0: as fast as possible
 struct SetTrain { TrainConfig train; bool run_b = false; };
 struct FollowA {};                     // B takes A's learning settings again
 struct EditRun { bool b = false; };    // which run the sidebar's learning sliders edit
-struct SetNorm { int run = 0; int block = 0; bool on = false; };  // run 0: A, 1: B; live
-struct ToggleBnA {};                   // BN on every block of A, or on none
+// Block `block` of run `run` (0: A, 1: B) gets norm `kind`, live.
+struct SetNorm { int run = 0; int block = 0; NormKind kind = NormKind::batch; };
+struct ToggleBnA {};                   // BN on every block of A, or no norm on any
 struct SetBnMomentum { float momentum = 0.1f; };
 struct SetBnPosition { std::string position; };
 struct SetDraft { Config draft; };     // what applies on the next reset
 struct DiscardDraft {};
-// New runs from step 0 (a scene's experiment): A's config, B's BN per block, B's own learning
+// New runs from step 0 (a scene's experiment): A's config, B's norm per block, B's own learning
 // settings if it has them.
-struct Open { Config a; std::vector<bool> bn_b; std::optional<TrainConfig> train_b; };
+struct Open { Config a; std::vector<NormKind> norms_b; std::optional<TrainConfig> train_b; };
 
 // Scenes (docs/SCENES.md).
 struct OpenScene { std::string id_or_path; };  // from its first step

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace bnlab::ui {
 
@@ -67,16 +68,25 @@ void begin_frame_stats(FrameStats& s, const Session& session) {
 // One JSON line: frame work time (median, p99), frames per second, the CPU time per frame of
 // the UI thread and of the whole process (trainers and the GL driver's threads included), the
 // vertices drawn, and each run's steps per second over the same interval; then where the runs
-// ended (step, paused, blocks of A with BN, dataset), which the keyboard tests read.
+// ended (step, paused, blocks of A with BN, A's and B's norm per block, dataset), which the
+// keyboard tests read.
 void print_frame_stats(FrameStats& s, const Lab& lab) {
   const Session& session = lab.session;
   const size_t n = s.work_ms.size();
   int bn_blocks_a = 0;
-  for (const BlockConfig& b : session.config().model.blocks) bn_blocks_a += b.norm == NormKind::batch;
-  std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"dataset\": \"%s\", "
-              "\"focused\": \"%s\", \"sidebar\": %s, \"scene\": \"%s\", \"scene_step\": %d}\n",
+  std::string norms[2];  // A's and B's norm per block, the output's included: "batch", "layer", ...
+  const auto& blocks = session.config().model.blocks;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    bn_blocks_a += blocks[i].norm == NormKind::batch;
+    const NormKind kinds[2] = {blocks[i].norm, session.norm(1, static_cast<int>(i))};
+    for (int run = 0; run < 2; ++run) norms[run] += std::string(i ? ", " : "") + "\"" + norm_name(kinds[run]) + "\"";
+  }
+  std::printf("{\"step_a\": %lld, \"step_b\": %lld, \"paused\": %s, \"bn_blocks_a\": %d, \"norms_a\": [%s], "
+              "\"norms_b\": [%s], \"dataset\": \"%s\", \"focused\": \"%s\", \"sidebar\": %s, \"scene\": \"%s\", "
+              "\"scene_step\": %d}\n",
               static_cast<long long>(steps_of(session, true)), static_cast<long long>(steps_of(session, false)),
-              session.paused() ? "true" : "false", bn_blocks_a, session.config().data.dataset.c_str(),
+              session.paused() ? "true" : "false", bn_blocks_a, norms[0].c_str(), norms[1].c_str(),
+              session.config().data.dataset.c_str(),
               lab.settings.focused_panel.c_str(), lab.settings.sidebar ? "true" : "false",
               lab.player ? lab.player->scene().id.c_str() : "", lab.player ? lab.player->index() : -1);
   if (n == 0) return;

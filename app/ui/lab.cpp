@@ -78,16 +78,16 @@ void Lab::apply(const Action& action) {
                  [&](const act::SetTrain& a) { a.run_b ? s.set_train_b(a.train) : s.set_train(a.train); },
                  [&](const act::FollowA&) { s.follow_a(); },
                  [&](const act::EditRun& a) { s.editing_b = a.b; },
-                 [&](const act::SetNorm& a) { a.run == 0 ? s.set_norm_a(a.block, a.on) : s.set_norm_b(a.block, a.on); },
-                 [&](const act::ToggleBnA&) {
-                   const bool on = !any_bn(s.config());
-                   for (size_t i = 0; i + 1 < s.config().model.blocks.size(); ++i) s.set_norm_a(static_cast<int>(i), on);
+                 [&](const act::SetNorm& a) { s.set_norm(a.run, a.block, a.kind); },
+                 [&](const act::ToggleBnA&) {  // the `b` key: BN on every block of A, or no norm on any
+                   const NormKind kind = any_bn(s.config()) ? NormKind::none : NormKind::batch;
+                   for (size_t i = 0; i + 1 < s.config().model.blocks.size(); ++i) s.set_norm(0, static_cast<int>(i), kind);
                  },
                  [&](const act::SetBnMomentum& a) { s.set_bn_momentum(a.momentum); },
                  [&](const act::SetBnPosition& a) { s.set_bn_position(a.position); },
                  [&](const act::SetDraft& a) { s.draft() = a.draft; },
                  [&](const act::DiscardDraft&) { s.discard_draft(); },
-                 [&](const act::Open& a) { s.open(a.a, a.bn_b, a.train_b); },
+                 [&](const act::Open& a) { s.open(a.a, a.norms_b, a.train_b); },
                  [&](const act::OpenScene& a) { open_scene(a.id_or_path); },
                  [&](const act::SceneGo& a) {
                    if (player) player->go_to(a.step);

@@ -43,12 +43,7 @@ Config with_outputs(Config cfg, const DataSplit& data) {
   return cfg;
 }
 
-Command train_command(const TrainConfig& train) {
-  Command c;
-  c.kind = Command::Kind::set_train;
-  c.train = train;
-  return c;
-}
+Command train_command(const TrainConfig& train) { return cmd::SetTrain{train}; }
 
 }  // namespace
 
@@ -97,7 +92,7 @@ void Session::update() {
     resume_after_load_ = false;
     if (pending_open_) {  // asked for while this failed load ran
       const Opening o = *std::exchange(pending_open_, std::nullopt);
-      open(o.a, o.bn_b, o.train_b);
+      open(o.a, o.norms_b, o.train_b);
     }
     return;
   }
@@ -106,7 +101,7 @@ void Session::update() {
   data_ = data;
   if (pending_open_) {
     const Opening o = *std::exchange(pending_open_, std::nullopt);
-    open(o.a, o.bn_b, o.train_b);
+    open(o.a, o.norms_b, o.train_b);
     if (loading_) return;
   }
   if (build(with_outputs(loading_config_, *data), resume_after_load_)) draft_ = applied_;
@@ -139,29 +134,34 @@ bool Session::build(const Config& cfg, bool playing) {
   }
 }
 
-void Session::post_norm(Trainer& run, int block, bool on) {
-  Command c;
-  c.kind = Command::Kind::set_norm;
-  c.block = block;
-  c.on = on;
-  run.post(c);
-}
-
 Config Session::config_b(const Config& a) const {
   Config b = without_norms(a);
   if (train_b_) b.train = *train_b_;
   for (size_t i = 0; i + 1 < b.model.blocks.size(); ++i)
-    if (i < bn_b_.size() && bn_b_[i]) b.model.blocks[i].norm = NormKind::batch;
+    if (i < norms_b_.size()) switch_block_norm(b.model.blocks[i], norms_b_[i]);
   return b;
 }
 
-bool Session::norm_b(int block) const { return block >= 0 && block < static_cast<int>(bn_b_.size()) && bn_b_[block]; }
+NormKind Session::norm(int run, int block) const {
+  if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return NormKind::none;
+  if (run == 0) return applied_.model.blocks[block].norm;
+  return block < static_cast<int>(norms_b_.size()) ? norms_b_[block] : NormKind::none;
+}
 
-void Session::set_norm_b(int block, bool on) {
+// The window offers instance norm on conv blocks only. Asked for on a dense block anyway, the
+// trainer refuses it and its snapshot says why; what the session records stays as it was.
+void Session::set_norm(int run, int block, NormKind kind) {
   if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
-  if (bn_b_.size() < applied_.model.blocks.size()) bn_b_.resize(applied_.model.blocks.size(), false);
-  bn_b_[block] = on;
-  if (twins_) post_norm(twins_->b(), block, on);
+  BlockConfig switched = applied_.model.blocks[block];
+  const bool refused = !switch_block_norm(switched, kind);
+  if (!refused && run == 0) {
+    applied_.model.blocks[block] = switched;
+    if (block < static_cast<int>(draft_.model.blocks.size())) switch_block_norm(draft_.model.blocks[block], kind);
+  } else if (!refused) {
+    if (norms_b_.size() < applied_.model.blocks.size()) norms_b_.resize(applied_.model.blocks.size(), NormKind::none);
+    norms_b_[block] = kind;
+  }
+  if (twins_) (run == 0 ? twins_->a() : twins_->b()).post(cmd::SetNorm{block, kind});
 }
 
 bool Session::needs_rebuild() const { return to_json(draft_) != to_json(applied_); }
@@ -175,7 +175,7 @@ void Session::reset() {
   if (loading_) return;
   if (needs_rebuild()) fallback_for_.reset();  // the user chose what runs now
   if (!needs_rebuild()) {
-    post_both(Command::Kind::reset);
+    post_both(cmd::Reset{});
     return;
   }
   apply_draft(!paused());
@@ -191,12 +191,12 @@ void Session::apply_draft(bool playing) {
   draft_ = applied_;  // a refused draft is dropped, with the error saying why
 }
 
-void Session::open(const Config& a, const std::vector<bool>& bn_b, const std::optional<TrainConfig>& train_b) {
+void Session::open(const Config& a, const std::vector<NormKind>& norms_b, const std::optional<TrainConfig>& train_b) {
   if (loading_) {  // after this load: a second one now would wait for the first
-    pending_open_ = Opening{a, bn_b, train_b};
+    pending_open_ = Opening{a, norms_b, train_b};
     return;
   }
-  bn_b_ = bn_b;
+  norms_b_ = norms_b;
   train_b_ = train_b ? std::make_unique<TrainConfig>(*train_b) : nullptr;
   editing_b = false;
   fallback_for_.reset();
@@ -209,15 +209,11 @@ void Session::run_to(int64_t step) {
   resumed_at_version_ = twins_->a().snapshot()->version;
   running_requested_ = true;
   level_after_pause_ = false;
-  post_both(Command::Kind::run_to, static_cast<double>(step));
+  post_both(cmd::RunTo{step});
 }
 
-void Session::post_both(Command::Kind kind, double value) {
-  if (!twins_) return;
-  Command c;
-  c.kind = kind;
-  c.value = value;
-  twins_->post_both(c);
+void Session::post_both(const Command& c) {
+  if (twins_) twins_->post_both(c);
 }
 
 void Session::set_train(const TrainConfig& train) {
@@ -238,30 +234,21 @@ void Session::follow_a() {
   if (twins_) twins_->b().post(train_command(applied_.train));
 }
 
-void Session::set_norm_a(int block, bool on) {
-  if (block < 0 || block + 1 >= static_cast<int>(applied_.model.blocks.size())) return;  // not the output block
-  applied_.model.blocks[block].norm = on ? NormKind::batch : NormKind::none;
-  if (block < static_cast<int>(draft_.model.blocks.size())) draft_.model.blocks[block].norm = applied_.model.blocks[block].norm;
-  if (twins_) post_norm(twins_->a(), block, on);
-}
-
 void Session::set_bn_position(const std::string& position) {
+  if (position != "before_activation" && position != "after_activation") return;  // the sidebar offers these two
   applied_.model.bn.position = draft_.model.bn.position = position;
-  if (!twins_) return;
-  Command c;
-  c.kind = Command::Kind::set_bn_position;
-  c.text = position;
-  twins_->post_both(c);
+  post_both(cmd::SetNormPosition{position == "after_activation" ? NormPosition::after_activation
+                                                                 : NormPosition::before_activation});
 }
 
 void Session::set_bn_momentum(float momentum) {
   applied_.model.bn.momentum = draft_.model.bn.momentum = momentum;
-  post_both(Command::Kind::set_bn_momentum, momentum);
+  post_both(cmd::SetBnMomentum{momentum});
 }
 
 void Session::set_speed(double steps_per_second) {
   speed_ = steps_per_second;
-  post_both(Command::Kind::set_speed, steps_per_second);
+  post_both(cmd::SetSpeed{steps_per_second});
 }
 
 // What the user asked for, not only what the last snapshot says: a trainer that has not yet seen
@@ -279,13 +266,13 @@ void Session::play_pause() {
     resumed_at_version_ = twins_->a().snapshot()->version;
     running_requested_ = true;
     level_after_pause_ = false;
-    post_both(Command::Kind::resume);
+    post_both(cmd::Resume{});
     return;
   }
   running_requested_ = false;
   paused_at_versions_[0] = twins_->a().snapshot()->version;
   paused_at_versions_[1] = twins_->b().snapshot()->version;
-  post_both(Command::Kind::pause);
+  post_both(cmd::Pause{});
   level_after_pause_ = true;
 }
 
@@ -302,6 +289,6 @@ void Session::level_paused_runs() {
   for (int64_t i = std::min(a->step, b->step); i < std::max(a->step, b->step); ++i) behind.step_once();
 }
 
-void Session::step() { post_both(Command::Kind::step); }
+void Session::step() { post_both(cmd::Step{}); }
 
 }  // namespace bnlab::ui

@@ -1,12 +1,12 @@
-// What this file is: what the window trains: twin runs A (BN on every block) and B (the same
-// network without BN). The sidebar edits two things:
-//   - live settings (learning rate, optimizer, BN momentum and position, BN per block of A,
-//     speed) reach both trainers within one step;
+// What this file is: what the window trains: twin runs A (by default BN on every block) and B
+// (the same network without a norm). The sidebar edits two things:
+//   - live settings (learning rate, optimizer, BN momentum and position, the norm per block of
+//     A, speed) reach the trainers within one step;
 //   - the draft (dataset, blocks, init, BN ε and affine, dropout), which needs new networks and
 //     applies on reset. A new dataset loads in the background while the old runs go on; if it
 //     cannot be loaded, what is missing is said, the draft keeps what the user typed (to correct
 //     it), and nothing the user had is lost.
-// B follows A's settings except BN, which is off on every block of B unless switched on for B
+// B follows A's settings except the norms, which are off on every block of B unless chosen for B
 // (in the network view), and except the learning settings (learning rate, batch size,
 // optimizer, weight decay) once the user gives B its own.
 #pragma once
@@ -58,10 +58,12 @@ class Session {
   bool b_has_own_train() const { return train_b_ != nullptr; }
   const TrainConfig& train_b() const { return train_b_ ? *train_b_ : applied_.train; }
   bool editing_b = false;  // the sidebar shows B's learning settings (read only while B has its own)
-  void set_norm_a(int block, bool on);  // only run A: B keeps BN off
-  // B is set apart from A by BN only: off everywhere unless switched on here (kept on reset).
-  void set_norm_b(int block, bool on);
-  bool norm_b(int block) const;
+  // Block `block` (not the output) of run `run` (0: A, 1: B) gets norm `kind`, live. A's norms
+  // are its config's (and the draft's); B's are its own, off everywhere unless chosen here, and
+  // kept on reset. GroupNorm takes the block's groups if they divide it, else default_groups.
+  void set_norm(int run, int block, NormKind kind);
+  NormKind norm(int run, int block) const;  // none for the output block or no such block
+  const std::vector<NormKind>& norms_b() const { return norms_b_; }
   void set_bn_position(const std::string& position);
   void set_bn_momentum(float momentum);
   void set_speed(double steps_per_second);
@@ -70,8 +72,8 @@ class Session {
   void step();
   void reset();  // back to step 0; builds new networks (and loads data) if the draft asks for it
   // New runs from step 0 on `a` (loading its data if it is not the data loaded): B is `a` with
-  // BN on the blocks `bn_b` says, and B's own learning settings if `train_b` is given.
-  void open(const Config& a, const std::vector<bool>& bn_b, const std::optional<TrainConfig>& train_b);
+  // the norms `norms_b` gives per block, and B's own learning settings if `train_b` is given.
+  void open(const Config& a, const std::vector<NormKind>& norms_b, const std::optional<TrainConfig>& train_b);
   void run_to(int64_t step);  // both runs train until `step`, then pause
   bool paused() const;
   // Runs whose every published picture depends on their steps alone, not on the clock (decision
@@ -80,10 +82,9 @@ class Session {
   uint64_t builds() const { return builds_; }  // runs built so far (a refused build does not count)
 
  private:
-  void post_both(Command::Kind kind, double value = 0.0);
+  void post_both(const Command& c);
   void level_paused_runs();
-  static void post_norm(Trainer& run, int block, bool on);  // BN on `block` of one run, live
-  Config config_b(const Config& a) const;  // A's settings, BN as set apart for B
+  Config config_b(const Config& a) const;  // A's settings, the norms as set apart for B
   void load(const Config& cfg);                 // in the background
   void apply_draft(bool playing);               // new runs on the draft, now or once its data loads
   bool build(const Config& cfg, bool playing);  // new twins on data_; false (and error) if refused
@@ -91,7 +92,7 @@ class Session {
   Config applied_, draft_, loading_config_;
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
-  std::vector<bool> bn_b_;  // per block: BN on in run B
+  std::vector<NormKind> norms_b_;  // per block: run B's norm
   std::unique_ptr<TrainConfig> train_b_;  // B's own learning settings; null: A's
   uint64_t paused_at_versions_[2] = {0, 0};  // A's and B's snapshot versions when pause was sent
   bool running_requested_ = false;             // the last play/pause the user asked for
@@ -102,7 +103,7 @@ class Session {
   std::unique_ptr<TwinRuns> twins_;
   struct Opening {
     Config a;
-    std::vector<bool> bn_b;
+    std::vector<NormKind> norms_b;
     std::optional<TrainConfig> train_b;
   };
   std::optional<Opening> pending_open_;  // asked for while data was loading

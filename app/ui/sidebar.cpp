@@ -197,7 +197,7 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     } else if (ImGui::Checkbox("BN###net.bn", &on)) {
       // Live while the draft has the running network's blocks; otherwise part of the draft.
       if (blocks.size() == session.config().model.blocks.size())
-        ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on});
+        ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on ? NormKind::batch : NormKind::none});
       else
         b.norm = on ? NormKind::batch : NormKind::none;
     }

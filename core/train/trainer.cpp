@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <variant>
 
 #include "core/error.h"
 #include "core/train/step_gate.h"
@@ -29,12 +30,6 @@ static std::vector<int> norms_seeing_one_value(Model& model) {
     if (n && n->norm_kind() == NormKind::batch && n->degenerate()) blocks.push_back(static_cast<int>(i));
   }
   return blocks;
-}
-
-Command command(Command::Kind kind) {
-  Command c;
-  c.kind = kind;
-  return c;
 }
 
 Trainer::Trainer(const Config& cfg, std::shared_ptr<const DataSplit> data, TrainerOptions options,
@@ -122,7 +117,7 @@ void Trainer::loop() {
     train_one_step();
     if (steps_requested_ > 0) --steps_requested_;
     if (gate_) gate_->done(gate_slot_, run_->steps_done());
-    if (stop_at_ > 0 && run_->steps_done() >= stop_at_) apply(command(Command::Kind::pause));
+    if (stop_at_ > 0 && run_->steps_done() >= stop_at_) apply(Command{cmd::Pause{}});
     publish();
   }
   if (gate_) gate_->leave(gate_slot_);
@@ -240,97 +235,127 @@ void Trainer::compute_decision_grid() {
   state_.decision_grid_step = run_->steps_done();
 }
 
+// A network change (a norm or its position) is applied between steps like any other command; a
+// refused one leaves the run as it was and says why in the snapshot.
 void Trainer::apply(const Command& c) {
-  using K = Command::Kind;
+  bool network_changed = false;
   try {
-    Config cfg = run_->config();
-    switch (c.kind) {
-      case K::pause:
-        paused_ = true;
-        steps_requested_ = 0;
-        stop_at_ = 0;
-        if (gate_) gate_->leave(gate_slot_);
-        break;
-      case K::resume:
-        if (state_.diverged) break;  // a diverged run stays paused until it is reset
-        paused_ = false;
-        stop_at_ = 0;  // play means play: a run_to still pending no longer stops it
-        rate_start_ = Clock::now();
-        rate_steps_ = 0;
-        next_step_time_ = Clock::now();
-        if (gate_) gate_->join(gate_slot_);
-        break;
-      case K::step:
-        if (!state_.diverged) ++steps_requested_;
-        break;
-      case K::run_to:
-        if (state_.diverged || run_->steps_done() >= static_cast<int64_t>(c.value)) break;
-        if (paused_) apply(command(K::resume));
-        stop_at_ = static_cast<int64_t>(c.value);
-        break;
-      case K::reset:
-        stop_at_ = 0;
-        run_->set_seed_and_reset();
-        if (gate_) gate_->done(gate_slot_, 0);
-        history_->clear();
-        loss_watch_.reset();
-        prober_.reset();
-        last_probe_.reset();
-        {
-          TrainerSnapshot fresh;
-          fresh.version = state_.version;
-          fresh.data = state_.data;
-          state_ = std::move(fresh);
-        }
-        grid_stale_ = true;
-        break;
-      case K::set_train:
-        run_->set_train_config(c.train);
-        if (c.train.batch_size > 1) state_.one_value_norms.clear();  // said again by the next step if still so
-        break;
-      case K::set_norm: {
-        const int last = static_cast<int>(cfg.model.blocks.size()) - 1;
-        if (c.block > last) throw config_error("set_norm: there is no block " + std::to_string(c.block));
-        for (int b = 0; b <= last; ++b)
-          if (b == c.block || (c.block < 0 && b < last)) cfg.model.blocks[b].norm = c.on ? NormKind::batch : NormKind::none;
-        run_->set_model_config(cfg.model);
-        prober_.reset();
-        grid_stale_ = true;
-        break;
-      }
-      case K::set_bn_position:
-        if (c.text != "before_activation" && c.text != "after_activation")
-          throw config_error("model.bn.position: unknown value '" + c.text + "'");
-        cfg.model.bn.position = c.text;
-        run_->set_model_config(cfg.model);
-        prober_.reset();
-        grid_stale_ = true;
-        break;
-      case K::set_bn_momentum:
-        if (!(c.value >= 0.0 && c.value <= 1.0)) throw config_error("model.bn.momentum: must be between 0 and 1");
-        cfg.model.bn.momentum = static_cast<float>(c.value);
-        for (Norm* n : run_->model().norms()) n->set_momentum(cfg.model.bn.momentum);
-        run_->set_model_config_only(cfg.model);
-        break;
-      case K::set_speed:
-        options_.steps_per_second = std::max(0.0, c.value);
-        next_step_time_ = Clock::now();
-        break;
-      case K::set_ics_every:
-        options_.ics_every = std::max(0, static_cast<int>(c.value));
-        break;
-      case K::set_smoothness_every:
-        options_.smoothness_every = std::max(0, static_cast<int>(c.value));
-        break;
-      case K::loss_slice:
-        compute_loss_slice(c.value >= 3 ? std::min(201, static_cast<int>(c.value)) : 31);
-        break;
-    }
+    network_changed = std::visit([this](const auto& command) { return apply(command); }, c);
   } catch (const Error& e) {
     state_.error = e.what();
   }
   state_.config = std::make_shared<const Config>(run_->config());
-  if (c.kind == K::set_norm || c.kind == K::set_bn_position) state_.one_value_norms = norms_seeing_one_value(run_->model());
+  if (network_changed) state_.one_value_norms = norms_seeing_one_value(run_->model());
+}
+
+bool Trainer::apply(const cmd::Pause&) {
+  paused_ = true;
+  steps_requested_ = 0;
+  stop_at_ = 0;
+  if (gate_) gate_->leave(gate_slot_);
+  return false;
+}
+
+bool Trainer::apply(const cmd::Resume&) {
+  if (state_.diverged) return false;  // a diverged run stays paused until it is reset
+  paused_ = false;
+  stop_at_ = 0;  // play means play: a run_to still pending no longer stops it
+  rate_start_ = Clock::now();
+  rate_steps_ = 0;
+  next_step_time_ = Clock::now();
+  if (gate_) gate_->join(gate_slot_);
+  return false;
+}
+
+bool Trainer::apply(const cmd::Step&) {
+  if (!state_.diverged) ++steps_requested_;
+  return false;
+}
+
+bool Trainer::apply(const cmd::RunTo& c) {
+  if (state_.diverged || run_->steps_done() >= c.step) return false;
+  if (paused_) apply(cmd::Resume{});
+  stop_at_ = c.step;
+  return false;
+}
+
+bool Trainer::apply(const cmd::Reset&) {
+  stop_at_ = 0;
+  run_->set_seed_and_reset();
+  if (gate_) gate_->done(gate_slot_, 0);
+  history_->clear();
+  loss_watch_.reset();
+  prober_.reset();
+  last_probe_.reset();
+  TrainerSnapshot fresh;
+  fresh.version = state_.version;
+  fresh.data = state_.data;
+  state_ = std::move(fresh);
+  grid_stale_ = true;
+  return false;
+}
+
+bool Trainer::apply(const cmd::SetTrain& c) {
+  run_->set_train_config(c.train);
+  if (c.train.batch_size > 1) state_.one_value_norms.clear();  // said again by the next step if still so
+  return false;
+}
+
+void Trainer::set_model(const ModelConfig& model) {
+  run_->set_model_config(model);  // carries the op weights over (copy_shared_weights)
+  prober_.reset();
+  grid_stale_ = true;
+}
+
+bool Trainer::apply(const cmd::SetNorm& c) {
+  Config cfg = run_->config();
+  const int last = static_cast<int>(cfg.model.blocks.size()) - 1;
+  if (c.block > last) throw config_error("set_norm: there is no block " + std::to_string(c.block));
+  for (int b = 0; b <= last; ++b) {
+    if (!(b == c.block || (c.block < 0 && b < last))) continue;
+    if (!switch_block_norm(cfg.model.blocks[b], c.kind))
+      throw config_error("model.blocks[" + std::to_string(b) + "].norm: instance norm is for conv blocks only (block " +
+                         std::to_string(b + 1) + " is dense)");
+  }
+  set_model(cfg.model);
+  return true;
+}
+
+bool Trainer::apply(const cmd::SetNormPosition& c) {
+  ModelConfig model = run_->config().model;
+  model.bn.position = norm_position_name(c.position);
+  set_model(model);
+  return true;
+}
+
+bool Trainer::apply(const cmd::SetBnMomentum& c) {
+  if (!(c.momentum >= 0.0 && c.momentum <= 1.0)) throw config_error("model.bn.momentum: must be between 0 and 1");
+  ModelConfig model = run_->config().model;
+  model.bn.momentum = static_cast<float>(c.momentum);
+  for (Norm* n : run_->model().norms()) n->set_momentum(model.bn.momentum);
+  run_->set_model_config_only(model);
+  return false;
+}
+
+bool Trainer::apply(const cmd::SetSpeed& c) {
+  options_.steps_per_second = std::max(0.0, c.steps_per_second);
+  next_step_time_ = Clock::now();
+  return false;
+}
+
+bool Trainer::apply(const cmd::SetIcsEvery& c) {
+  options_.ics_every = std::max(0, c.steps);
+  return false;
+}
+
+bool Trainer::apply(const cmd::SetSmoothnessEvery& c) {
+  options_.smoothness_every = std::max(0, c.steps);
+  return false;
+}
+
+bool Trainer::apply(const cmd::LossSlice& c) {
+  compute_loss_slice(c.size >= 3 ? std::min(201, c.size) : 31);
+  return false;
 }
 
 }  // namespace bnlab

@@ -16,6 +16,7 @@
 
 #include "core/probes/decision_grid.h"
 #include "core/probes/probe.h"
+#include "core/train/command.h"
 #include "core/train/history.h"
 #include "core/train/loss_watch.h"
 #include "core/train/run.h"
@@ -23,33 +24,6 @@
 namespace bnlab {
 
 class StepGate;
-
-struct Command {
-  enum class Kind {
-    pause, resume, step,     // step: one step, then paused
-    run_to,                  // `value`: train until this step, then pause (a scene's "to_step")
-    reset,                   // back to step 0 with the same seed
-    set_train,               // `train` replaces the config's train section
-    set_norm,                // block `block` (-1: every block but the last) gets BN when `on`
-    set_bn_position,         // `text`: before_activation or after_activation
-    set_bn_momentum,         // `value`
-    set_speed,               // `value` steps per second; 0: as fast as possible
-    // For the labs of issue #12 (beyond-ics: ICS, smoothness and the loss slice, live for runs
-    // A and B); nothing in the window sends them yet.
-    set_ics_every,           // `value` steps between ICS measurements (Santurkar); 0: none
-    set_smoothness_every,    // `value` steps between smoothness measurements; 0: none
-    loss_slice,              // a 2-D slice of the loss now; `value`: grid size (0: 31)
-  };
-  Kind kind = Kind::pause;
-  TrainConfig train{};
-  int block = -1;
-  bool on = false;
-  std::string text;
-  double value = 0.0;
-};
-
-// How many kinds there are (the random stress test sends every one): keep loss_slice last.
-inline constexpr int kCommandKinds = static_cast<int>(Command::Kind::loss_slice) + 1;
 
 struct TrainerOptions {
   bool start_paused = true;
@@ -111,14 +85,9 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   void post(Command c);
-  void post(Command::Kind kind) {
-    Command c;
-    c.kind = kind;
-    post(std::move(c));
-  }
-  void pause() { post(Command::Kind::pause); }
-  void resume() { post(Command::Kind::resume); }
-  void step_once() { post(Command::Kind::step); }
+  void pause() { post(cmd::Pause{}); }
+  void resume() { post(cmd::Resume{}); }
+  void step_once() { post(cmd::Step{}); }
 
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
   const History& history() const { return *history_; }
@@ -131,6 +100,21 @@ class Trainer {
  private:
   void loop();
   void apply(const Command& c);
+  // One per command (command.h); those that change the network return true.
+  bool apply(const cmd::Pause&);
+  bool apply(const cmd::Resume&);
+  bool apply(const cmd::Step&);
+  bool apply(const cmd::RunTo& c);
+  bool apply(const cmd::Reset&);
+  bool apply(const cmd::SetTrain& c);
+  bool apply(const cmd::SetNorm& c);
+  bool apply(const cmd::SetNormPosition& c);
+  bool apply(const cmd::SetBnMomentum& c);
+  bool apply(const cmd::SetSpeed& c);
+  bool apply(const cmd::SetIcsEvery& c);
+  bool apply(const cmd::SetSmoothnessEvery& c);
+  bool apply(const cmd::LossSlice& c);
+  void set_model(const ModelConfig& model);  // a live change of the network
   void train_one_step();
   void publish();
   void wait_for_commands(std::chrono::steady_clock::time_point until);
