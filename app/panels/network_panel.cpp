@@ -1,6 +1,6 @@
 // What this file is: panel 8, the network view. Runs A and B as diagrams (input → blocks →
-// output), each block a box of its layers; BN's switch on A's boxes changes run A live, B's
-// shows its state only. Clicking a box selects its block for the distribution, saturation and
+// output), each block a box of its layers; a block's norm badge (BN, LN, GN, IN; a struck "BN"
+// for none) opens a list that changes that block's norm in that run, live. Clicking a box selects its block for the distribution, saturation and
 // γ/β panels, and clicking one of its layers also chooses where those panels look (z, after BN,
 // after the activation). Drawn on a plot canvas, so it exports to PNG, SVG or PDF like a plot.
 #include <imgui.h>
@@ -14,6 +14,8 @@
 #include "panels/network_layout.h"
 #include "panels/panel.h"
 #include "panels/plot_area.h"
+#include "ui/norm_menu.h"
+#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -122,6 +124,7 @@ std::string blocks_csv(const Config* const configs[2]) {
 struct NetworkPanel : Panel {
   NetworkLayout screen_layout_;  // where the last on-screen drawing put things, for the mouse
   Config b_before_start_;        // run B's network until its trainer publishes one
+  int menu_run_ = 0, menu_block_ = -1;  // whose norm the open list chooses
 
   const char* key() const override { return "panel.network"; }
 
@@ -143,7 +146,9 @@ struct NetworkPanel : Panel {
     // The whole area is one button, so a click never reaches the window behind it.
     ImGui::SetCursorScreenPos(origin);
     ImGui::InvisibleButton("##network", size);
-    if (!ImGui::IsItemHovered()) return;
+    const bool hovered = ImGui::IsItemHovered();
+    norm_menu(ctx);
+    if (!hovered) return;
     const ImVec2 mouse = ImGui::GetMousePos();
     const DiagramHit hit = hit_test(screen_layout_, {mouse.x, mouse.y});
     if (hit.block < 0) return;
@@ -152,13 +157,9 @@ struct NetworkPanel : Panel {
     if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
       const bool locked = ctx.controls && ctx.controls->locks("network");
       if (hit.bn_switch && !locked) {
-        // The session's copy, which every frame's first act brings up to date, not the snapshot
-        // (a step later): a quick second click must undo the first, not repeat it.
-        const auto& applied = ctx.session.config().model.blocks;
-        const bool on = hit.run == 1 ? ctx.session.norm(1, hit.block) == NormKind::batch
-                        : hit.block < static_cast<int>(applied.size()) ? applied[hit.block].norm == NormKind::batch
-                                                                        : a.model.blocks[hit.block].norm == NormKind::batch;
-        ctx.actions.post(ui::act::SetNorm{hit.run, hit.block, on ? NormKind::none : NormKind::batch});
+        menu_run_ = hit.run;
+        menu_block_ = hit.block;
+        ImGui::OpenPopup("##norm_menu");
       } else if (!hit.bn_switch) {
         ctx.actions.post(ui::act::SelectBlock{hit.block});
         if (hit.row >= 0) ctx.actions.post(ui::act::SelectTap{kRowTap[hit.row]});
@@ -225,6 +226,28 @@ struct NetworkPanel : Panel {
     canvas.pop_clip();
   }
 
+  // The list of norms for the badge last clicked. What it marks as current is the session's copy,
+  // which every frame's first act brings up to date, not the snapshot (a step later).
+  void norm_menu(PanelContext& ctx) {
+    if (!ImGui::BeginPopup("##norm_menu")) return;
+    const auto& applied = ctx.session.config().model.blocks;
+    const bool locked = ctx.controls && ctx.controls->locks("network");
+    if (menu_block_ < 0 || menu_block_ + 1 >= static_cast<int>(applied.size()) || locked) {
+      ImGui::CloseCurrentPopup();  // the network changed under the list, or a scene locked it
+      ImGui::EndPopup();
+      return;
+    }
+    ImGui::TextDisabled("%s", ui::fill(ui::tr("normmenu.title"), {{"block", std::to_string(menu_block_ + 1)},
+                                                                   {"run", menu_run_ == 0 ? "A" : "B"}}).c_str());
+    ImGui::Separator();
+    const NormKind current = ctx.session.norm(menu_run_, menu_block_);
+    if (const auto kind = ui::norm_menu_items(applied[menu_block_], current)) {
+      if (*kind != current) ctx.actions.post(ui::act::SetNorm{menu_run_, menu_block_, *kind});
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+
   static void end_tag(plot::Canvas& canvas, const plot::Rect& r, const char* word, const plot::PlotTheme& theme,
                       plot::Color c, float lw) {
     if (!word) {
@@ -258,7 +281,7 @@ struct NetworkPanel : Panel {
       fitted_text(canvas, box.rows[static_cast<int>(LayerRow::activation)], activation_labels(b),
                   b.activation == "none" ? text.with_alpha(0.55f) : text);
     }
-    const bool on = b.norm == NormKind::batch;
+    const bool on = b.norm != NormKind::none;
     if (is_empty(box.bn_switch) && !on) {  // the output block: no switch, and no BN
       if (l.compact) fitted_text(canvas, box.rows[static_cast<int>(LayerRow::norm)], op_labels(b), text);
       return;
@@ -269,14 +292,15 @@ struct NetworkPanel : Panel {
       pill = {(row.x0 + row.x1) * 0.5f - ts, row.y0, (row.x0 + row.x1) * 0.5f + ts, row.y1};
     }
     const bool pill_hovered = hovered && hover.bn_switch;
-    // On: filled in the run's colour. Off: an outline with the label struck through, so it reads
-    // as "no BN" in either language and in grey print.
+    // On: the norm's abbreviation (BN, LN, GN, IN) filled in the run's colour. Off: an outline
+    // with "BN" struck through, so it reads as "no norm" in either language and in grey print.
     plot::Color pill_fill = on ? c : theme.plot_background;
     if (pill_hovered) pill_fill = on ? plot::mix(c, theme.text, 0.25f) : plot::mix(theme.plot_background, c, 0.3f);
     rounded_rect(canvas, pill, pill.height() * 0.5f, pill_fill, on ? c : c.with_alpha(0.7f), lw);
     const plot::Vec2 centre{(pill.x0 + pill.x1) * 0.5f, (pill.y0 + pill.y1) * 0.5f};
     const plot::Color label = on ? theme.plot_background : text.with_alpha(0.6f);
-    canvas.text(centre, "BN", {ts * 0.9f, label, plot::HAlign::center, plot::VAlign::middle});
+    const char* abbreviation = on ? norm_abbreviation(b.norm) : "BN";
+    canvas.text(centre, abbreviation, {ts * 0.9f, label, plot::HAlign::center, plot::VAlign::middle});
     if (!on) {
       const float half = canvas.measure_text("BN", ts * 0.9f).x * 0.6f;
       canvas.line({centre.x - half, centre.y}, {centre.x + half, centre.y}, label, lw * 1.2f);
@@ -292,7 +316,7 @@ struct NetworkPanel : Panel {
                   ui::tr("netview.kernel"), b.kernel, b.kernel, ui::tr("netview.stride"), b.stride, ui::tr("netview.padding"), b.padding);
     else
       ImGui::Text("%s · %s %d", ui::tr("netview.dense"), ui::tr("netview.units"), b.units);
-    ImGui::Text("BN: %s", ui::tr(b.norm == NormKind::batch ? "netview.on" : "netview.off"));
+    ImGui::Text("%s: %s", ui::tr("normmenu.norm"), ui::norm_words(b).c_str());
     ImGui::Text("%s: %s", ui::tr("netview.activation"), activation_name(b.activation).c_str());
     if (b.pool.type != "none")
       ImGui::Text("%s %d", ui::tr(b.pool.type == "max" ? "netview.max_pool" : "netview.avg_pool"), b.pool.size);

@@ -2,7 +2,8 @@
 //   1. run controls, and the "applies on reset" banner for the draft
 //   2. live hyperparameters (learning rate, batch, optimizer, weight decay, BN momentum/position)
 //   3. the draft: dataset, initialization, BN ε and affine
-//   4. the network editor: blocks with BN switch (live), width, activation, dropout, add/remove
+//   4. the network editor: blocks with their norm (BN switch and a list of norms; live), width,
+//      activation, dropout, add/remove
 //   5. export folder
 #include "ui/sidebar.h"
 
@@ -13,7 +14,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <string>
 
+#include "core/train/command.h"
+#include "ui/norm_menu.h"
 #include "ui/text.h"
 
 namespace bnlab::ui {
@@ -189,17 +194,34 @@ void network(const Session& session, Config& draft, PanelContext& ctx) {
     BlockConfig& b = blocks[i];
     const bool output = i + 1 == blocks.size();
     ImGui::PushID(static_cast<int>(i));
-    bool on = b.norm == NormKind::batch;
+    // The checkbox switches BN as before (its label is the block's norm once another is chosen);
+    // the arrow beside it lists every norm.
+    bool on = b.norm != NormKind::none;
+    const std::string check = std::string(on ? norm_abbreviation(b.norm) : "BN") + "###net.bn";
+    std::optional<NormKind> chosen;
     if (output) {
       ImGui::BeginDisabled();
-      ImGui::Checkbox("BN###net.bn", &on);
+      ImGui::Checkbox(check.c_str(), &on);
       ImGui::EndDisabled();
-    } else if (ImGui::Checkbox("BN###net.bn", &on)) {
+    } else {
+      if (ImGui::Checkbox(check.c_str(), &on)) chosen = on ? NormKind::batch : NormKind::none;
+      ImGui::SameLine(0.0f, 2.0f);
+      if (ImGui::ArrowButton("###net.norm", ImGuiDir_Down)) ImGui::OpenPopup("###net.norm_menu");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("normmenu.more"));
+      if (ImGui::BeginPopup("###net.norm_menu")) {
+        if (const auto kind = norm_menu_items(b, b.norm)) {
+          chosen = kind;
+          ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+      }
+    }
+    if (chosen && *chosen != b.norm) {
       // Live while the draft has the running network's blocks; otherwise part of the draft.
       if (blocks.size() == session.config().model.blocks.size())
-        ctx.actions.post(act::SetNorm{0, static_cast<int>(i), on ? NormKind::batch : NormKind::none});
+        ctx.actions.post(act::SetNorm{0, static_cast<int>(i), *chosen});
       else
-        b.norm = on ? NormKind::batch : NormKind::none;
+        switch_block_norm(b, *chosen);
     }
     ImGui::SameLine();
     // The block's row says what it is; its ID (under PushID(i)) stays the same as it changes.
