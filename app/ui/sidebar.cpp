@@ -19,6 +19,7 @@
 
 #include "core/train/command.h"
 #include "ui/norm_menu.h"
+#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab::ui {
@@ -282,6 +283,22 @@ void section(const PanelContext& ctx, const char* control, F draw) {
   if (locked) ImGui::EndDisabled();
 }
 
+// What a run normalizes with, under its colour: "with BN" or "without BN" as always while the
+// blocks have BN or none, else the norm of each block but the output ("norms: LN, GN, none").
+std::string run_norms(const Session& session, int run) {
+  const int hidden = static_cast<int>(session.config().model.blocks.size()) - 1;
+  bool any_bn = false, others = false;
+  std::string list;
+  for (int k = 0; k < hidden; ++k) {
+    const NormKind kind = session.norm(run, k);
+    any_bn |= kind == NormKind::batch;
+    others |= kind != NormKind::batch && kind != NormKind::none;
+    list += std::string(k ? ", " : "") + (kind == NormKind::none ? tr("normmenu.none_short") : norm_abbreviation(kind));
+  }
+  if (!others) return tr(any_bn ? "run.a" : "run.b");
+  return fill(tr("normmenu.run_norms"), {{"norms", list}});
+}
+
 }  // namespace
 
 void draw_sidebar(const Session& session, PanelContext& ctx) {
@@ -292,8 +309,8 @@ void draw_sidebar(const Session& session, PanelContext& ctx) {
   if (session.loading()) {
     ImGui::ProgressBar(static_cast<float>(std::fmod(ImGui::GetTime() * 0.5, 1.0)), ImVec2(-1, 0), tr("status.loading"));
   }
-  ImGui::TextColored(ctx.theme.run_a, "■ A: %s", tr("run.a"));
-  ImGui::TextColored(ctx.theme.run_b, "■ B: %s", tr("run.b"));
+  ImGui::TextColored(ctx.theme.run_a, "■ A: %s", run_norms(session, 0).c_str());
+  ImGui::TextColored(ctx.theme.run_b, "■ B: %s", run_norms(session, 1).c_str());
   for (const auto& snap : {ctx.a, ctx.b})
     if (snap && snap->diverged)
       ImGui::TextColored(ctx.theme.warning, "%s %s %lld (%s)", snap == ctx.a ? "A" : "B", tr("run.diverged"),
