@@ -134,6 +134,25 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
   return a;
 }
 
+// The arrow beside block 1's BN box (the hyperparameters folded) and the list's second entry.
+const std::string kNormArrowBlock1 = "!mousemove --window $wid 72 248 click 1";
+const std::string kNormListLayer = "!mousemove --window $wid 140 287 click 1";
+
+// The sidebar's list of norms (BN, LN, GN, none: no IN for a dense block) switches block 1 of
+// run A to layer norm live, the draft and the saved experiment with it, and the list, once
+// closed, leaves the keys to the shortcuts (#11).
+TEST(GuiKeys, TheSidebarsNormListGivesABlockLayerNormLive) {
+  Session s;
+  std::string log;
+  const auto r = s.type({kFoldSidebar[0], kNormArrowBlock1, kNormListLayer, "s"}, "--config spiral.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["norms_a"], nlohmann::json({"layer", "batch", "none"})) << log;
+  EXPECT_EQ(r["norms_b"], nlohmann::json({"none", "none", "none"})) << log;
+  EXPECT_EQ(r["bn_blocks_a"], 1) << log;
+  EXPECT_EQ(r["step_a"], 1) << log;
+  EXPECT_EQ(s.last_config()["model"]["blocks"][0]["norm"], "layer") << log;
+}
+
 // Keys typed into a text box are its text: S, R and B do not step, reset or switch BN (#10,
 // defect 2). Both folder boxes are open, as when the two shared one ID.
 TEST(GuiKeys, TypingIntoTheFolderBoxTypesAndRunsNoShortcut) {
