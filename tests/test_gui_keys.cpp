@@ -153,6 +153,31 @@ TEST(GuiKeys, TheSidebarsNormListGivesABlockLayerNormLive) {
   EXPECT_EQ(s.last_config()["model"]["blocks"][0]["norm"], "layer") << log;
 }
 
+// The network view alone (a scene of one step), where run B's norm badge of block 2 is, and the
+// GN entry of the list it opens.
+const char* kNetworkScene = R"({"id": "keys-norms", "title": {"en": "Norms", "zh": "归一化"},
+  "experiment": {"seed": 1, "data": {"dataset": "spiral", "n": 400, "normalize": "none"},
+    "model": {"blocks": [{"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                         {"op": "dense", "units": 16, "norm": "batch", "activation": "relu"},
+                         {"op": "dense", "units": 3}]},
+    "train": {"batch_size": 20, "lr": 0.1}},
+  "steps": [{"id": "net", "narration": {"en": "The network.", "zh": "网络。"}, "layout": [{"panel": "network"}]}]})";
+const std::string kBadgeB2 = "!mousemove --window $wid 644 391 click 1";
+const std::string kListGroup = "!mousemove --window $wid 720 478 click 1";
+
+// A click on run B's struck-through BN badge lists the norms; GN gives block 2 of B group norm
+// live (A keeps its BN), and B steps with it (#11).
+TEST(GuiKeys, TheNetworkViewsBadgeGivesABlockOfRunBGroupNormLive) {
+  Session s;
+  std::ofstream(s.dir / "norms.json") << kNetworkScene;
+  std::string log;
+  const auto r = s.type({kBadgeB2, kListGroup, "s"}, "--scene norms.json", &log);
+  ASSERT_TRUE(r.is_object()) << log;
+  EXPECT_EQ(r["norms_b"], nlohmann::json({"none", "group", "none"})) << log;
+  EXPECT_EQ(r["norms_a"], nlohmann::json({"batch", "batch", "none"})) << log;
+  EXPECT_EQ(r["step_b"], 1) << log;
+}
+
 // Keys typed into a text box are its text: S, R and B do not step, reset or switch BN (#10,
 // defect 2). Both folder boxes are open, as when the two shared one ID.
 TEST(GuiKeys, TypingIntoTheFolderBoxTypesAndRunsNoShortcut) {
