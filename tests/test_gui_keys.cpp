@@ -171,7 +171,9 @@ TEST(GuiKeys, TheNetworkViewsBadgeGivesABlockOfRunBGroupNormLive) {
   Session s;
   std::ofstream(s.dir / "norms.json") << kNetworkScene;
   std::string log;
-  const auto r = s.type({kBadgeB2, kListGroup, "s"}, "--scene norms.json", &log);
+  // xdotool's own sleep first: the scene's first step builds the runs (B with no norm) once the
+  // data has loaded, which on a busy machine can come after a click made sooner, undoing it.
+  const auto r = s.type({"!sleep 3", kBadgeB2, kListGroup, "s"}, "--scene norms.json", &log);
   ASSERT_TRUE(r.is_object()) << log;
   EXPECT_EQ(r["norms_b"], nlohmann::json({"none", "group", "none"})) << log;
   EXPECT_EQ(r["norms_a"], nlohmann::json({"batch", "batch", "none"})) << log;
