@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/layers/norm.h"
 
 namespace bnlab {
 
@@ -18,17 +19,38 @@ void apply_setting(Config& cfg, const std::string& setting, double value) {
   else if (setting == "bn_momentum") cfg.model.bn.momentum = v;
   else if (setting == "init_scale") cfg.model.init.scale = v;
   else if (setting == "seed") cfg.seed = static_cast<uint64_t>(value);
-  else if (setting == "bn") {
+  else if (setting == "batch_size_scaled_lr") {
+    cfg.train.lr = static_cast<float>(cfg.train.lr * value / std::max(1, cfg.train.batch_size));
+    cfg.train.batch_size = static_cast<int>(value);
+  } else if (setting == "norm") {
+    const int k = static_cast<int>(value);
+    if (value != k || k < 0 || k > static_cast<int>(NormKind::instance))
+      throw config_error("sweep: norm: expected a NormKind, got " + std::to_string(value));
+    cfg = with_hidden_norm(std::move(cfg), static_cast<NormKind>(k));
+  } else if (setting == "bn") {
     for (size_t b = 0; b + 1 < cfg.model.blocks.size(); ++b) cfg.model.blocks[b].norm = value != 0.0 ? NormKind::batch : NormKind::none;
   } else {
     throw config_error("sweep: unknown setting '" + setting +
-                       "' (expected lr, momentum, weight_decay, batch_size, bn, bn_momentum, init_scale, seed)");
+                       "' (expected lr, momentum, weight_decay, batch_size, batch_size_scaled_lr, bn, norm, "
+                       "bn_momentum, init_scale, seed)");
   }
 }
 
-Sweep::Sweep(const Config& base, SweepAxis rows, SweepAxis cols, int64_t steps, std::shared_ptr<const DataSplit> data,
+Config with_hidden_norm(Config cfg, NormKind kind) {
+  for (size_t b = 0; b + 1 < cfg.model.blocks.size(); ++b) {
+    BlockConfig& block = cfg.model.blocks[b];
+    // InstanceNorm2d needs H·W positions; a dense unit has one value per sample, so a dense block
+    // of an "instance" net takes LayerNorm, the per-sample norm that exists there.
+    block.norm = kind == NormKind::instance && block.op != "conv" ? NormKind::layer : kind;
+    const int width = block.op == "conv" ? block.channels : block.units;
+    if (kind == NormKind::group && (block.groups <= 0 || width % block.groups != 0)) block.groups = default_groups(width);
+  }
+  return cfg;
+}
+
+Sweep::Sweep(const Config& base, SweepAxis rows, SweepAxis cols, SweepLength length, std::shared_ptr<const DataSplit> data,
              int threads, int64_t eval_every)
-    : base_(base), rows_(std::move(rows)), cols_(std::move(cols)), steps_(steps), eval_every_(eval_every), data_(std::move(data)) {
+    : base_(base), rows_(std::move(rows)), cols_(std::move(cols)), length_(length), eval_every_(eval_every), data_(std::move(data)) {
   Config probe = base_;  // fail early, on the caller's thread, for an unknown setting
   apply_setting(probe, rows_.setting, rows_.values.empty() ? 0.0 : rows_.values[0]);
   apply_setting(probe, cols_.setting, cols_.values.empty() ? 0.0 : cols_.values[0]);
@@ -84,26 +106,31 @@ void Sweep::run_cell(size_t index) {
     });
     return;
   }
+  const int64_t steps = length_.steps_for(cfg.train.batch_size);
+  update([&](CellResult& r) { r.steps_planned = steps; });
   const int64_t eval_every = eval_every_ > 0 ? eval_every_ : run->batches_per_epoch();
   const auto start = std::chrono::steady_clock::now();
   double best_loss = INFINITY, best_acc = 0.0;
-  for (int64_t s = 1; s <= steps_; ++s) {
+  for (int64_t s = 1; s <= steps; ++s) {
     if (cancel_) {
       update([](CellResult& r) { r.cancelled = true; });
       return;
     }
     const StepRecord rec = run->step();
+    bool one_value = false;
+    for (const Norm* n : run->model().norms()) one_value = one_value || (n && n->norm_kind() == NormKind::batch && n->degenerate());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!std::isfinite(rec.loss)) {
       update([&](CellResult& r) {
         r.steps_done = s;
         r.diverged = r.finished = true;
+        r.one_value_norm = one_value;
         r.final_loss = rec.loss;
         r.steps_per_second = s / std::max(secs, 1e-9);
       });
       return;
     }
-    if (s % eval_every == 0 || s == steps_) {
+    if (s % eval_every == 0 || s == steps) {
       const EvalResult e = run->evaluate("test", Mode::infer_running, &cancel_);
       if (e.cancelled) continue;  // the next iteration records the cancellation
       best_loss = std::min(best_loss, e.loss);
@@ -118,7 +145,8 @@ void Sweep::run_cell(size_t index) {
     update([&](CellResult& r) {
       r.steps_done = s;
       r.steps_per_second = s / std::max(secs, 1e-9);
-      r.finished = s == steps_;
+      r.one_value_norm = one_value;
+      r.finished = s == steps;
     });
   }
 }
