@@ -51,6 +51,9 @@ struct Panel {
   // One of the settings panel_settings.h lists for this panel (a scene step's layout), checked
   // by the scene parser; selections (block, tap) are the lab's, not the panel's.
   virtual void apply_setting(const std::string& /*name*/, const nlohmann::json& /*value*/) {}
+  // Work of its own the panel is doing (the small-batch lab's grid): a headless render waits
+  // until it is done before drawing the page.
+  virtual bool busy() const { return false; }
 };
 
 struct PanelEntry {

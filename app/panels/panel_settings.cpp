@@ -42,6 +42,11 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"lr", K::number, 0.01, 1.2, {}},
         {"steps", K::integer, 10, 2000, {}}}},
       {"norm_axes", "panel.norm_axes", {{"block", K::block, 0, 0, {}}}},
+      {"small_batch", "panel.small_batch",
+       {{"start", K::boolean, 0, 0, {}},
+        {"from_one", K::boolean, 0, 0, {}},
+        {"examples", K::integer, 256, 60000, {}},
+        {"shown", K::choice, 0, 0, {"accuracy", "loss"}}}},
   };
   return catalog;
 }

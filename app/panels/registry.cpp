@@ -13,6 +13,7 @@ std::unique_ptr<Panel> make_decision_boundary_panel();
 std::unique_ptr<Panel> make_network_panel();
 std::unique_ptr<Panel> make_contours_panel();
 std::unique_ptr<Panel> make_norm_axes_panel();
+std::unique_ptr<Panel> make_small_batch_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -22,6 +23,8 @@ std::vector<PanelEntry> make_panels() {
     panels.push_back({make(), true});
   // Hidden until the View menu or a scene shows it: the default grid stays the nine it was.
   panels.push_back({make_norm_axes_panel(), false});
+  // Hidden too; and started only by a click or a scene: its grid trains some twenty networks.
+  panels.push_back({make_small_batch_panel(), false});
   return panels;
 }
 

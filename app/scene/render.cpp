@@ -45,6 +45,24 @@ void settle(Lab& lab, const std::string& where) {
   }
 }
 
+// A shown panel busy with work of its own (the small-batch lab's grid) is waited for: one frame
+// lets it start what the step asked, then its work must end, within the same ten minutes.
+void wait_for_panels(Lab& lab, const RenderOptions& o, const std::string& where) {
+  auto busy = [&] {
+    for (PanelEntry* p : lab.shown_panels())
+      if (p->panel->busy()) return true;
+    return false;
+  };
+  if (!busy()) return;
+  lab_frame(lab, {0, 0, static_cast<float>(o.width), static_cast<float>(o.height)}, lab.settings.theme);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (busy()) {
+    if (std::chrono::steady_clock::now() > until)
+      throw Error(ErrorKind::internal, where + ": a panel's work did not finish in 10 minutes");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 // --- 2. one page -------------------------------------------------------------------------------------
 
 plot::Color color_of(const ImVec4& c) { return {c.x, c.y, c.z, c.w}; }
@@ -200,6 +218,7 @@ std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& 
     const std::string where = scene.source + ": step " + std::to_string(k + 1) + " (\"" + scene.steps[k].id + "\")";
     if (k > 0) lab.player->go_to(k);
     settle(lab, where);
+    wait_for_panels(lab, o, where);
     char name[16];
     std::snprintf(name, sizeof name, "%02d-", k + 1);
     for (const std::string& lang : o.langs) {
