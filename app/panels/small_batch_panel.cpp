@@ -21,6 +21,9 @@ namespace bnlab {
 namespace {
 
 constexpr const char* kKey = "panel.small_batch";
+// The plot's height in lines of text below which the setup sentence gives up its place to it
+// (300 px at the projector's 24 px font: legible from the back of a room).
+constexpr float kPlotLines = 15.0f;
 
 // A cell whose number is not a result of training: it diverged, could not be built, or had a BN
 // that saw one value per statistic (its output was β alone).
@@ -108,12 +111,26 @@ struct SmallBatchPanel : Panel {
     const SmallBatchPlan& plan = lab_->plan();
     char lr[32];
     std::snprintf(lr, sizeof lr, "%g", static_cast<double>(lab_config_.train.lr));
-    ImGui::TextWrapped("%s", ui::fill(ui::tr("small_batch.setup"), {{"examples", std::to_string(plan.examples)},
-                                                                   {"train", std::to_string(plan.train_limit)},
-                                                                   {"test", std::to_string(plan.test_limit)},
-                                                                   {"lr", lr},
-                                                                   {"batch", std::to_string(lab_config_.train.batch_size)}})
-                                 .c_str());
+    const std::string setup = ui::fill(ui::tr("small_batch.setup"), {{"examples", std::to_string(plan.examples)},
+                                                                     {"train", std::to_string(plan.train_limit)},
+                                                                     {"test", std::to_string(plan.test_limit)},
+                                                                     {"lr", lr},
+                                                                     {"batch", std::to_string(lab_config_.train.batch_size)}});
+    // In a small cell the plot keeps its legible height and the setup waits under the mouse.
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float setup_h = ImGui::CalcTextSize(setup.c_str(), nullptr, false, avail.x).y;
+    if (avail.y - setup_h >= ImGui::GetFontSize() * kPlotLines) {
+      ImGui::TextWrapped("%s", setup.c_str());
+    } else {
+      ImGui::TextDisabled("%s", ui::tr("small_batch.setup_short"));
+      if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextUnformatted(setup.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+    }
     std::string one_value, failed;
     for (size_t i = 0; i < results.size(); ++i) {
       const std::string cell = std::string(norm_abbreviation(plan.norms[i / plan.batch_sizes.size()])) + " " +
