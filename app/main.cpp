@@ -20,7 +20,8 @@ constexpr const char* kUsage =
     "            [--frame-stats [--versus-idle]] [--check-redraw] [--train] [--size WxH] [--config CONFIG.json]\n"
     "  bnlab train CONFIG.json [--steps N | --epochs E] [--seed S] [--init CKPT] [--save CKPT] [--metrics OUT.csv]\n"
     "  bnlab eval CONFIG.json --weights CKPT [--stats running|batch|population] [--split test|train]\n"
-    "  bnlab bench [--workload W1|W2|W3] [--steps N] | bnlab bench --twins SECONDS\n"
+    "  bnlab bench [--workload W1|W2|W3|W1-LN|W1-GN|W3-LN|W3-GN] [--steps N] | bnlab bench --compare W1-LN,W3-GN,... [--rounds R]\n"
+    "  bnlab bench --twins SECONDS\n"
     "  bnlab scene list | bnlab scene check FILE.json\n"
     "  bnlab scene render ID|FILE --out DIR [--lang en|zh] [--theme dark|light|projector|print] [--size WxH]\n"
     "                    [--format png|svg|pdf|csv]\n";

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """What this file is: bnlab against PyTorch 1.13, side by side in one run, on the benchmark
-workloads W1-W3 (core/train/workloads.cpp): steps/s of the training loop on Fashion-MNIST with
+workloads W1-W3, W1-LN, W1-GN, W3-LN and W3-GN (core/train/workloads.cpp): steps/s of the training loop on Fashion-MNIST with
 shuffled batches, one thread each. For each workload it alternates PyTorch and `bnlab bench`
-`--rounds` times and reports the medians and their ratio, so a noisy shared machine affects
-both sides alike.
+`--rounds` times (paired rounds) and reports the medians, their ratio, and the median of the
+rounds' own ratios, so a noisy shared machine affects both sides alike. Both sides count steps
+per CPU second of the training thread (Python's thread_time, bnlab's CLOCK_THREAD_CPUTIME_ID),
+not per wall second, which on a shared machine mostly measures the wait for a core.
 
 Needs Debian's python3-torch and libopenblas0-pthread (so PyTorch's matrix products use
 OpenBLAS, not the reference BLAS):
@@ -30,25 +32,43 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def dense_net(bn):
+def norm_module(kind, shape, groups):
+    """The norm bnlab puts after an op whose output has `shape` (C,) or (C, H, W)."""
+    if kind == "BN":
+        return nn.BatchNorm1d(shape[0]) if len(shape) == 1 else nn.BatchNorm2d(shape[0])
+    if kind == "LN":
+        return nn.LayerNorm(list(shape))
+    return nn.GroupNorm(groups, shape[0])
+
+
+def dense_net(norm):
+    """W1 (norm "BN"), W2 (None), W1-LN, W1-GN: dense 100/100/100 sigmoid, dense 10. The op
+    before BN has no bias; before LN and GN it keeps it, as bnlab's does."""
     layers, width = [nn.Flatten()], 784
     for _ in range(3):
-        layers += [nn.Linear(width, 100, bias=not bn)] + ([nn.BatchNorm1d(100)] if bn else []) + [nn.Sigmoid()]
+        layers += [nn.Linear(width, 100, bias=norm != "BN")]
+        layers += [norm_module(norm, (100,), 25)] if norm else []
+        layers += [nn.Sigmoid()]
         width = 100
     return nn.Sequential(*layers, nn.Linear(100, 10))
 
 
-def lenet():
+def lenet(norm="BN"):
+    """W3 and W3-LN, W3-GN: LeNet with the norm after every op but the last; GroupNorm's groups
+    are bnlab's default_groups of the channels (3, 8, 30, 28)."""
+    bias = norm != "BN"
     return nn.Sequential(
-        nn.Conv2d(1, 6, 5, bias=False), nn.BatchNorm2d(6), nn.Sigmoid(), nn.AvgPool2d(2),
-        nn.Conv2d(6, 16, 5, bias=False), nn.BatchNorm2d(16), nn.Sigmoid(), nn.AvgPool2d(2),
+        nn.Conv2d(1, 6, 5, bias=bias), norm_module(norm, (6, 24, 24), 3), nn.Sigmoid(), nn.AvgPool2d(2),
+        nn.Conv2d(6, 16, 5, bias=bias), norm_module(norm, (16, 8, 8), 8), nn.Sigmoid(), nn.AvgPool2d(2),
         nn.Flatten(),
-        nn.Linear(256, 120, bias=False), nn.BatchNorm1d(120), nn.Sigmoid(),
-        nn.Linear(120, 84, bias=False), nn.BatchNorm1d(84), nn.Sigmoid(),
+        nn.Linear(256, 120, bias=bias), norm_module(norm, (120,), 30), nn.Sigmoid(),
+        nn.Linear(120, 84, bias=bias), norm_module(norm, (84,), 28), nn.Sigmoid(),
         nn.Linear(84, 10))
 
 
-WORKLOADS = {"W1": (lambda: dense_net(True), 60), "W2": (lambda: dense_net(False), 60), "W3": (lenet, 128)}
+WORKLOADS = {"W1": (lambda: dense_net("BN"), 60), "W2": (lambda: dense_net(None), 60), "W3": (lenet, 128),
+             "W1-LN": (lambda: dense_net("LN"), 60), "W1-GN": (lambda: dense_net("GN"), 60),
+             "W3-LN": (lambda: lenet("LN"), 128), "W3-GN": (lambda: lenet("GN"), 128)}
 
 
 def torch_steps_per_second(name, x, y, steps):
@@ -68,15 +88,17 @@ def torch_steps_per_second(name, x, y, steps):
             opt.step()
 
     run(50, 0)  # warm-up
-    t = time.perf_counter()
+    t = time.thread_time()
     run(steps, 50)
-    return steps / (time.perf_counter() - t)
+    return steps / (time.thread_time() - t)
 
 
 def bnlab_steps_per_second(exe, name, steps):
-    out = subprocess.run([exe, "bench", "--workload", name, "--steps", str(steps)],
+    """One round of `bnlab bench --compare NAME`: steps per CPU second of its training thread."""
+    out = subprocess.run([exe, "bench", "--compare", name, "--rounds", "1", "--steps", str(steps)],
                          check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"([0-9.]+) steps/s", out).group(1)), out.strip()
+    line = next(line for line in out.splitlines() if line.split()[:1] == [name])
+    return float(re.search(r"([0-9.]+) steps/s", line).group(1)), line
 
 
 def main():
@@ -85,7 +107,8 @@ def main():
     p.add_argument("--dir", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--workloads", nargs="+", default=["W1", "W2", "W3"])
+    p.add_argument("--workloads", nargs="+", default=["W1", "W2", "W3", "W1-LN", "W3-GN"],
+                   choices=sorted(WORKLOADS))
     args = p.parse_args()
     torch.set_num_threads(1)
     blas = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
@@ -93,14 +116,16 @@ def main():
     x = torch.tensor(read_idx(f"{args.dir}/train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
     y = torch.tensor(read_idx(f"{args.dir}/train-labels-idx1-ubyte.gz"), dtype=torch.long)
     for name in args.workloads:
-        steps = args.steps if name != "W3" else max(100, args.steps // 10)
+        steps = args.steps if not name.startswith("W3") else max(100, args.steps // 10)
         ours, theirs, line = [], [], ""
         for _ in range(args.rounds):
             theirs.append(torch_steps_per_second(name, x, y, steps))
             rate, line = bnlab_steps_per_second(args.bnlab, name, steps)
             ours.append(rate)
         a, b = statistics.median(ours), statistics.median(theirs)
-        print(f"{name}: bnlab {a:8.1f} steps/s   PyTorch {b:8.1f} steps/s   ratio {a / b:5.2f}x   ({line})", flush=True)
+        paired = statistics.median(o / t for o, t in zip(ours, theirs))
+        print(f"{name}: bnlab {a:8.1f} steps/s   PyTorch {b:8.1f} steps/s   ratio {a / b:5.2f}x "
+              f"(rounds' median {paired:5.2f}x)   ({line.strip()})", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
 // What this file is: `bnlab bench [--workload NAME] [--steps N]`: steps/s of the training loop
 // on Fashion-MNIST with shuffled batches, one thread, and the step's achieved GFLOP/s as a
 // fraction of what Eigen's matrix product reaches on the workload's largest product shape.
-// `bnlab bench --twins SECONDS`: the window's default twin runs, headless, in steps/s.
+// `bnlab bench --compare W1,W1-LN,...`: workloads' steps side by side in interleaved rounds,
+// each against the BN workload on its network. `bnlab bench --twins SECONDS`: the window's
+// default twin runs, headless, in steps/s.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
+#include <sstream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -130,19 +135,90 @@ int bench_twins(double seconds) {
   return 0;
 }
 
+// This thread's CPU time: on a shared machine a step's wall time includes the time the thread
+// waited for a core, which another engineer's build makes ten times what the step costs.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// The workloads' plain training steps side by side: every round runs `steps` steps of each
+// workload (a tenth for W3's network, whose steps are 20x longer) in an order that rotates
+// from round to round, so the machine's drift and a workload's place in the round fall on all
+// alike. Steps are timed in this thread's CPU time (wall-clock steps/s are printed beside). A
+// workload with a BN baseline is reported as the median over rounds of its step's time divided
+// by the baseline's in the same round; the baseline is added when not named.
+int bench_compare(const std::string& list, int rounds, int steps) {
+  std::vector<Workload> ws;
+  auto add = [&ws](const std::string& name) {
+    for (const Workload& w : ws)
+      if (w.name == name) return;
+    ws.push_back(make_workload(name));
+  };
+  std::stringstream names(list);
+  for (std::string name; std::getline(names, name, ',');) add(name);
+  for (size_t i = 0, n = ws.size(); i < n; ++i)
+    if (!ws[i].baseline.empty()) add(ws[i].baseline);
+  auto data = std::make_shared<const DataSplit>(load_data(ws.front().config.data, 1));
+  std::vector<std::unique_ptr<Run>> runs;
+  std::vector<int> chunk;
+  for (const Workload& w : ws) {
+    runs.push_back(std::make_unique<Run>(w.config, data));
+    chunk.push_back(w.name.starts_with("W3") ? std::max(1, steps / 10) : steps);
+    for (int i = 0; i < std::max(5, chunk.back() / 10); ++i) runs.back()->step();  // warm-up
+  }
+  const size_t n = ws.size();
+  std::vector<std::vector<double>> rates(n), wall_rates(n);
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t i = 0; i < n; ++i) {
+      const size_t at = (i + static_cast<size_t>(round)) % n;
+      const auto t = Clock::now();
+      const double cpu = thread_cpu_seconds();
+      for (int s = 0; s < chunk[at]; ++s) runs[at]->step();
+      rates[at].push_back(chunk[at] / (thread_cpu_seconds() - cpu));
+      wall_rates[at].push_back(chunk[at] / seconds_since(t));
+    }
+  }
+  std::printf("%d interleaved rounds, median steps per CPU second (and per wall second); cost = this step's CPU time / "
+              "the baseline's in the same round, median of the rounds\n",
+              rounds);
+  for (size_t i = 0; i < n; ++i) {
+    std::printf("%-6s %8.1f steps/s (wall %8.1f)", ws[i].name.c_str(), median(rates[i]), median(wall_rates[i]));
+    size_t base = 0;
+    while (base < n && ws[base].name != ws[i].baseline) ++base;
+    if (base < n) {
+      std::vector<double> cost;
+      for (int r = 0; r < rounds; ++r) cost.push_back(rates[base][r] / rates[i][r]);
+      std::printf("  cost %.2fx %s's (rounds %.2f-%.2f)", median(cost), ws[base].name.c_str(),
+                  *std::min_element(cost.begin(), cost.end()), *std::max_element(cost.begin(), cost.end()));
+    }
+    std::printf("  [%s]\n", ws[i].description.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int bench_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--workload", "--steps", "--twins"});
+  Args args(argv, {"--workload", "--steps", "--twins", "--compare", "--rounds"});
   if (args.has("--twins")) return bench_twins(static_cast<double>(args.get_int("--twins", 5, 1, 3600)));
   const int steps = static_cast<int>(args.get_int("--steps", 2000, 1, 100000000));
+  if (args.has("--compare"))
+    return bench_compare(args.get("--compare"), static_cast<int>(args.get_int("--rounds", 9, 1, 1000)), steps);
   std::vector<std::string> names = workload_names();
   if (args.has("--workload")) names = {make_workload(args.get("--workload")).name};
   std::shared_ptr<const DataSplit> data;
   for (const std::string& name : names) {
     Workload w = make_workload(name);
     if (!data) data = std::make_shared<const DataSplit>(load_data(w.config.data, 1));
-    const int n = w.name == "W3" ? std::max(1, steps / 10) : steps;  // W3's steps are 20x longer
+    const int n = w.name.starts_with("W3") ? std::max(1, steps / 10) : steps;  // W3's steps are 20x longer
     Run run(w.config, data), probed_run(w.config, data);
     ProbedRun probed_loop{probed_run, TrainerOptions{}.probe_every, Prober()};
     const auto [rate, probed] = headless_rates(run, probed_loop, n);

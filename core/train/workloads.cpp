@@ -1,4 +1,6 @@
-// What this file is: the definitions of the benchmark workloads.
+// What this file is: the definitions of the benchmark workloads. A workload named "W1-LN" is
+// W1's network with LayerNorm where W1 has BN (its ops keep their bias, as PyTorch's do before
+// LN and GN); GroupNorm takes default_groups of each block's channels.
 #include "core/train/workloads.h"
 
 #include "core/error.h"
@@ -33,11 +35,7 @@ double step_flops(double first_layer_macs, double other_macs, double batch) {
   return 2.0 * batch * (2.0 * first_layer_macs + 3.0 * other_macs);
 }
 
-}  // namespace
-
-std::vector<std::string> workload_names() { return {"W1", "W2", "W3"}; }
-
-Workload make_workload(const std::string& name) {
+Workload bn_workload(const std::string& name) {
   Workload w;
   w.name = name;
   Config& c = w.config;
@@ -63,9 +61,43 @@ Workload make_workload(const std::string& name) {
     w.flops_per_step = step_flops(6.0 * 24 * 24 * 25, 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128);
     w.gemm_m = 16, w.gemm_k = 150, w.gemm_n = 8 * 8 * 128;
   } else {
-    throw config_error("--workload: unknown workload '" + name + "' (expected W1, W2, W3)");
+    throw config_error("--workload: unknown workload '" + name + "' (expected W1, W2, W3, W1-LN, W1-GN, W3-LN, W3-GN)");
   }
   return w;
+}
+
+// The BN workload `base` with every BN replaced by `kind`.
+Workload with_norm(const std::string& base, NormKind kind) {
+  Workload w = bn_workload(base);
+  w.name = base + "-" + norm_abbreviation(kind);
+  w.baseline = base;
+  for (BlockConfig& b : w.config.model.blocks) {
+    if (b.norm != NormKind::batch) continue;
+    b.norm = kind;
+    if (kind == NormKind::group) b.groups = default_groups(b.op == "conv" ? b.channels : b.units);
+  }
+  const std::string bn = "+ BN", other = std::string("+ ") + norm_abbreviation(kind);
+  for (size_t at = w.description.find(bn); at != std::string::npos; at = w.description.find(bn, at))
+    w.description.replace(at, bn.size(), other);
+  for (size_t at = w.description.find("(BN,"); at != std::string::npos; at = w.description.find("(BN,", at))
+    w.description.replace(at + 1, 2, norm_abbreviation(kind));
+  if (kind != NormKind::group) return w;
+  std::string groups;
+  for (const BlockConfig& b : w.config.model.blocks)
+    if (b.groups > 0) groups += (groups.empty() ? "" : "/") + std::to_string(b.groups);
+  w.description += ", groups " + groups;
+  return w;
+}
+
+}  // namespace
+
+std::vector<std::string> workload_names() { return {"W1", "W2", "W3", "W1-LN", "W3-GN"}; }
+
+Workload make_workload(const std::string& name) {
+  for (const std::string base : {"W1", "W3"})
+    for (NormKind kind : {NormKind::layer, NormKind::group})
+      if (name == base + "-" + norm_abbreviation(kind)) return with_norm(base, kind);
+  return bn_workload(name);
 }
 
 }  // namespace bnlab
