@@ -9,7 +9,7 @@ before a change can be made in its own worktree:
     git worktree add --detach ../bench-old f7f352f
     cmake -S ../bench-old -B ../bench-old/build -DCMAKE_BUILD_TYPE=Release
     cmake --build ../bench-old/build --target bnlab_bench
-    python3 bench/compare_builds.py --old ../bench-old/build/bench/bnlab_bench
+    python3 bench/compare_builds.py --old ../bench-old/build/bnlab_bench
 """
 import argparse
 import json
@@ -32,7 +32,7 @@ def cpu_ms_per_step(exe, names):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--old", required=True, help="the old build's bnlab_bench")
-    p.add_argument("--new", default="build/bench/bnlab_bench")
+    p.add_argument("--new", default="build/bnlab_bench")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--workloads", nargs="+", default=["W1", "W2", "W3"])
     args = p.parse_args()
