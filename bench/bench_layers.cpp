@@ -1,13 +1,15 @@
 // What this file is: Google Benchmark micro-benchmarks of the parts of a training step (dense,
-// conv, BN forward + backward) and of whole steps of W1-W3 on random data of the same shapes,
-// to see where the time of `bnlab bench` goes.
+// conv, BN, LN, GN forward + backward) and of whole steps of the workloads on random data of
+// the same shapes, to see where the time of `bnlab bench` goes.
 #include <benchmark/benchmark.h>
 
 #include <memory>
 
+#include "core/io/config.h"
 #include "core/layers/batch_norm.h"
 #include "core/layers/conv2d.h"
 #include "core/layers/dense.h"
+#include "core/layers/sample_norm.h"
 #include "core/rng.h"
 #include "core/train/run.h"
 #include "core/train/workloads.h"
@@ -45,6 +47,34 @@ void BM_BatchNorm1dForwardBackward(benchmark::State& state) {
 }
 BENCHMARK(BM_BatchNorm1dForwardBackward);
 
+// The norms of W1 and W1-LN/GN (100 units, batch 60) and of W3's first block and W3-LN/GN's
+// (6 × 24 × 24, batch 128). Arguments: kind (1 batch, 2 layer, 3 group), channels, size, batch.
+void BM_NormForwardBackward(benchmark::State& state) {
+  const auto kind = static_cast<NormKind>(state.range(0));
+  const Shape shape{static_cast<int>(state.range(1)), static_cast<int>(state.range(2)), static_cast<int>(state.range(2))};
+  const int batch = static_cast<int>(state.range(3));
+  std::unique_ptr<Norm> norm;
+  if (kind == NormKind::batch)
+    norm = std::make_unique<BatchNorm>(shape, 0.1f, 1e-5f, true);
+  else
+    norm = std::make_unique<SampleNorm>(kind, shape, default_groups(shape.c), 1e-5f, true);
+  state.SetLabel(std::string(norm_abbreviation(kind)));
+  Tensor x = random_tensor(shape, batch), dy = random_tensor(shape, batch);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(norm->forward(x, Mode::train).data.data());
+    benchmark::DoNotOptimize(norm->backward(dy).data.data());
+  }
+  state.SetBytesProcessed(state.iterations() * 2 * x.data.size() * int64_t{sizeof(float)});
+}
+BENCHMARK(BM_NormForwardBackward)
+    ->ArgNames({"kind", "c", "hw", "n"})
+    ->Args({1, 100, 1, 60})
+    ->Args({2, 100, 1, 60})
+    ->Args({3, 100, 1, 60})
+    ->Args({1, 6, 24, 128})
+    ->Args({2, 6, 24, 128})
+    ->Args({3, 6, 24, 128});
+
 void BM_Conv2dForwardBackward(benchmark::State& state) {
   const int cin = static_cast<int>(state.range(0)), size = static_cast<int>(state.range(1));
   const int cout = static_cast<int>(state.range(2));
@@ -76,5 +106,7 @@ void BM_WorkloadStep(benchmark::State& state, const char* name) {
 BENCHMARK_CAPTURE(BM_WorkloadStep, W1, "W1");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W2, "W2");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W3, "W3");
+BENCHMARK_CAPTURE(BM_WorkloadStep, W1-LN, "W1-LN");
+BENCHMARK_CAPTURE(BM_WorkloadStep, W3-GN, "W3-GN");
 
 }  // namespace

@@ -34,10 +34,12 @@ class SampleNorm : public Norm {
   int groups() const { return groups_; }
 
  private:
-  // γ or β spread to one value per feature (C·H·W): itself for LN, repeated over H·W otherwise.
-  const Vector& per_feature(const Vector& v, Vector& spread) const;
-  // The per-feature sums of a (features, batch) product, reduced to γ's size.
-  Vector affine_grad(const Matrix& m) const;
+  // True when γ and β have one value per feature (LN, and GN on a dense block, where a channel
+  // is one unit); otherwise one per channel, each shared by the channel's H·W values.
+  bool per_feature_affine() const { return gamma_.size() == shape_.size(); }
+  // forward and backward for groups of fewer than 32 values, in plain loops.
+  void forward_short(const float* x, int64_t columns);
+  void backward_short(const float* grad_out, int64_t columns);
 
   NormKind kind_;
   Shape shape_;
@@ -50,7 +52,6 @@ class SampleNorm : public Norm {
   Vector mean_, var_;              // (N·G), sample-major: the last forward's statistics
   Vector inv_std_;                 // (N·G)
   Matrix x_hat_;                   // (features, batch)
-  Vector gamma_spread_, beta_spread_;  // (features): scratch for per_feature
 };
 
 }  // namespace bnlab
