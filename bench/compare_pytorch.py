@@ -8,8 +8,10 @@ per CPU second of the training thread (Python's thread_time, bnlab's CLOCK_THREA
 not per wall second, which on a shared machine mostly measures the wait for a core.
 
 Needs Debian's python3-torch and libopenblas0-pthread (so PyTorch's matrix products use
-OpenBLAS, not the reference BLAS):
+OpenBLAS, not the reference BLAS, which is 15 times slower; the first line says which is loaded):
     /usr/bin/python3 bench/compare_pytorch.py --bnlab build/bnlab [--steps 2000] [--rounds 3]
+Without installing it: `apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb
+DIR`, then run with LD_LIBRARY_PATH=DIR/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1.
 """
 import argparse
 import gzip
@@ -111,8 +113,10 @@ def main():
                    choices=sorted(WORKLOADS))
     args = p.parse_args()
     torch.set_num_threads(1)
-    blas = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-    print(f"PyTorch {torch.__version__}, BLAS {blas.group(1) if blas else '?'}, 1 thread")
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS
+    with open("/proc/self/maps") as maps:  # the library loaded, not the build's "generic"
+        blas = sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1]})
+    print(f"PyTorch {torch.__version__}, BLAS {', '.join(blas) or '?'}, 1 thread")
     x = torch.tensor(read_idx(f"{args.dir}/train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
     y = torch.tensor(read_idx(f"{args.dir}/train-labels-idx1-ubyte.gz"), dtype=torch.long)
     for name in args.workloads:
