@@ -82,6 +82,28 @@ TEST(RunNotices, DenseBnAtBatchSizeOneIsSaidWithWhyAndConvBnIsNot) {
   EXPECT_TRUE(run_notices(nullptr, snap.get()).empty());
 }
 
+// LN over one unit and GN with one unit per group normalize groups of one value at any batch
+// size: the model warns (its own words, tests/test_sample_norm.cpp), but the notice above the
+// plots is about BN's batch, so it stays silent, at batch size 1 and above.
+TEST(RunNotices, ANormOverGroupsOfOneValueIsNotTheBatchSizeOneNotice) {
+  for (int batch : {1, 4}) {
+    for (NormKind kind : {NormKind::layer, NormKind::group}) {
+      Config c = tiny_images("dense");
+      c.model.blocks[0].units = kind == NormKind::layer ? 1 : 4;
+      c.model.blocks[0].norm = kind;
+      c.model.blocks[0].groups = 4;
+      c.train.batch_size = batch;
+      Trainer t(c, loaded_data(c));
+      t.start();
+      auto snap = after_steps(t, 2);
+      EXPECT_TRUE(snap->one_value_norms.empty()) << norm_name(kind) << " at batch size " << batch;
+      EXPECT_TRUE(run_notices(snap.get(), nullptr).empty()) << norm_name(kind) << " at batch size " << batch;
+      ASSERT_EQ(snap->warnings.size(), 1u) << norm_name(kind);
+      EXPECT_NE(snap->warnings[0].find("groups of one value"), std::string::npos) << snap->warnings[0];
+    }
+  }
+}
+
 // A linear network under MSE with a learning rate far past 2/λ_max grows to inf (as the CLI's
 // divergence test); its twin, at a sane rate, learns.
 Config linear(float lr) {

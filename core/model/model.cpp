@@ -24,6 +24,34 @@ ActivationKind activation_kind(const std::string& name) {
   return ActivationKind::leaky_relu;
 }
 
+// What a norm that normalizes groups of one value is told: its block, why, and what to change.
+std::string one_value_warning(const ModelConfig& cfg, const std::vector<BlockLayers>& blocks, size_t layer,
+                              const Norm& norm) {
+  const std::string where = "layer " + std::to_string(layer) + " (" + norm.kind() + ")";
+  if (norm.norm_kind() == NormKind::batch)
+    return where + " saw one value per channel: its variance is 0 and its output is beta; use a batch size of at least 2";
+  size_t block = 0;
+  while (block + 1 < blocks.size() && blocks[block].norm != static_cast<int>(layer)) ++block;
+  const BlockConfig& b = cfg.blocks[block];
+  const Shape shape = norm.output().shape;  // the norm's input and output shape
+  const std::string units = b.op == "dense" ? "units" : "channels";
+  std::string advice;
+  if (norm.norm_kind() == NormKind::layer) {
+    advice = b.op == "dense" ? "give the block more than 1 unit" : "give the block more than one value per sample";
+  } else if (norm.norm_kind() == NormKind::group && shape.spatial() == 1 && b.op == "dense") {
+    advice = "use fewer groups: " + std::to_string(b.groups) + " groups of " + std::to_string(shape.c) + " " + units +
+             " leave one unit in each";
+  } else if (norm.norm_kind() == NormKind::group) {
+    advice = "each group is one channel of a 1×1 map; use fewer groups, or larger maps (less pooling or stride before it)";
+  } else {
+    advice = "its maps are 1×1, so each channel has one value per sample; use larger maps (less pooling or "
+             "stride before it) or another norm";
+  }
+  return "block " + std::to_string(block + 1) + ", " + where +
+         " normalizes groups of one value: their variance is 0, so its output is beta whatever the input and no "
+         "gradient passes through it; " + advice;
+}
+
 }  // namespace
 
 Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t seed)
@@ -92,11 +120,7 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
       auto* norm = dynamic_cast<Norm*>(layers_[i].get());
       if (norm && norm->degenerate() && !warned_degenerate_[i]) {
         warned_degenerate_[i] = true;
-        warnings_.push_back("layer " + std::to_string(i) + " (" + norm->kind() +
-                            (norm->norm_kind() == NormKind::batch
-                                 ? ") saw one value per channel: its variance is 0 and its output is beta; "
-                                   "use a batch size of at least 2"
-                                 : ") normalizes groups of one value: their variance is 0 and its output is beta"));
+        warnings_.push_back(one_value_warning(cfg_, blocks_, i, *norm));
       }
     }
   }
