@@ -68,6 +68,13 @@ std::string say(const FieldProblem& p) {
       return fill(tr("field.unknown_value"), {{"field", p.field}, {"got", p.got}, {"allowed", joined(p.allowed)}});
     case R::missing:
       return fill(tr("field.missing"), {{"field", p.field}}) + (p.detail.empty() ? "" : " (" + p.detail + ")");
+    case R::groups_missing:
+    case R::not_divisor:
+      return fill(tr(p.reason == R::groups_missing ? "field.norm_groups_missing" : "field.norm_not_divisor"),
+                  {{"field", p.field}, {"got", p.got}, {"count", p.expected},
+                   {"what", tr(p.detail == "units" ? "field.norm_units" : "field.norm_channels")}});
+    case R::conv_only:
+      return fill(tr("field.norm_conv_only"), {{"field", p.field}, {"got", p.got}});
     case R::other:
       break;
   }

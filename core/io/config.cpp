@@ -63,14 +63,26 @@ void parse_block(Fields f, BlockConfig& b) {
   f.number("dropout", b.dropout, 0.0, 0.99);
   f.finish();
   if (b.op == "dense" && b.pool.type != "none") f.fail("pool", "pooling needs a conv block");
-  if (b.norm == NormKind::instance && b.op != "conv") f.fail("norm", "instance norm is for conv blocks only");
-  if (b.norm == NormKind::group) {
-    const int channels = b.op == "dense" ? b.units : b.channels;
-    if (b.groups == 0) f.fail("groups", "required for norm group: a number of groups that divides the " +
-                                            std::string(b.op == "dense" ? "units" : "channels"));
-    if (channels % b.groups != 0)
-      f.fail("groups", std::to_string(b.groups) + " does not divide the block's " + std::to_string(channels) + " " +
-                           (b.op == "dense" ? "units" : "channels"));
+  // groups is read for every norm and kept (a block switched back to group uses it), but only a
+  // group norm needs it to divide the units or channels.
+  const std::string what = b.op == "dense" ? "units" : "channels";
+  const int count = b.op == "dense" ? b.units : b.channels;
+  if (b.norm == NormKind::instance && b.op != "conv") {
+    FieldProblem p;
+    p.reason = FieldProblem::Reason::conv_only;
+    p.got = "instance";
+    f.fail("norm", p, "instance norm is for conv blocks only: it normalizes each channel over its H×W map, "
+                      "and a dense block has no map");
+  }
+  if (b.norm == NormKind::group && (b.groups == 0 || count % b.groups != 0)) {
+    FieldProblem p;
+    p.reason = b.groups == 0 ? FieldProblem::Reason::groups_missing : FieldProblem::Reason::not_divisor;
+    p.got = std::to_string(b.groups);
+    p.expected = std::to_string(count);
+    p.detail = what;
+    if (b.groups == 0)
+      f.fail("groups", p, "required for norm group: a number of groups that divides the block's " + p.expected + " " + what);
+    f.fail("groups", p, p.got + " does not divide the block's " + p.expected + " " + what);
   }
 }
 

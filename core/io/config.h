@@ -43,10 +43,19 @@ struct BlockConfig {
   int units = 0;             // dense
   int channels = 0;          // conv
   int kernel = 3, stride = 1, padding = 0;
-  // batch, layer, group, instance (conv only) or none: nn.BatchNorm1d/2d, nn.LayerNorm(units)
-  // or nn.LayerNorm([C, H, W]), nn.GroupNorm(groups, C), nn.InstanceNorm2d(C, affine).
+  // As PyTorch 1.13 computes them (README "Norms"), with eps and affine from `BnConfig`:
+  //   batch     nn.BatchNorm1d(units) / nn.BatchNorm2d(C): per channel over the batch (× H·W),
+  //             running statistics for inference (BnConfig::momentum)
+  //   layer     nn.LayerNorm(units) / nn.LayerNorm([C, H, W]): per sample; γ, β of that shape
+  //   group     nn.GroupNorm(groups, C): per sample and group of C/groups channels (× H·W); on a
+  //             dense block the units are the channels
+  //   instance  nn.InstanceNorm2d(C, affine): per sample and channel over H·W; conv blocks only
+  //   none
+  // LN, GN and IN have no running statistics: every inference mode computes what training does.
   NormKind norm = NormKind::none;
-  int groups = 0;                   // group: divides the units or channels; kept, unused, by the others
+  // group: must divide the units or channels (required). The other norms keep it unchecked and
+  // unused, so a block switched back to group finds it; 0 is unset.
+  int groups = 0;
   std::string activation = "none";  // sigmoid, tanh, relu, leaky_relu, none
   PoolConfig pool;
   float dropout = 0.0f;

@@ -24,6 +24,9 @@ struct FieldProblem {
     out_of_range,   // `lo`, `hi`: the range; `got`: the value
     unknown_value,  // `got`: the word; `allowed`: the words the field takes
     missing,        // a required field is absent; `detail`: the English condition, e.g. "for a dense block"
+    groups_missing, // norm group without `groups`; `expected`: the block's count, `detail`: "units" or "channels"
+    not_divisor,    // `got`: the groups; `expected`: the count they must divide; `detail`: "units" or "channels"
+    conv_only,      // `got`: a value (norm "instance") that a dense block cannot have
     other,          // `detail`: the English message
   };
   std::string source;  // the file, or "config"
@@ -54,6 +57,10 @@ class Fields {
   Fields(const nlohmann::json& j, std::string path, std::string source);
   // Refuses `key` for the English reason `what` (one starting "required" counts as missing).
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  // Refuses `key` for a reason kept as facts (`problem`), `what` in English.
+  [[noreturn]] void fail(const std::string& key, FieldProblem problem, const std::string& what) const {
+    refuse(key, std::move(problem), what);
+  }
   std::string name(const std::string& key) const;     // "path.key", or the path itself for ""
   const nlohmann::json* get(const std::string& key);  // null when absent or JSON null
   void number(const std::string& key, float& out, double lo, double hi);

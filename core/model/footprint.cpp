@@ -101,6 +101,13 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
     t.backward_values = add(t.backward_values, in_values);   // its input gradient
     const int64_t norm_values = normed ? shape.size() : 0;
     if (normed) {
+      // A config made in code (a live switch) meets the parser's rules here, before SampleNorm
+      // would divide by its groups.
+      if (b.norm == NormKind::group && (b.groups < 1 || shape.c % b.groups != 0))
+        throw config_error(where + ".groups: " + std::to_string(b.groups) + " does not divide the block's " +
+                           std::to_string(shape.c) + (b.op == "dense" ? " units" : " channels"));
+      if (b.norm == NormKind::instance && b.op != "conv")
+        throw config_error(where + ".norm: instance norm is for conv blocks only");
       if (model.bn.affine) t.parameters(2 * (b.norm == NormKind::layer ? shape.size() : int64_t{shape.c}));
       // Statistics: BN's per channel; the others' per sample and group, at most one per value.
       if (b.norm == NormKind::batch) t.fixed_bytes = add(t.fixed_bytes, mul(12 * kFloat, shape.c));
