@@ -75,6 +75,8 @@ struct GammaBetaPanel : Panel {
             : std::nullopt;
     // An LN after a conv keeps C·H·W γs and βs: drawn as each channel's mean, C rows as for the others.
     const bool per_channel = norm == NormKind::layer && axes && axes->conv;
+    // The summaries hold their frames: let them go once an LN after a conv is no longer shown.
+    if (!per_channel) release_summaries();
     const auto& drawn = per_channel ? summarized(frames, block, axes->c) : frames;
     const int features = static_cast<int>(drawn.back()->blocks[block].gamma.size());
     const std::string which = " · A " + std::to_string(block + 1);
@@ -290,6 +292,12 @@ struct GammaBetaPanel : Panel {
     }
     summaries_ = std::move(now);
     return summarized_;
+  }
+
+  void release_summaries() {
+    summaries_.clear();
+    summarized_.clear();
+    summary_block_ = -1;
   }
 
   int summary_block_ = -1, summary_channels_ = 0;
