@@ -11,6 +11,7 @@
 #include "panels/panel.h"
 #include "panels/plot_area.h"
 #include "panels/plot_grid.h"
+#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -112,13 +113,14 @@ struct SaturationPanel : Panel {
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     const std::shared_ptr<const TrainerSnapshot> snaps[2] = {ctx.a, ctx.b};
     const BlockProbe* probes[2] = {block_probe(ctx.a, block), block_probe(ctx.b, block)};
-    // The x axis: φ's input, which is BN(z) when BN comes first.
-    const bool bn_first = (probes[0] && probes[0]->activation_input == tap_normalized) ||
-                          (!probes[0] && probes[1] && probes[1]->activation_input == tap_normalized);
+    // The x axis: φ's input, which is the norm's output, e.g. BN(z), when the norm comes first.
+    const BlockProbe* first = probes[0] ? probes[0] : probes[1];
+    const bool norm_first = first && first->activation_input == tap_normalized;
     plot_area(
         ctx, "saturation-curve",
         [&](plot::Canvas& canvas, plot::Rect rect) {
-          plot::PlotSpec spec = base_spec(ctx, title, bn_first ? ui::tr("plot.activation_input_bn") : "z", "");
+          plot::PlotSpec spec = base_spec(ctx, title, "z", "");
+          if (norm_first) spec.x_label = ui::fill(ui::tr("plot.activation_input_norm"), {{"norm", norm_abbreviation(first->norm)}});
           if (curve) {
             spec.x_min = -curve->x_range;
             spec.x_max = curve->x_range;
@@ -134,8 +136,9 @@ struct SaturationPanel : Panel {
             uint32_t peak = 1;
             for (uint32_t c : t.histogram.bins) peak = std::max(peak, c);
             for (size_t i = 0; i < scaled.size(); ++i) scaled[i] = top * t.histogram.bins[i] / peak;
-            const bool input_bn = probes[r]->activation_input == tap_normalized;
-            plot::Histogram(std::string(r == 0 ? "A " : "B ") + (input_bn ? "BN(z)" : "z"), scaled.data(),
+            const bool input_normed = probes[r]->activation_input == tap_normalized;
+            const std::string input = input_normed ? std::string(norm_abbreviation(probes[r]->norm)) + "(z)" : "z";
+            plot::Histogram(std::string(r == 0 ? "A " : "B ") + input, scaled.data(),
                             static_cast<int>(scaled.size()), t.histogram.lo, t.histogram.hi,
                             {.color = colors[r], .fill_alpha = 0.35f});
           }
