@@ -20,6 +20,7 @@
 #include "panels/panel.h"
 #include "panels/plot_area.h"
 #include "panels/plot_grid.h"
+#include "ui/run_label.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -130,7 +131,7 @@ struct DecisionBoundaryPanel : Panel {
       margins_[r] = class_margins(*grid);
     }
     const std::string id = r == 0 ? "boundary-a" : "boundary-b";
-    const std::string title = std::string(r == 0 ? "A · " : "B · ") + (r == 0 ? ui::tr("run.a") : ui::tr("run.b"));
+    const std::string title = std::string(r == 0 ? "A · " : "B · ") + ui::run_norms(ctx.session, r);
     plot_area(
         ctx, id,
         [&](plot::Canvas& canvas, plot::Rect rect) {

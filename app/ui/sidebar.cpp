@@ -20,6 +20,7 @@
 #include "core/train/command.h"
 #include "ui/norm_menu.h"
 #include "ui/problems.h"
+#include "ui/run_label.h"
 #include "ui/text.h"
 
 namespace bnlab::ui {
@@ -283,21 +284,6 @@ void section(const PanelContext& ctx, const char* control, F draw) {
   if (locked) ImGui::EndDisabled();
 }
 
-// What a run normalizes with, under its colour: "with BN" or "without BN" as always while the
-// blocks have BN or none, else the norm of each block but the output ("norms: LN, GN, none").
-std::string run_norms(const Session& session, int run) {
-  const int hidden = static_cast<int>(session.config().model.blocks.size()) - 1;
-  bool any_bn = false, others = false;
-  std::string list;
-  for (int k = 0; k < hidden; ++k) {
-    const NormKind kind = session.norm(run, k);
-    any_bn |= kind == NormKind::batch;
-    others |= kind != NormKind::batch && kind != NormKind::none;
-    list += std::string(k ? ", " : "") + (kind == NormKind::none ? tr("normmenu.none_short") : norm_abbreviation(kind));
-  }
-  if (!others) return tr(any_bn ? "run.a" : "run.b");
-  return fill(tr("normmenu.run_norms"), {{"norms", list}});
-}
 
 }  // namespace
 
