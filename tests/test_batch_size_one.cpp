@@ -11,20 +11,7 @@
 namespace bnlab {
 namespace {
 
-// 60 8×8 images in MNIST format, ten classes.
-Config tiny_images(const BlockConfig& first) {
-  Config c;
-  c.seed = 2;
-  c.data.dataset = "mnist";
-  c.data.dir = BNLAB_TEST_DATA_DIR "/tiny8";
-  c.data.normalize = "scale";
-  BlockConfig out;
-  out.units = 10;
-  c.model.blocks = {first, out};
-  c.train.batch_size = 1;
-  c.train.lr = 0.05f;
-  return c;
-}
+Config tiny_images(const BlockConfig& first) { return tiny8_config(first, 1, 0.05f, 2); }
 
 float weight_grad_norm(Run& run) {
   const Param w = run.model().layer(run.model().blocks()[0].op).params()[0];

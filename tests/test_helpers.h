@@ -41,6 +41,22 @@ inline ModelConfig one_hidden_block(int hidden, const std::string& norm, const s
 }
 
 // The data `c` describes, loaded once and shared by the runs built on it.
+// The 60 8×8 images of tests/data/tiny8 (MNIST format, ten classes): `first` as the hidden block
+// and a dense output block of 10.
+inline Config tiny8_config(const BlockConfig& first, int batch_size, float lr, uint64_t seed) {
+  Config c;
+  c.seed = seed;
+  c.data.dataset = "mnist";
+  c.data.dir = BNLAB_TEST_DATA_DIR "/tiny8";
+  c.data.normalize = "scale";
+  BlockConfig out;
+  out.units = 10;
+  c.model.blocks = {first, out};
+  c.train.batch_size = batch_size;
+  c.train.lr = lr;
+  return c;
+}
+
 inline std::shared_ptr<const DataSplit> loaded_data(const Config& c) {
   return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
 }

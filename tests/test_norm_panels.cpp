@@ -19,6 +19,7 @@
 #include "panels/norm_axes.h"
 #include "panels/norm_statistics.h"
 #include "scene/render.h"
+#include "plot_csv_rows.h"
 #include "test_helpers.h"
 
 namespace bnlab {
@@ -173,30 +174,9 @@ TEST(GammaBetaPanel, AnLnsPerValueParametersAreSummarizedPerChannel) {
 
 // --- headless renders ------------------------------------------------------------------------
 
-struct Row {
-  std::string series, kind;
-  double x = 0, y = 0;
-};
+using Row = PlotCsvRow;
 
-std::vector<Row> rows_of(const std::string& csv) {
-  std::vector<Row> rows;
-  std::istringstream in(csv);
-  std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    Row r;
-    std::string x, y;
-    std::getline(fields, r.series, ',');
-    std::getline(fields, r.kind, ',');
-    std::getline(fields, x, ',');
-    std::getline(fields, y, ',');
-    r.x = std::stod(x);
-    r.y = std::stod(y);
-    rows.push_back(r);
-  }
-  return rows;
-}
+std::vector<Row> rows_of(const std::string& csv) { return plot_csv_rows(csv); }
 
 constexpr int kBatch = 5, kChannels = 4;
 

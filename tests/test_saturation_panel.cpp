@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "scene/render.h"
+#include "plot_csv_rows.h"
 #include "test_helpers.h"
 
 namespace bnlab {
@@ -39,10 +40,7 @@ Scene saturation_scene(const std::string& activation, const std::string& positio
   return parse_scene(j, "saturation-test.json", BNLAB_EXAMPLES_DIR);
 }
 
-struct Row {
-  std::string series, kind;
-  double x = 0, y = 0;
-};
+using Row = PlotCsvRow;
 
 // The rows of each plot's CSV (series,kind,x,y,value) by the plot's id, over the scene's pages.
 std::map<std::string, std::vector<Row>> drawn_plots(const Scene& scene) {
@@ -56,21 +54,7 @@ std::map<std::string, std::vector<Row>> drawn_plots(const Scene& scene) {
   for (const RenderedStep& page : pages)
   for (const DrawnPlot& p : page.plots) {
     std::vector<Row>& rows = plots[p.id];  // a plot that drew nothing has the header alone
-    std::istringstream in(p.csv);
-    std::string line;
-    std::getline(in, line);  // the header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      Row r;
-      std::string x, y;
-      std::getline(fields, r.series, ',');
-      std::getline(fields, r.kind, ',');
-      std::getline(fields, x, ',');
-      std::getline(fields, y, ',');
-      r.x = std::stod(x);
-      r.y = std::stod(y);
-      rows.push_back(r);
-    }
+    for (const Row& r : plot_csv_rows(p.csv)) rows.push_back(r);
   }
   return plots;
 }

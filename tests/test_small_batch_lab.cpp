@@ -12,20 +12,7 @@
 namespace bnlab {
 namespace {
 
-// 60 8×8 images in MNIST format, ten classes; `first` is the hidden block.
-Config tiny_images(const BlockConfig& first) {
-  Config c;
-  c.seed = 4;
-  c.data.dataset = "mnist";
-  c.data.dir = BNLAB_TEST_DATA_DIR "/tiny8";
-  c.data.normalize = "scale";
-  BlockConfig out;
-  out.units = 10;
-  c.model.blocks = {first, out};
-  c.train.batch_size = 8;
-  c.train.lr = 0.2f;
-  return c;
-}
+Config tiny_images(const BlockConfig& first) { return tiny8_config(first, 8, 0.2f, 4); }
 
 BlockConfig dense_block(int units) {
   BlockConfig b;
