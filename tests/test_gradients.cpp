@@ -252,6 +252,25 @@ TEST(GradientCheck, Losses) {
 
 // A whole model (conv + BN + pool, dense + BN after the activation, dropout off): the gradient
 // of the loss with respect to every parameter.
+// Every parameter of `model` against the central difference of the loss `f` at `step`; the
+// gradients must be in the params' grad views already.
+template <typename LossFn>
+void check_model_params(Model& model, LossFn f, float step, const std::string& label) {
+  for (const NamedParam& np : model.named_params()) {
+    const Param& p = np.param;
+    std::vector<float> grad(p.grad, p.grad + p.size);
+    for (int64_t i = 0; i < p.size; ++i) {
+      const float saved = p.value[i];
+      p.value[i] = saved + step;
+      const double plus = f();
+      p.value[i] = saved - step;
+      const double minus = f();
+      p.value[i] = saved;
+      expect_close(grad[i], (plus - minus) / (2 * step), label + " " + np.name + "[" + std::to_string(i) + "]");
+    }
+  }
+}
+
 TEST(GradientCheck, WholeModel) {
   for (const char* position : {"before_activation", "after_activation"}) {
     ModelConfig cfg;
@@ -280,19 +299,7 @@ TEST(GradientCheck, WholeModel) {
     loss.forward(model.forward(x, Mode::train), labels);
     model.backward(loss.backward());
     auto f = [&] { return static_cast<double>(Loss(LossKind::cross_entropy).forward(model.forward(x, Mode::train), labels)); };
-    for (const NamedParam& np : model.named_params()) {
-      const Param& p = np.param;
-      std::vector<float> grad(p.grad, p.grad + p.size);
-      for (int64_t i = 0; i < p.size; ++i) {
-        const float saved = p.value[i];
-        p.value[i] = saved + kStep;
-        const double plus = f();
-        p.value[i] = saved - kStep;
-        const double minus = f();
-        p.value[i] = saved;
-        expect_close(grad[i], (plus - minus) / (2 * kStep), std::string(position) + " " + np.name + "[" + std::to_string(i) + "]");
-      }
-    }
+    check_model_params(model, f, kStep, position);
   }
 }
 
@@ -343,19 +350,7 @@ TEST(GradientCheck, WholeModelMixingNorms) {
     // IN and GN over 16 tanh values bend sharply: at the other tests' step of 1e-2 the central
     // difference is off by up to 60% for the second conv's weights; at 1e-3 it agrees.
     const float step = 1e-3f;
-    for (const NamedParam& np : model.named_params()) {
-      const Param& p = np.param;
-      std::vector<float> grad(p.grad, p.grad + p.size);
-      for (int64_t i = 0; i < p.size; ++i) {
-        const float saved = p.value[i];
-        p.value[i] = saved + step;
-        const double plus = f();
-        p.value[i] = saved - step;
-        const double minus = f();
-        p.value[i] = saved;
-        expect_close(grad[i], (plus - minus) / (2 * step), std::string(position) + " " + np.name + "[" + std::to_string(i) + "]");
-      }
-    }
+    check_model_params(model, f, step, position);
   }
 }
 
