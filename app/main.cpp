@@ -23,7 +23,7 @@ constexpr const char* kUsage =
     "  bnlab bench [--workload W1|W2|W3|W1-LN|W1-GN|W3-LN|W3-GN] [--steps N] | bnlab bench --compare W1-LN,W3-GN,... [--rounds R]\n"
     "  bnlab bench --twins SECONDS\n"
     "  bnlab scene list | bnlab scene check FILE.json\n"
-    "  bnlab scene render ID|FILE --out DIR [--lang en|zh] [--theme dark|light|projector|print] [--size WxH]\n"
+    "  bnlab scene render ID|FILE [--out DIR] [--lang en|zh] [--theme dark|light|projector|print] [--size WxH]\n"
     "                    [--format png|svg|pdf|csv]\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {

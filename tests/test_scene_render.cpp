@@ -87,6 +87,17 @@ TEST(SceneRender, TheSameCommandWritesTheSameBytesOneFilePerStep) {
   EXPECT_EQ(csv, read_file(dir.path / "d" / "02-train.csv"));
 }
 
+TEST(SceneRender, WithoutOutItWritesToAFolderNamedAfterTheSceneAndLanguage) {
+  TempDir dir;
+  const fs::path scene = dir.path / "tiny.json";
+  std::ofstream(scene) << kTinyScene;
+  int code = -1;
+  const std::string log = run_command("cd '" + dir.path.string() + "' && '" + BNLAB_EXE + "' scene render tiny.json --lang zh --format csv", &code);
+  ASSERT_EQ(code, 0) << log;
+  for (const char* name : {"01-start.csv", "02-train.csv", "03-until.csv"})
+    EXPECT_TRUE(fs::exists(dir.path / "tiny-zh" / name)) << name << "\n" << log;
+}
+
 TEST(SceneRender, RunsStopWhereTheStepSays) {
   TempDir dir;
   const Scene scene = parse_scene(nlohmann::json::parse(kTinyScene), "tiny.json", BNLAB_EXAMPLES_DIR);

@@ -1,4 +1,4 @@
-// What this file is: `bnlab scene list | check FILE.json | render ID|FILE --out DIR ...`
+// What this file is: `bnlab scene list | check FILE.json | render ID|FILE [--out DIR] ...`
 // (docs/SCENES.md). list and check read the scene files only; render plays a scene without a
 // window (scene/render.h).
 #include <cstdio>
@@ -33,19 +33,20 @@ int check_scene(const std::vector<std::string>& argv) {
   return 0;
 }
 
-// bnlab scene render ID|FILE --out DIR [--lang en|zh] [--theme ...] [--size WxH] [--format ...]
+// bnlab scene render ID|FILE [--out DIR] [--lang en|zh] [--theme ...] [--size WxH] [--format ...]
+// Without --out the pages go to a folder named after the scene and the language in the
+// current one ("not-only-bn-zh"), so renders in two languages do not overwrite each other.
 int render_scene_command(const std::vector<std::string>& argv) {
   Args args(argv, {"--out", "--lang", "--theme", "--size", "--format"});
   if (args.positional().size() != 1) throw config_error("scene render: expected one scene ID or FILE.json");
-  if (!args.has("--out")) throw config_error("scene render: --out DIR is required");
   RenderOptions o;
-  o.out_dir = args.get("--out");
   o.langs = {args.get("--lang", "en")};
   o.theme = args.get("--theme", o.theme);
   o.format = args.get("--format", o.format);
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
     throw config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
   const Scene scene = find_scene(args.positional()[0], scenes_dir(), examples_dir());
+  o.out_dir = args.has("--out") ? args.get("--out") : scene.id + "-" + o.langs[0];
   render_scene(scene, o, [](const std::string& file) { std::printf("%s\n", file.c_str()); });
   return 0;
 }
