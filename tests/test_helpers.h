@@ -57,6 +57,27 @@ inline Config tiny8_config(const BlockConfig& first, int batch_size, float lr, u
   return c;
 }
 
+// Moons, two hidden blocks of 12 with BN (sigmoid, tanh) and a dense output: small enough that
+// threads step it thousands of times a second.
+inline Config moons_two_blocks_config() {
+  Config c;
+  c.seed = 4;
+  c.data.dataset = "moons";
+  c.data.n = 400;
+  c.data.noise = 0.1f;
+  BlockConfig h1, h2, out;
+  h1.units = h2.units = 12;
+  h1.norm = h2.norm = NormKind::batch;
+  h1.activation = "sigmoid";
+  h2.activation = "tanh";
+  out.units = 2;
+  c.model.blocks = {h1, h2, out};
+  c.model.init.scheme = "torch_default";
+  c.train.batch_size = 16;
+  c.train.lr = 0.05f;
+  return c;
+}
+
 inline std::shared_ptr<const DataSplit> loaded_data(const Config& c) {
   return std::make_shared<const DataSplit>(load_data(c.data, c.seed));
 }

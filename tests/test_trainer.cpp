@@ -1,6 +1,6 @@
 // What this file is: the live engine on worker threads: commands posted while training leave
-// every snapshot consistent, live BN switching equals a run built with that BN, twin runs share
-// weights and batches and keep lock-step, trainers stop promptly, and sweeps finish and cancel.
+// every snapshot consistent, live norm switches equal a run built with that norm, and trainers
+// stop promptly. Twin runs and sweeps have their own files.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,24 +22,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Config small_config() {
-  Config c;
-  c.seed = 4;
-  c.data.dataset = "moons";
-  c.data.n = 400;
-  c.data.noise = 0.1f;
-  BlockConfig h1, h2, out;
-  h1.units = h2.units = 12;
-  h1.norm = h2.norm = NormKind::batch;
-  h1.activation = "sigmoid";
-  h2.activation = "tanh";
-  out.units = 2;
-  c.model.blocks = {h1, h2, out};
-  c.model.init.scheme = "torch_default";
-  c.train.batch_size = 16;
-  c.train.lr = 0.05f;
-  return c;
-}
+Config small_config() { return moons_two_blocks_config(); }
 
 // The n-th kind of command (command.h), default-constructed: every kind, however many there are.
 template <size_t... I>
@@ -305,107 +288,6 @@ TEST(Trainer, LossSliceOnRequestIsTheCurrentWeightsSlice) {
   const LossSlice want = loss_slice(direct.model(), set, direct.loss().kind(), 5, 1.0f, cfg.seed);
   ASSERT_EQ(s->loss_slice->loss.size(), 25u);
   for (size_t i = 0; i < want.loss.size(); ++i) EXPECT_FLOAT_EQ(s->loss_slice->loss[i], want.loss[i]) << i;
-}
-
-TEST(TwinRuns, SameInitialWeightsAndBatches) {
-  const Config a = small_config();
-  const Config b = without_norms(a);
-  auto data = loaded_data(a);
-  bnlab::Run ra(a, data), rb(b, data);
-  for (size_t i = 0; i < a.model.blocks.size(); ++i) {
-    const Param wa = ra.model().layer(ra.model().blocks()[i].op).params()[0];
-    const Param wb = rb.model().layer(rb.model().blocks()[i].op).params()[0];
-    ASSERT_EQ(wa.size, wb.size);
-    EXPECT_TRUE(std::equal(wa.value, wa.value + wa.size, wb.value)) << "block " << i;
-  }
-  for (int s = 0; s < 30; ++s) {
-    ra.step();
-    rb.step();
-    ASSERT_EQ(ra.current_labels(), rb.current_labels());
-    ASSERT_TRUE(ra.current_batch().data == rb.current_batch().data);
-  }
-}
-
-TEST(TwinRuns, LockStep) {
-  const Config a = small_config();
-  TrainerOptions opt;
-  opt.start_paused = false;
-  TwinRuns twins(a, without_norms(a), loaded_data(a), opt, /*lockstep=*/true);
-  int max_gap = 0;
-  for (int i = 0; i < 2000 && twins.a().snapshot()->step < 300; ++i) {
-    // B is read between two reads of A, so however long this thread is descheduled between the
-    // reads (under a sanitizer on a loaded machine: many steps), B's step then lies within A's
-    // range, give or take two steps: a twin may run one step ahead of the other's last step
-    // done, and a step is done (at the gate) just before its snapshot is published.
-    const int64_t before = twins.a().snapshot()->step, sb = twins.b().snapshot()->step, after = twins.a().snapshot()->step;
-    max_gap = std::max<int>(max_gap, static_cast<int>(std::max<int64_t>({0, before - sb, sb - after})));
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  EXPECT_GT(twins.a().snapshot()->step, 0);
-  EXPECT_LE(max_gap, 2);
-  // A paused twin leaves the gate: the other goes on alone.
-  twins.a().pause();
-  ASSERT_TRUE(wait_for([&] { return twins.a().snapshot()->paused; })) << "timed out waiting";
-  const int64_t b_then = twins.b().snapshot()->step;
-  ASSERT_TRUE(wait_for([&] { return twins.b().snapshot()->step > b_then + 50; }, 5.0)) << "timed out waiting";
-  EXPECT_GT(twins.b().snapshot()->step, b_then + 50);
-}
-
-TEST(TwinRuns, RunToStopsBothAtThatStepAndTheHistoryOutlivesThem) {
-  const Config a = small_config();
-  auto twins = std::make_unique<TwinRuns>(a, without_norms(a), loaded_data(a), TrainerOptions{}, true);
-  twins->post_both(cmd::RunTo{37});
-  ASSERT_TRUE(wait_for([&] { return twins->a().snapshot()->step == 37 && twins->b().snapshot()->step == 37 &&
-                        twins->a().snapshot()->paused && twins->b().snapshot()->paused; })) << "timed out waiting";
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(twins->a().snapshot()->step, 37);  // stopped there, not one step later
-  EXPECT_EQ(twins->b().snapshot()->step, 37);
-  EXPECT_TRUE(twins->a().snapshot()->paused);
-  twins->post_both(cmd::RunTo{20});  // behind the runs: nothing to do
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(twins->a().snapshot()->step, 37);
-  EXPECT_TRUE(twins->a().snapshot()->paused);
-  // A reader that holds the history keeps it after the runs are gone.
-  const std::shared_ptr<const History> history = twins->a().shared_history();
-  twins.reset();
-  EXPECT_EQ(history->query(History::train_loss, 1, 37, 100).back().step_hi, 37);
-}
-
-TEST(Sweep, ThreeByThreeOnTwoThreads) {
-  const Config cfg = small_config();
-  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"bn", {0, 1, 1}}, 60, loaded_data(cfg), 2, 20);
-  sweep.wait();
-  ASSERT_TRUE(sweep.finished());
-  for (const CellResult& r : sweep.results()) {
-    EXPECT_TRUE(r.finished);
-    EXPECT_TRUE(r.error.empty()) << r.error;
-    EXPECT_TRUE(r.diverged || r.steps_done == 60);
-    EXPECT_GT(r.steps_per_second, 0.0);
-    if (!r.diverged) {
-      EXPECT_GT(r.best_accuracy, 0.0);
-    }
-  }
-  const auto res = sweep.results();
-  EXPECT_EQ(res[1].final_accuracy, res[2].final_accuracy);  // two cells of the same settings agree
-  EXPECT_THROW(Sweep(cfg, {"colour", {1}}, {"lr", {1}}, 1, loaded_data(cfg)), bnlab::Error);
-}
-
-// Each cell plans 10^7 steps, hours of work: that wait() returns with every cell marked
-// cancelled and far from its end shows cancel() stops cells mid-run, not at their end. (How
-// fast is a benchmark's question, not a test's.)
-TEST(Sweep, CancelStopsEveryCellMidRun) {
-  Config cfg = small_config();
-  cfg.data.n = 20000;
-  constexpr int64_t kPlanned = 10000000;
-  Sweep sweep(cfg, {"lr", {0.01, 0.1, 1.0}}, {"momentum", {0.0, 0.5, 0.9}}, kPlanned, loaded_data(cfg), 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  sweep.cancel();
-  sweep.wait();
-  EXPECT_TRUE(sweep.finished());
-  for (const CellResult& r : sweep.results()) {
-    EXPECT_TRUE(r.cancelled);
-    EXPECT_LT(r.steps_done, kPlanned / 100);
-  }
 }
 
 }  // namespace
