@@ -122,4 +122,19 @@ inline void expect_state(Model& model, const json& state) {
   EXPECT_EQ(checked, state.size()) << "the fixture's state_dict has tensors bnlab does not";
 }
 
+// A fixture's optimizer and its hyperparameters ("hyper": optimizer, lr, weight_decay, and
+// momentum for SGD or beta1, beta2, eps for Adam) into `train`.
+inline void set_fixture_optimizer(TrainConfig& train, const nlohmann::json& hp) {
+  train.optimizer = hp.at("optimizer").get<std::string>();
+  train.lr = hp.at("lr").get<float>();
+  train.weight_decay = hp.at("weight_decay").get<float>();
+  if (train.optimizer == "sgd") {
+    train.momentum = hp.at("momentum").get<float>();
+  } else {
+    train.beta1 = hp.at("beta1").get<float>();
+    train.beta2 = hp.at("beta2").get<float>();
+    train.eps = hp.at("eps").get<float>();
+  }
+}
+
 }  // namespace bnlab::reference

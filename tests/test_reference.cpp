@@ -128,16 +128,7 @@ void check_training(const std::string& optimizer) {
   const json& hp = run_fixture.at("hyper");
   Config cfg = tiny_config();
   cfg.train.batch_size = f.at("batch_size").get<int>();
-  cfg.train.optimizer = hp.at("optimizer").get<std::string>();
-  cfg.train.lr = hp.at("lr").get<float>();
-  cfg.train.weight_decay = hp.at("weight_decay").get<float>();
-  if (optimizer == "sgd") {
-    cfg.train.momentum = hp.at("momentum").get<float>();
-  } else {
-    cfg.train.beta1 = hp.at("beta1").get<float>();
-    cfg.train.beta2 = hp.at("beta2").get<float>();
-    cfg.train.eps = hp.at("eps").get<float>();
-  }
+  set_fixture_optimizer(cfg.train, hp);
   ASSERT_FALSE(cfg.data.shuffle) << "the fixture's batches are the training set in file order";
   bnlab::Run run(cfg, std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed)));
   // The initial weights come from a checkpoint PyTorch-side code wrote.

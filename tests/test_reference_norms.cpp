@@ -95,16 +95,9 @@ void check_mixed_training(const std::string& model_name, const std::string& opti
   const json& hp = run_fixture.at("hyper");
   Config cfg = mixed_config(model_name);
   cfg.train.batch_size = f.at("batch_size").get<int>();
-  cfg.train.optimizer = hp.at("optimizer").get<std::string>();
-  cfg.train.lr = hp.at("lr").get<float>();
-  cfg.train.weight_decay = hp.at("weight_decay").get<float>();
+  set_fixture_optimizer(cfg.train, hp);
   if (optimizer == "sgd") {
-    cfg.train.momentum = hp.at("momentum").get<float>();
     ASSERT_GT(cfg.train.momentum, 0.0f);
-  } else {
-    cfg.train.beta1 = hp.at("beta1").get<float>();
-    cfg.train.beta2 = hp.at("beta2").get<float>();
-    cfg.train.eps = hp.at("eps").get<float>();
   }
   ASSERT_FALSE(cfg.data.shuffle) << "the fixture's batches are the training set in file order";
   bnlab::Run run(cfg, std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed)));
