@@ -106,6 +106,10 @@ void Trainer::loop() {
     if (stop_) break;
     const bool stepping = !paused_ || steps_requested_ > 0;
     if (!stepping) {
+      if (model_state_stale_) {
+        capture_model_state();
+        publish();
+      }
       wait_for_commands(Clock::now() + std::chrono::milliseconds(200));
       continue;
     }
@@ -132,6 +136,7 @@ void Trainer::train_one_step() {
   extras.ics = options_.ics_every > 0 && next % options_.ics_every == 0;
   extras.smoothness = options_.smoothness_every > 0 && next % options_.smoothness_every == 0;
   const StepRecord r = run_->step(extras.ics || extras.smoothness ? &extras : nullptr);
+  model_state_stale_ = true;
   state_.last = r;
   state_.step = r.step;
   state_.epoch = run_->epoch();
@@ -160,6 +165,7 @@ void Trainer::train_one_step() {
     if (extras.smoothness) frame->smoothness.push_back(extras.smoothness_result);
     last_probe_ = frame;
     history_->add_frame(last_probe_);
+    capture_model_state();
   }
   const int64_t eval_every = options_.eval_every > 0 ? options_.eval_every : run_->batches_per_epoch();
   if (r.step % eval_every == 0) {
@@ -196,6 +202,11 @@ Dataset fixed_probe_set(const Dataset& train, int size) {
   d.x = train.x.leftCols(n);
   d.y.assign(train.y.begin(), train.y.begin() + n);
   return d;
+}
+
+void Trainer::capture_model_state() {
+  state_.model_state = std::make_shared<const ModelState>(bnlab::capture_model_state(run_->model(), run_->steps_done()));
+  model_state_stale_ = false;
 }
 
 void Trainer::compute_loss_slice(int size) {
@@ -245,6 +256,7 @@ void Trainer::apply(const Command& c) {
     state_.error = e.what();
   }
   state_.config = std::make_shared<const Config>(run_->config());
+  model_state_stale_ = true;  // cheap to take again, and a setting may be in the copy's config
   if (network_changed) state_.one_value_norms = norms_seeing_one_value(run_->model());
 }
 
@@ -292,6 +304,7 @@ bool Trainer::apply(const cmd::Reset&) {
   fresh.data = state_.data;
   state_ = std::move(fresh);
   grid_stale_ = true;
+  model_state_stale_ = true;
   return false;
 }
 

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/model/model_state.h"
 #include "core/probes/decision_grid.h"
 #include "core/probes/probe.h"
 #include "core/train/command.h"
@@ -66,6 +67,10 @@ struct TrainerSnapshot {
   std::shared_ptr<const LossSlice> loss_slice;    // the latest slice, and its step
   int64_t loss_slice_step = -1;
   std::shared_ptr<const DataSplit> data;  // what the run trains on; the same object for its life
+  // The network as it is after `model_state->step` steps, for labs that compute with it on their
+  // own thread (model_state.h). Taken with every probe frame, and whenever the run stops with a
+  // network newer than the last copy (a pause, a single step, a reset, a norm switched).
+  std::shared_ptr<const ModelState> model_state;
   std::shared_ptr<const DecisionGrid> decision_grid;  // the latest grid (2-D data), and its step
   int64_t decision_grid_step = -1;
   std::vector<std::string> warnings;  // the last 8 distinct warnings of the run
@@ -121,6 +126,7 @@ class Trainer {
   void compute_loss_slice(int size);
   bool decision_grid_due(int64_t step) const;
   void compute_decision_grid();
+  void capture_model_state();
 
   std::unique_ptr<Run> run_;
   TrainerOptions options_;
@@ -135,6 +141,7 @@ class Trainer {
   int steps_requested_ = 0;  // single steps asked for while paused (worker only)
   int64_t stop_at_ = 0;      // run_to: pause once this step is reached; 0: none (worker only)
   bool grid_stale_ = false;  // the network changed since the last decision grid (worker only)
+  bool model_state_stale_ = true;  // the network changed since state_.model_state (worker only)
   PlaneBox grid_box_;        // the decision grid's area: the data's, fixed for the Trainer's life
   std::chrono::steady_clock::time_point grid_time_{};  // when the last grid was taken
   double grid_cost_ = 0.0;                             // and how long it took, in seconds
