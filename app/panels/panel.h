@@ -59,6 +59,7 @@ struct Panel {
 struct PanelEntry {
   std::unique_ptr<Panel> panel;
   bool visible = true;
+  bool lab = false;  // listed under View ▸ Labs: hidden until chosen there or shown by a scene
 };
 
 // Every panel, in the order the grid shows them.

@@ -23,8 +23,9 @@ std::vector<PanelEntry> make_panels() {
     panels.push_back({make(), true});
   // Hidden until the View menu or a scene shows it: the default grid stays the nine it was.
   panels.push_back({make_norm_axes_panel(), false});
-  // Hidden too; and started only by a click or a scene: its grid trains some twenty networks.
-  panels.push_back({make_small_batch_panel(), false});
+  // The labs (View ▸ Labs), hidden until chosen. The small-batch lab starts only on a click or a
+  // scene: its grid trains some twenty networks.
+  panels.push_back({make_small_batch_panel(), false, true});
   return panels;
 }
 

@@ -44,7 +44,14 @@ void draw_menu_bar(Window& w) {
     if (ImGui::MenuItem(tr_id("menu.notes"), nullptr, w.show_notes)) w.show_notes = !w.show_notes;
     ImGui::Separator();
     for (PanelEntry& p : w.lab.panels)
-      if (ImGui::MenuItem(tr_id(p.panel->key()), nullptr, p.visible)) q.post(act::ShowPanel{p.panel->key(), !p.visible});
+      if (!p.lab && ImGui::MenuItem(tr_id(p.panel->key()), nullptr, p.visible))
+        q.post(act::ShowPanel{p.panel->key(), !p.visible});
+    if (ImGui::BeginMenu(tr_id("menu.labs"))) {
+      for (PanelEntry& p : w.lab.panels)
+        if (p.lab && ImGui::MenuItem(tr_id(p.panel->key()), nullptr, p.visible))
+          q.post(act::ShowPanel{p.panel->key(), !p.visible});
+      ImGui::EndMenu();
+    }
     ImGui::Separator();
     for (const char* t : {"dark", "light", "projector"})
       if (ImGui::MenuItem(tr_id(std::string("theme.") + t), nullptr, w.settings.theme == t)) q.post(act::SetTheme{t});
