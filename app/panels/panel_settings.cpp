@@ -47,6 +47,17 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"from_one", K::boolean, 0, 0, {}},
         {"examples", K::integer, 256, 60000, {}},
         {"shown", K::choice, 0, 0, {"accuracy", "loss"}}}},
+      {"train_vs_inference", "panel.train_vs_inference",
+       {{"block", K::block, 0, 0, {}},
+        {"examples", K::integer, 100, 10000, {}},
+        {"population", K::integer, 1000, 60000, {}},
+        {"shown", K::choice, 0, 0, {"mean", "variance"}}}},
+      {"ema", "panel.ema",
+       {{"block", K::block, 0, 0, {}},
+        {"beta", K::number, 0.5, 0.9999, {}},
+        {"batches", K::integer, 1, 200, {}},
+        {"feature", K::integer, 0, 4095, {}},
+        {"shown", K::choice, 0, 0, {"running", "weights", "window", "correction"}}}},
   };
   return catalog;
 }

@@ -14,6 +14,8 @@ std::unique_ptr<Panel> make_network_panel();
 std::unique_ptr<Panel> make_contours_panel();
 std::unique_ptr<Panel> make_norm_axes_panel();
 std::unique_ptr<Panel> make_small_batch_panel();
+std::unique_ptr<Panel> make_train_vs_inference_panel();
+std::unique_ptr<Panel> make_ema_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -26,6 +28,9 @@ std::vector<PanelEntry> make_panels() {
   // The labs (View ▸ Labs), hidden until chosen. The small-batch lab starts only on a click or a
   // scene: its grid trains some twenty networks.
   panels.push_back({make_small_batch_panel(), false, true});
+  // Training vs inference (issue #12 §2): the three ways BN evaluates, and the EMA explained.
+  panels.push_back({make_train_vs_inference_panel(), false, true});
+  panels.push_back({make_ema_panel(), false, true});
   return panels;
 }
 
