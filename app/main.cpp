@@ -24,7 +24,7 @@ constexpr const char* kUsage =
     "  bnlab bench --twins SECONDS\n"
     "  bnlab scene list | bnlab scene check FILE.json\n"
     "  bnlab scene render ID|FILE [--out DIR] [--lang en|zh] [--theme dark|light|projector|print] [--size WxH]\n"
-    "                    [--format png|svg|pdf|csv]\n";
+    "                    [--format png|svg|pdf|csv] [--step-limit N]\n";
 
 int run_gui_command(const std::vector<std::string>& argv) {
   bnlab::Args args(argv, {"--scene", "--lang", "--theme", "--screenshot", "--frames", "--size", "--config"},

@@ -2,6 +2,7 @@
 // (docs/SCENES.md). list and check read the scene files only; render plays a scene without a
 // window (scene/render.h).
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -37,7 +38,7 @@ int check_scene(const std::vector<std::string>& argv) {
 // Without --out the pages go to a folder named after the scene and the language in the
 // current one ("not-only-bn-zh"), so renders in two languages do not overwrite each other.
 int render_scene_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--out", "--lang", "--theme", "--size", "--format"});
+  Args args(argv, {"--out", "--lang", "--theme", "--size", "--format", "--step-limit"});
   if (args.positional().size() != 1) throw config_error("scene render: expected one scene ID or FILE.json");
   RenderOptions o;
   o.langs = {args.get("--lang", "en")};
@@ -45,6 +46,15 @@ int render_scene_command(const std::vector<std::string>& argv) {
   o.format = args.get("--format", o.format);
   if (args.has("--size") && std::sscanf(args.get("--size").c_str(), "%dx%d", &o.width, &o.height) != 2)
     throw config_error("--size: expected WIDTHxHEIGHT, got '" + args.get("--size") + "'");
+  // --step-limit N: no step trains past step N, for a quick look at a long scene (a paper
+  // reproduction); the pages then show less training than the narration speaks of.
+  if (args.has("--step-limit")) {
+    const std::string v = args.get("--step-limit");
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < 1) throw config_error("--step-limit: expected a number of steps (1 or more), got '" + v + "'");
+    o.step_limit = n;
+  }
   const Scene scene = find_scene(args.positional()[0], scenes_dir(), examples_dir());
   o.out_dir = args.has("--out") ? args.get("--out") : scene.id + "-" + o.langs[0];
   render_scene(scene, o, [](const std::string& file) { std::printf("%s\n", file.c_str()); });

@@ -12,7 +12,8 @@ namespace bnlab {
 
 using namespace ui;
 
-ScenePlayer::ScenePlayer(Scene scene, bool stepwise_until) : scene_(std::move(scene)), stepwise_until_(stepwise_until) {}
+ScenePlayer::ScenePlayer(Scene scene, bool stepwise_until, int64_t step_limit)
+    : scene_(std::move(scene)), stepwise_until_(stepwise_until), step_limit_(step_limit) {}
 
 // --- 1. planning a step ------------------------------------------------------------------------
 
@@ -85,7 +86,8 @@ void ScenePlayer::post_view(int j, ActionQueue& actions) const {
 int64_t ScenePlayer::target(const Segment& s) const {
   const SceneStep& step = scene_.steps[s.step];
   if (auto it = stopped_at_.find(s.step); it != stopped_at_.end()) return it->second;
-  return step.run.kind == RunSpec::Kind::paused ? 0 : step.run.to_step;
+  if (step.run.kind == RunSpec::Kind::paused) return 0;
+  return step_limit_ > 0 ? std::min(step.run.to_step, step_limit_) : step.run.to_step;
 }
 
 bool ScenePlayer::metric_met(const SceneStep& step, const TrainerSnapshot& a) const {

@@ -24,7 +24,9 @@ class ScenePlayer {
   // exactly (the runs pause there), so a headless render stops at the same step every time.
   // The window checks it every frame instead, and replays stop where the first play stopped.
   static constexpr int64_t kUntilChunk = 10;
-  explicit ScenePlayer(Scene scene, bool stepwise_until = false);
+  // `step_limit` (> 0): no step trains past that step, whatever it asks (a quick look at a long
+  // scene: the tests render the paper reproductions this way); 0: each step's own target.
+  explicit ScenePlayer(Scene scene, bool stepwise_until = false, int64_t step_limit = 0);
 
   // Plans step k (from 0). The next step after a settled one only adds its own segment.
   void go_to(int k);
@@ -53,6 +55,7 @@ class ScenePlayer {
 
   Scene scene_;
   bool stepwise_until_;
+  int64_t step_limit_;
   int index_ = -1;
   std::vector<Segment> plan_;
   size_t next_ = 0;

@@ -207,6 +207,8 @@ std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& 
   Lab lab(settings);
   lab.stepwise_until = true;        // "until" steps stop at exact steps
   lab.session.deterministic = true;  // nothing drawn depends on the clock
+  if (o.step_limit < 0) throw config_error("--step-limit: expected 0 or more steps, got " + std::to_string(o.step_limit));
+  lab.step_limit = o.step_limit;
   lab.play(scene);                   // adds the scene's words to the font's glyphs
   HeadlessImGui imgui(static_cast<float>(o.width), static_cast<float>(o.height), font_size, true);
   apply_theme(ui_theme);

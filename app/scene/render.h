@@ -6,6 +6,7 @@
 // steps, and nothing drawn depends on the clock).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct RenderOptions {
   std::string theme = "projector";   // dark, light, projector, print
   std::string format = "png";        // png, svg, pdf, csv (the data behind every plot of the step)
   int width = 1280, height = 720;    // pixels (points for SVG and PDF)
+  // > 0: no step trains past this step (a quick look at a long scene, as the tests take one);
+  // 0: every step trains as far as it says.
+  int64_t step_limit = 0;
 };
 
 // One step's file as written: its path, and every plot on its page (id, where, the data).

@@ -157,7 +157,7 @@ void Lab::play(Scene scene) {
   text.add_glyphs(scene.title.en + scene.title.zh);
   for (const SceneStep& step : scene.steps)
     text.add_glyphs(step.narration.en + step.narration.zh + (step.notes ? step.notes->en + step.notes->zh : ""));
-  player = std::make_unique<ScenePlayer>(std::move(scene), stepwise_until);
+  player = std::make_unique<ScenePlayer>(std::move(scene), stepwise_until, step_limit);
   player->go_to(0);
   settings.sidebar = false;  // the panels and the narration take the whole window (Tab brings it back)
 }

@@ -74,6 +74,7 @@ class Lab {
   // `bnlab scene check`).
   const std::vector<Scene>& scene_list();
   bool stepwise_until = false;          // scenes stop "until" steps at exact steps (headless)
+  int64_t step_limit = 0;               // scenes train no further than this step (0: as they say)
 
  private:
   void apply(const Action& action);
