@@ -2,14 +2,18 @@
 // shift): for the chosen block and tap, percentile bands of runs A and B on the same axes
 // (15/50/85 as in the BN paper's Figure 1; TensorBoard's 0–100, 7–93, 16–84, 31–69 as fainter
 // bands), and the ridgeline of run A's histograms beside it. A small cell shows one of the two.
+// With a unit chosen, the bands follow that one feature (conv: channel) over the batch, as the
+// paper's Figure 1(b, c) follows one sigmoid's input, rather than pooling the whole block.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "panels/frame_series.h"
 #include "panels/panel.h"
 #include "panels/plot_area.h"
 #include "panels/plot_grid.h"
+#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab {
@@ -22,16 +26,22 @@ constexpr int kP0 = 0, kP7 = 1, kP15 = 2, kP16 = 3, kP31 = 4, kP50 = 5, kP69 = 6
 struct DistributionsPanel : Panel {
   bool tensorboard_bands_ = false;
   int shown_ = 0;  // in a small cell, the one plot shown: the bands or the ridgeline
+  int unit_ = 0;   // 0: every unit of the block pooled; k: unit k alone (from 1, as blocks are)
 
   const char* key() const override { return "panel.distributions"; }
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
     if (name == "tensorboard_bands") tensorboard_bands_ = v.get<bool>();
     if (name == "shown") shown_ = v == "ridgeline" ? 1 : 0;
+    if (name == "unit") unit_ = v.get<int>();
   }
 
   void draw(PanelContext& ctx) override {
     ImGui::Checkbox(ui::tr_id("plot.more_bands"), &tensorboard_bands_);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("plot.more_bands_hint"));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+    if (ImGui::InputInt(ui::tr_id("unit.label"), &unit_)) unit_ = std::clamp(unit_, 0, 4096);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("unit.hint"));
     const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const std::vector<std::shared_ptr<const ProbeFrame>> frames[2] = {recent_frames(hs[0]), recent_frames(hs[1])};
     auto show = [&](int k, float width, float height) {
@@ -56,7 +66,13 @@ struct DistributionsPanel : Panel {
     const int block = ctx.selected_block, tap = ctx.selected_tap;
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
     const bool tb = tensorboard_bands_;
-    const std::string title = selection(ctx);
+    std::string title = selection(ctx, unit_);
+    // A unit the block does not have is said in the title, where a slide shows it too.
+    const int units = frames[0].empty() || block >= static_cast<int>(frames[0].back()->blocks.size())
+                          ? 0 : static_cast<int>(frames[0].back()->blocks[block].taps[tap].units.size());
+    if (unit_ > units && units > 0)
+      title = ui::fill(ui::tr("unit.missing"), {{"block", std::to_string(block + 1)},
+                                                        {"unit", std::to_string(unit_)}, {"units", std::to_string(units)}});
     plot_area(
         ctx, "distributions-bands",
         [&](plot::Canvas& canvas, plot::Rect rect) {
@@ -64,6 +80,15 @@ struct DistributionsPanel : Panel {
           if (!plot::Begin(canvas, "distributions-bands", rect, spec)) return;
           for (int r = 0; r < 2; ++r) {
             const std::string run = r == 0 ? "A " : "B ";
+            if (unit_ > 0) {  // one unit: its 15th, 50th and 85th percentiles over the batch
+              auto u = [&](int k) { return frame_series(frames[r], unit_percentile(block, tap, unit_ - 1, k)); };
+              const FrameTrack lo = u(0), mid = u(1), hi = u(2);
+              const int n = static_cast<int>(mid.steps.size());
+              plot::Line(run + "15%", lo.steps.data(), lo.values.data(), n, {.color = colors[r], .line_width = 1.0f});
+              plot::Line(run + "50%", mid.steps.data(), mid.values.data(), n, {.color = colors[r], .line_width = 2.0f});
+              plot::Line(run + "85%", hi.steps.data(), hi.values.data(), n, {.color = colors[r], .line_width = 1.0f});
+              continue;
+            }
             auto p = [&](int k) { return frame_series(frames[r], tap_percentile(block, tap, k)); };
             const FrameTrack p50 = p(kP50);
             const int n = static_cast<int>(p50.steps.size());
@@ -92,7 +117,7 @@ struct DistributionsPanel : Panel {
     const int block = ctx.selected_block, tap = ctx.selected_tap;
     const plot::Color color = to_color(ctx.theme.run_a);
     // "A · block 3 · after BN": the radio button above names it; a longer title would lose its middle.
-    const std::string title = "A · " + selection(ctx);
+    const std::string title = "A · " + selection(ctx, 0);
     plot_area(
         ctx, "distributions-ridgeline",
         [&](plot::Canvas& canvas, plot::Rect rect) {
@@ -126,10 +151,14 @@ struct DistributionsPanel : Panel {
 
   // The block and tap looked at ("block 3 · after BN"), in the plots' titles, where a slide
   // (which draws no controls) shows them too.
-  static std::string selection(const PanelContext& ctx) {
-    char text[160];
-    std::snprintf(text, sizeof text, ui::tr("distributions.title"), ctx.selected_block + 1,
-                  ui::tr(tap_key(ctx.selected_tap)));
+  static std::string selection(const PanelContext& ctx, int unit) {
+    char text[200];
+    if (unit > 0)
+      std::snprintf(text, sizeof text, ui::tr("unit.title"), ctx.selected_block + 1, unit,
+                    ui::tr(tap_key(ctx.selected_tap)));
+    else
+      std::snprintf(text, sizeof text, ui::tr("distributions.title"), ctx.selected_block + 1,
+                    ui::tr(tap_key(ctx.selected_tap)));
     return text;
   }
 

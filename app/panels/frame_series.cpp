@@ -23,6 +23,14 @@ FrameValue tap_percentile(int block, int tap, int k) {
   };
 }
 
+FrameValue unit_percentile(int block, int tap, int unit, int k) {
+  return [=](const ProbeFrame& f) {
+    if (block >= static_cast<int>(f.blocks.size())) return NAN;
+    const auto& units = f.blocks[block].taps[tap].units;
+    return unit >= 0 && unit < static_cast<int>(units.size()) ? units[unit][k] : NAN;
+  };
+}
+
 FrameValue tap_shift(int block, int tap) {
   return [=](const ProbeFrame& f) { return block < static_cast<int>(f.blocks.size()) ? f.blocks[block].taps[tap].shift : NAN; };
 }

@@ -22,6 +22,9 @@ FrameTrack frame_series(const std::vector<std::shared_ptr<const ProbeFrame>>& fr
 // Shorthands for a block's tap: percentile index k of kPercentiles, and the shift.
 FrameValue tap_percentile(int block, int tap, int k);
 FrameValue tap_shift(int block, int tap);
+// Unit `unit` (from 0) of a block's tap: percentile k of kUnitPercentiles (15, 50, 85); NaN where
+// the frame lacks the block or the unit.
+FrameValue unit_percentile(int block, int tap, int unit, int k);
 FrameValue block_value(int block, float BlockProbe::*member);
 
 }  // namespace bnlab

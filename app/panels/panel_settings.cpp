@@ -22,7 +22,8 @@ const std::vector<PanelInfo>& panel_catalog() {
        {{"block", K::block, 0, 0, {}},
         {"tap", K::tap, 0, 0, {}},
         {"tensorboard_bands", K::boolean, 0, 0, {}},
-        {"shown", K::choice, 0, 0, {"bands", "ridgeline"}}}},
+        {"shown", K::choice, 0, 0, {"bands", "ridgeline"}},
+        {"unit", K::integer, 0, 4096, {}}}},
       {"shift", "panel.shift", {{"tap", K::tap, 0, 0, {}}}},
       {"saturation", "panel.saturation",
        {{"block", K::block, 0, 0, {}}, {"shown", K::choice, 0, 0, {"sigmoid", "fraction"}}}},
@@ -58,6 +59,9 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"batches", K::integer, 1, 200, {}},
         {"feature", K::integer, 0, 4095, {}},
         {"shown", K::choice, 0, 0, {"running", "weights", "window", "correction"}}}},
+      // The published run (core/lesson/published.h) each of runs A and B is set beside.
+      {"reference", "panel.reference",
+       {{"a", K::choice, 0, 0, {"d2l_en", "d2l_zh", "none"}}, {"b", K::choice, 0, 0, {"d2l_en", "d2l_zh", "none"}}}},
   };
   return catalog;
 }

@@ -16,6 +16,7 @@ std::unique_ptr<Panel> make_norm_axes_panel();
 std::unique_ptr<Panel> make_small_batch_panel();
 std::unique_ptr<Panel> make_train_vs_inference_panel();
 std::unique_ptr<Panel> make_ema_panel();
+std::unique_ptr<Panel> make_reference_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -31,6 +32,7 @@ std::vector<PanelEntry> make_panels() {
   // Training vs inference (issue #12 §2): the three ways BN evaluates, and the EMA explained.
   panels.push_back({make_train_vs_inference_panel(), false, true});
   panels.push_back({make_ema_panel(), false, true});
+  panels.push_back({make_reference_panel(), false, true});  // runs A and B beside a published run
   return panels;
 }
 

@@ -38,13 +38,29 @@ float saturation(const Activation& act, const Tensor& y, float threshold) {
   return -1.0f;
 }
 
+// Each feature's (conv: channel's) percentiles: its rows of the (C·H·W, batch) matrix, every column.
+std::vector<std::array<float, 3>> per_unit_percentiles(const Tensor& t, std::vector<float>& scratch) {
+  const int channels = t.shape.c;
+  const int64_t per_channel = t.shape.spatial();
+  std::vector<std::array<float, 3>> out(static_cast<size_t>(std::max(channels, 0)));
+  if (t.batch() == 0 || per_channel * channels != t.data.rows()) return {};
+  for (int c = 0; c < channels; ++c) {
+    const auto rows = t.data.middleRows(static_cast<Eigen::Index>(c) * per_channel, per_channel);  // (H·W, batch)
+    scratch.resize(static_cast<size_t>(rows.size()));
+    Eigen::Map<Matrix>(scratch.data(), rows.rows(), rows.cols()) = rows;
+    out[static_cast<size_t>(c)] = unit_percentiles(scratch);
+  }
+  return out;
+}
+
 }  // namespace
 
 size_t ProbeFrame::bytes() const {
   size_t b = sizeof(ProbeFrame);
   for (const BlockProbe& bp : blocks) {
     b += sizeof(BlockProbe);
-    for (const TapProbe& t : bp.taps) b += t.histogram.bins.capacity() * sizeof(uint32_t);
+    for (const TapProbe& t : bp.taps)
+      b += t.histogram.bins.capacity() * sizeof(uint32_t) + t.units.capacity() * sizeof(t.units.front());
     for (const auto* v : {&bp.gamma, &bp.beta, &bp.running_mean, &bp.running_var, &bp.batch_mean, &bp.batch_var})
       b += v->capacity() * sizeof(float);
   }
@@ -91,6 +107,7 @@ std::shared_ptr<ProbeFrame> Prober::take(Model& model, int64_t step,
         tp.summary = summarize(v, n, scratch_, &tp.histogram);
         lo = tp.histogram.lo;
         hi = tp.histogram.hi;
+        tp.units = per_unit_percentiles(*tensors[t], scratch_);
       }
       if (previous_ && previous_->blocks.size() == n_blocks)
         tp.shift = static_cast<float>(wasserstein1(previous_->blocks[i].taps[t].histogram, tp.histogram));

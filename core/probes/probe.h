@@ -28,6 +28,9 @@ struct TapProbe {
   Histogram histogram;
   Summary summary;
   float shift = 0.0f;  // W1 distance to the previous frame's histogram of this tap (0 at first)
+  // Each feature's (conv: channel's, over the batch and every position) 15th, 50th and 85th
+  // percentiles over the batch: one unit followed over training, as the BN paper's Figure 1(b, c).
+  std::vector<std::array<float, 3>> units;  // (features)
 };
 
 struct BlockProbe {

@@ -167,4 +167,27 @@ double wasserstein1(const Histogram& a, const Histogram& b) {
   return w;
 }
 
+std::array<float, 3> unit_percentiles(std::vector<float>& values) {
+  // A unit's values are a batch (dense) or a batch's positions of one channel (conv): few enough
+  // to select among directly, without summarize's histogram pass.
+  const auto finite_end = std::partition(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+  const int64_t n = finite_end - values.begin();
+  std::array<float, 3> out;
+  out.fill(NAN);
+  if (n == 0) return out;
+  auto at_rank = [&](int64_t r) {
+    std::nth_element(values.begin(), values.begin() + r, finite_end);
+    return values[static_cast<size_t>(r)];
+  };
+  for (size_t k = 0; k < kUnitPercentiles.size(); ++k) {
+    const double pos = kUnitPercentiles[k] / 100.0 * static_cast<double>(n - 1);
+    const int64_t lo = static_cast<int64_t>(std::floor(pos));
+    const double frac = pos - static_cast<double>(lo);
+    const float a = at_rank(lo);
+    const float b = frac > 0.0 ? at_rank(lo + 1) : a;
+    out[k] = static_cast<float>(a + frac * (static_cast<double>(b) - a));
+  }
+  return out;
+}
+
 }  // namespace bnlab

@@ -13,6 +13,9 @@ namespace bnlab {
 // distribution plot 0/7/16/31/50/69/84/93/100.
 inline constexpr std::array<float, 11> kPercentiles = {0, 7, 15, 16, 31, 50, 69, 84, 85, 93, 100};
 
+// The percentiles of one unit that the BN paper's Figure 1(b, c) plots over training.
+inline constexpr std::array<float, 3> kUnitPercentiles = {15, 50, 85};
+
 struct Histogram {
   float lo = 0.0f, hi = 1.0f;   // the range the bins cover; values outside go to the end bins
   std::vector<uint32_t> bins;   // (bin_count)
@@ -29,6 +32,9 @@ Histogram histogram(const float* values, int64_t n, float lo, float hi, int bin_
 // given, it is filled in the same passes: its range [lo, hi] is first widened to cover the
 // values (a running range, so successive frames stay comparable), and its bin count kept.
 Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, Histogram* hist = nullptr);
+// The 15th, 50th and 85th percentiles (numpy's linear interpolation) of the finite values, which
+// it reorders; NaN for each when none is finite.
+std::array<float, 3> unit_percentiles(std::vector<float>& values);
 // W1 = ∫ |F_a(x) − F_b(x)| dx with each histogram's mass spread evenly over its bins.
 double wasserstein1(const Histogram& a, const Histogram& b);
 
