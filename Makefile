@@ -4,8 +4,8 @@
 # make run      deps + build + open bnlab
 # make test     deps + build + ctest, then the suite under AddressSanitizer + UBSan, then the
 #               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer, then the
-#               portable build (no -march=native: what runs on another machine's CPU), then each
-#               parser's fuzzer for 30 seconds
+#               gradient checks and PyTorch references built portable (no -march=native: what runs
+#               on another machine's CPU), then each parser's fuzzer for 30 seconds
 # make fuzz     build the libFuzzer harnesses (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
 
@@ -59,17 +59,22 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^WidgetIds.NoTwoWidgetsShareAnIdInEitherLanguage$$'
 
+# The ThreadSanitizer and portable builds run one gtest filter each; BNLAB_TESTS_ONLY builds just
+# the test files that define a test the filter selects (tests/CMakeLists.txt), on the core alone.
+TSAN_TESTS := Trainer*:TwinRuns*:Sweep*:History*
+PORTABLE_TESTS := GradientCheck*:Reference*
+
 test-tsan: deps
-	cmake -S . -B $(TSAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF
+	cmake -S . -B $(TSAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_TSAN=ON -DBNLAB_NATIVE=OFF -DBNLAB_TESTS_ONLY='$(TSAN_TESTS)'
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target bnlab_tests
-	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ./bnlab_tests --gtest_filter='Trainer*:TwinRuns*:Sweep*:History*'
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ./bnlab_tests --gtest_filter='$(TSAN_TESTS)'
 
 # The release build without -march=native, as a package for other machines is built; its numerics
 # checked against finite differences and PyTorch's fixtures.
 test-portable: deps
-	cmake -S . -B $(PORTABLE_BUILD) -DCMAKE_BUILD_TYPE=Release -DBNLAB_NATIVE=OFF
-	cmake --build $(PORTABLE_BUILD) -j $(JOBS) --target bnlab bnlab_tests
-	./$(PORTABLE_BUILD)/bnlab_tests --gtest_filter='GradientCheck*:Reference*'
+	cmake -S . -B $(PORTABLE_BUILD) -DCMAKE_BUILD_TYPE=Release -DBNLAB_NATIVE=OFF -DBNLAB_TESTS_ONLY='$(PORTABLE_TESTS)'
+	cmake --build $(PORTABLE_BUILD) -j $(JOBS) --target bnlab_tests
+	./$(PORTABLE_BUILD)/bnlab_tests --gtest_filter='$(PORTABLE_TESTS)'
 
 # The fuzzers (fuzz/README.md): clang-14 with libFuzzer, ASan and UBSan, built from the parsers'
 # sources alone at -O1.
