@@ -5,7 +5,7 @@
 # make test     deps + build + ctest, then the suite under AddressSanitizer + UBSan, then the
 #               threaded tests (trainer, twin runs, sweeps) under ThreadSanitizer, then the
 #               gradient checks and PyTorch references built portable (no -march=native: what runs
-#               on another machine's CPU), then each parser's fuzzer for 30 seconds
+#               on another machine's CPU), then each parser's fuzzer for 30 seconds, one per core
 # make fuzz     build the libFuzzer harnesses (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
 

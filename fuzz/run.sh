@@ -5,7 +5,9 @@
 # FUZZ_TIMEOUT (10) seconds fails the target; the other targets still run, and the script exits
 # 1 at the end with the top of each report. A target stops at its first finding, unless
 # FUZZ_KEEP_GOING=1: then it runs its whole time (libFuzzer's fork mode) and keeps every input
-# that failed. Usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...] (default: all of them).
+# that failed. FUZZ_JOBS targets (default: one per processor) run at a time, each on its own
+# processor for its whole SECONDS, so 7 targets of 30 s take 2 minutes on 2 cores, not 3.5.
+# Usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...] (default: all of them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$1 seconds=$2
@@ -18,19 +20,18 @@ keep_going=()
 
 mkdir -p "$build/logs" "$build/findings"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1
-failed=()
-printf '%-11s %12s %8s %8s %7s  %s\n' target executions cov ft seconds result
-for t in "${targets[@]}"; do
-  dict=()
+# fuzz_target T: runs target T, prints its line of the table when it ends, and leaves
+# logs/T.failed when it failed.
+fuzz_target() {
+  local t=$1 dict=() log=$build/logs/$1.log start=$SECONDS status found runs cov ft result
   case $t in
     config | settings | scene) dict=(-dict=fuzz/json.dict) ;;
     csv) dict=(-dict=fuzz/csv.dict) ;;
   esac
   # New inputs go to build/corpus/TARGET; the committed seeds in fuzz/corpus are only read.
   mkdir -p "$build/corpus/$t"
-  log=$build/logs/$t.log
+  rm -f "$build/logs/$t.failed"
   ls "$build/findings" | grep "^$t-" >"$build/logs/$t.before"
-  start=$SECONDS
   "$build/fuzz_$t" -max_total_time="$seconds" "${limits[@]}" -print_final_stats=1 \
     -artifact_prefix="$build/findings/$t-" "${keep_going[@]}" "${dict[@]}" "$build/corpus/$t" "fuzz/corpus/$t" \
     >"$log" 2>&1
@@ -45,9 +46,26 @@ for t in "${targets[@]}"; do
   result=ok
   if [ $status -ne 0 ] || [ "$found" -gt 0 ]; then
     result="FAILED: $found input(s) in $build/findings/$t-*"
-    failed+=("$t")
+    touch "$build/logs/$t.failed"
   fi
   printf '%-11s %12s %8s %8s %7s  %s\n' "$t" "${runs:-?}" "${cov:-?}" "${ft:-?}" $((SECONDS - start)) "$result"
+}
+
+jobs=${FUZZ_JOBS:-$(nproc)}
+printf '%-11s %12s %8s %8s %7s  %s\n' target executions cov ft seconds result
+running=0
+for t in "${targets[@]}"; do
+  if [ $running -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  fuzz_target "$t" &
+  running=$((running + 1))
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+  [ -e "$build/logs/$t.failed" ] && failed+=("$t")
 done
 for t in "${failed[@]}"; do
   echo
