@@ -54,6 +54,11 @@ void parse_block(Fields f, BlockConfig& b) {
   b.norm = *parse_norm_kind(norm);
   f.integer("groups", b.groups, 1, 4096);
   f.choice("activation", b.activation, kActivations);
+  if (f.get("bias")) {
+    bool bias = false;
+    f.boolean("bias", bias);
+    b.bias = bias;
+  }
   if (const json* p = f.get("pool")) {
     Fields pf(*p, f.name("pool"), f.source());
     pf.choice("type", b.pool.type, {"avg", "max", "none"});
@@ -151,6 +156,7 @@ Config parse_config(const json& j, const std::string& source) {
 }
 
 bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn) {
+  if (b.bias) return *b.bias;
   const bool mean_removed = b.norm == NormKind::batch || b.norm == NormKind::instance;
   return !(mean_removed && bn.position == "before_activation");
 }
@@ -170,6 +176,7 @@ json to_json(const Config& c) {
   for (const BlockConfig& b : c.model.blocks) {
     json jb = {{"op", b.op}, {"norm", norm_name(b.norm)}, {"activation", b.activation}};
     if (b.groups > 0) jb["groups"] = b.groups;
+    if (b.bias) jb["bias"] = *b.bias;
     if (b.op == "dense") {
       jb["units"] = b.units;
     } else {

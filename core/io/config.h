@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ struct BlockConfig {
   // unused, so a block switched back to group finds it; 0 is unset.
   int groups = 0;
   std::string activation = "none";  // sigmoid, tanh, relu, leaky_relu, none
+  // Whether the op has a bias: unset follows op_keeps_bias's rule (none right before a batch or
+  // instance norm); true keeps one there too (PyTorch's bias=True before BatchNorm, whose
+  // gradient is zero: the bias-redundancy lab); false drops it before any norm or none.
+  std::optional<bool> bias;
   PoolConfig pool;
   float dropout = 0.0f;
 };
@@ -103,9 +108,10 @@ struct Config {
   TrainConfig train;
 };
 
-// Whether a block's op has a bias. It has none when a norm that removes each channel's mean
-// (batch, instance) follows it directly, as in the equivalent nn.Sequential; before layer and
-// group norms, and before any norm placed after the activation, it keeps its bias.
+// Whether a block's op has a bias: the block's `bias` when set; otherwise none when a norm that
+// removes each channel's mean (batch, instance) follows it directly, as in the equivalent
+// nn.Sequential, and a bias before layer and group norms and before any norm placed after the
+// activation.
 bool op_keeps_bias(const BlockConfig& b, const BnConfig& bn);
 
 // A block's groups for GroupNorm when none is set (a norm switched to group live): the largest

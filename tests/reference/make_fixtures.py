@@ -11,6 +11,7 @@ It writes, deterministically (fixed seeds, one thread, float32):
     tests/reference/fixtures/torch_init.safetensors    the equivalent Sequential's initial state_dict
     tests/reference/fixtures/model_steps.json          5 SGD steps and 5 Adam steps from that state
     LayerNorm, GroupNorm, InstanceNorm2d and two models mixing them: see norm_fixtures.py
+    a model whose blocks set "bias" (kept before BN, dropped before LN): see bias_fixtures.py
 and, with --bnlab, trains bnlab for 3 steps, loads its checkpoint into PyTorch with
 load_state_dict(strict=True), and writes bnlab_written.safetensors and
 bnlab_checkpoint_in_torch.json (PyTorch's eval() logits on the test images).
@@ -360,6 +361,8 @@ def main():
     # After every fixture above, with seeds of its own, so those stay byte-identical.
     import norm_fixtures
     norm_fixtures.make(split, Path(args.bnlab).resolve() if args.bnlab else None)
+    import bias_fixtures
+    bias_fixtures.make(split, Path(args.bnlab).resolve() if args.bnlab else None)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ float32 values must be well inside the C++ tests' tolerance of it, or the genera
 and, with bnlab given, each model's bnlab-written checkpoint (mixed_{a,b}_written.safetensors)
 loaded into the Sequential with load_state_dict(strict=True), and its eval() logits on the test
 images (mixed_checkpoints_in_torch.json).
-The Sequential is built from the config by DESIGN.md's naming rules (sequential()), so a rule
+The Sequential is built from the config by DESIGN.md's naming rules (sequential(), with a block's
+"bias" field deciding the op's bias where it is given), so a rule
 bnlab breaks shows as a strict-load failure here or a name the C++ test cannot find.
 """
 import copy
@@ -154,7 +155,7 @@ def sequential(cfg, in_shape=(1, 8, 8)):
     for b in cfg["model"]["blocks"]:
         norm = b.get("norm", "none")
         norm_first = norm != "none" and bn["position"] == "before_activation"
-        op_bias = not (norm in ("batch", "instance") and norm_first)
+        op_bias = b["bias"] if "bias" in b else not (norm in ("batch", "instance") and norm_first)
         if b["op"] == "dense":
             if image:
                 layers.append(nn.Flatten())
