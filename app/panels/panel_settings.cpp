@@ -62,6 +62,16 @@ const std::vector<PanelInfo>& panel_catalog() {
       // The published run (core/lesson/published.h) each of runs A and B is set beside.
       {"reference", "panel.reference",
        {{"a", K::choice, 0, 0, {"d2l_en", "d2l_zh", "none"}}, {"b", K::choice, 0, 0, {"d2l_en", "d2l_zh", "none"}}}},
+      {"scale_invariance", "panel.scale_invariance",
+       {{"block", K::block, 0, 0, {}},
+        {"k", K::number, 0.1, 10.0, {}},
+        {"steps", K::integer, 10, 2000, {}},
+        {"shown", K::choice, 0, 0, {"z", "output", "gradient", "plain", "training"}}}},
+      {"bias_redundancy", "panel.bias_redundancy",
+       {{"block", K::block, 0, 0, {}},
+        {"start", K::boolean, 0, 0, {}},
+        {"steps", K::integer, 10, 2000, {}},
+        {"shown", K::choice, 0, 0, {"moves", "losses"}}}},
   };
   return catalog;
 }

@@ -17,6 +17,8 @@ std::unique_ptr<Panel> make_small_batch_panel();
 std::unique_ptr<Panel> make_train_vs_inference_panel();
 std::unique_ptr<Panel> make_ema_panel();
 std::unique_ptr<Panel> make_reference_panel();
+std::unique_ptr<Panel> make_scale_invariance_panel();
+std::unique_ptr<Panel> make_bias_redundancy_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -33,6 +35,9 @@ std::vector<PanelEntry> make_panels() {
   panels.push_back({make_train_vs_inference_panel(), false, true});
   panels.push_back({make_ema_panel(), false, true});
   panels.push_back({make_reference_panel(), false, true});  // runs A and B beside a published run
+  // The invariance labs: a weight scaled by k, and a bias kept before BN (issue #12 §4).
+  panels.push_back({make_scale_invariance_panel(), false, true});
+  panels.push_back({make_bias_redundancy_panel(), false, true});
   return panels;
 }
 
