@@ -9,6 +9,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
 #include "core/io/config.h"
 #include "core/lesson/bias_redundancy.h"
 #include "core/losses/loss.h"

@@ -37,7 +37,7 @@ TEST(ReferenceBias, KeptBiasCheckpointLoadsStrictlyInTorchWithSameLogits) {
   ASSERT_EQ(cfg.model.blocks[0].bias, std::optional<bool>(true));
   ASSERT_EQ(cfg.model.blocks[2].bias, std::optional<bool>(false));
   auto data = std::make_shared<const DataSplit>(load_data(cfg.data, cfg.seed));
-  Run run(cfg, data);
+  bnlab::Run run(cfg, data);
   load_checkpoint(kFixtures + "/bias_kept_written.safetensors", run.model());
   // What bnlab names its parameters is what PyTorch found in the file, no more and no less.
   size_t count = 0;

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "core/lesson/scale_invariance.h"
 #include "core/model/model_state.h"
 #include "core/train/run.h"
@@ -146,7 +147,7 @@ TEST(ScaleInvariance, ShortTrainingsStartWhereTheForwardSays) {
   EXPECT_NEAR(t->bn_k[0], t->bn_1[0], 1e-5);
   EXPECT_GT(std::abs(t->plain_k[0] - t->plain_1[0]), 1e-3);
   // And it is the loss of the live network on the run's first batch, as a Run computes it.
-  Run run(f.cfg, f.data);
+  bnlab::Run run(f.cfg, f.data);
   EXPECT_FLOAT_EQ(t->bn_1[0], run.step().loss);
   std::atomic<bool> cancel{true};
   EXPECT_FALSE(scale_training(f.state, f.cfg, f.data, 0, 10.0f, 5, &cancel));

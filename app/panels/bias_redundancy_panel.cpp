@@ -35,7 +35,7 @@ struct BiasRedundancyPanel : Panel {
   int steps_ = 200;
   int shown_ = 0;
   bool start_requested_ = true;  // the first time it is shown with a network, it trains
-  bool can_run_ = false;
+  bool can_run_ = true;  // until a draw says not: a scene render asks busy() before drawing
   int trained_block_ = -1;
   TrainConfig trained_train_;  // run A's learning settings the last training used
   LabJob<BiasRedundancy> job_;
@@ -107,7 +107,6 @@ struct BiasRedundancyPanel : Panel {
   void draw_moves(PanelContext& ctx, const BiasRedundancy& r, float w, float h) {
     const int done = static_cast<int>(r.loss_with.size());
     std::vector<std::string> notes = {
-        ui::tr("bias_red.hint"),
         ui::fill(ui::tr("bias_red.grad_note"), {{"steps", std::to_string(done)},
                                                 {"bias", short_number(r.max_bias_grad)},
                                                 {"weight", short_number(r.max_weight_grad)}})};

@@ -68,7 +68,9 @@ struct ScaleInvariancePanel : Panel {
   int measured_block_ = -1, trained_block_ = -1;
   float measured_k_ = 0.0f, trained_k_ = 0.0f;
   const void* measured_state_ = nullptr;
-  bool can_run_ = false;  // run A has data and a block with BN: the jobs can start
+  // Run A has data and a block with BN, so the jobs can start: assumed until a draw says not, so
+  // that a scene render, which asks busy() before drawing, draws once to start them.
+  bool can_run_ = true;
 
   const char* key() const override { return kKey; }
   bool busy() const override {
@@ -150,7 +152,7 @@ struct ScaleInvariancePanel : Panel {
     auto show = [&](int i, float w, float h) {
       switch (i) {
         case 0: draw_z(ctx, *r, w, h); break;
-        case 1: draw_output(ctx, *r, w, h); break;
+        case 1: draw_output(ctx, *r, cfg.bn.eps, w, h); break;
         case 2: draw_gradient(ctx, *r, w, h); break;
         case 3: draw_plain(ctx, *r, cfg.blocks[block].activation, w, h); break;
         default: draw_training(ctx, w, h); break;
@@ -206,7 +208,7 @@ struct ScaleInvariancePanel : Panel {
                    "z", r.k, r.bn_1.z, r.bn_k.z, {note}, w, h);
   }
 
-  void draw_output(PanelContext& ctx, const ScaleInvariance& r, float w, float h) {
+  void draw_output(PanelContext& ctx, const ScaleInvariance& r, double eps, float w, float h) {
     std::vector<std::string> notes = {ui::fill(ui::tr("scale_inv.diff_note"), {{"k", k_text(r.k)},
                                                                                {"diff", short_number(r.max_diff)},
                                                                                {"eps", short_number(r.eps_share)}})};
@@ -222,7 +224,10 @@ struct ScaleInvariancePanel : Panel {
     notes.push_back(ui::fill(ui::tr("scale_inv.values_w"), {{"values", at_1}}));
     notes.push_back(ui::fill(ui::tr("scale_inv.values_kw"), {{"k", k_text(r.k)}, {"values", at_k}}));
     // Where ε shows: kσ of the smallest channel not far above √ε.
-    if (r.eps_share > 1e-4) notes.push_back(ui::fill(ui::tr("scale_inv.eps_note"), {{"sigma", short_number(r.min_k_sigma)}}));
+    if (r.eps_share > 1e-3)
+      notes.push_back(ui::fill(ui::tr("scale_inv.eps_note"), {{"s1", short_number(r.min_k_sigma / r.k)},
+                                                              {"sk", short_number(r.min_k_sigma)},
+                                                              {"eps", short_number(eps)}}));
     two_histograms(ctx, "scale-output", ui::fill(ui::tr("scale_inv.output_title"), {{"block", std::to_string(r.block + 1)}}),
                    ui::tr("scale_inv.output_x"), r.k, r.bn_1.normalized, r.bn_k.normalized, notes, w, h);
   }
@@ -261,7 +266,8 @@ struct ScaleInvariancePanel : Panel {
         ui::fill(ui::tr("scale_inv.plain_note"), {{"k", k_text(r.k)}, {"change", short_number(change)},
                                                   {"l1", short_number(r.plain_1.loss)},
                                                   {"lk", short_number(r.plain_k.loss)},
-                                                  {"bn", short_number(r.bn_k.loss)}})};
+                                                  {"b1", short_number(r.bn_1.loss)},
+                                                  {"bk", short_number(r.bn_k.loss)}})};
     const std::string title = ui::fill(ui::tr("scale_inv.plain_title"),
                                        {{"block", std::to_string(r.block + 1)}, {"activation", activation}});
     two_histograms(ctx, "scale-plain", title, ui::tr("scale_inv.plain_x"), r.k, r.plain_1.activated, r.plain_k.activated,
