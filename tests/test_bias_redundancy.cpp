@@ -3,7 +3,8 @@
 // it everywhere) round-trips and is refused in both languages when it is not true or false; the
 // bias gradient before BN is 0 to float rounding (relative to the weight gradient) in training
 // mode, dense and conv; a run with the bias kept has the same losses as the run without, its b
-// never moves under SGD, and under SGD with weight decay it decays as b₀·(1 − lr·wd)^t.
+// never moves under SGD, under SGD with weight decay it decays as b₀·(1 − lr·wd)^t, and under
+// Adam its rounding-noise gradient makes it wander.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -167,6 +168,22 @@ TEST(BiasRedundancy, UnderWeightDecayTheBiasDecaysGeometrically) {
   EXPECT_GT(b0, 0.1);
   for (size_t t = 1; t < r->bias_move.size(); ++t)
     EXPECT_NEAR(r->bias_move[t], b0 * (1.0 - std::pow(shrink, static_cast<double>(t))), 1e-4 * b0) << "step " << t;
+}
+
+// Adam divides each gradient by its own running size, so b's rounding-noise gradient (around
+// 1e-8, as large as Adam's ε) makes steps of a sizeable fraction of the learning rate: b wanders,
+// as the lab says, while the losses still agree.
+TEST(BiasRedundancy, UnderAdamTheBiasWandersByRoundingNoise) {
+  Runs runs(0.0f);
+  runs.cfg.train.optimizer = "adam";
+  runs.cfg.train.lr = 0.01f;
+  const auto r = bias_training(runs.state, runs.cfg, runs.data, 0, 20);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->sgd);
+  EXPECT_LE(r->max_bias_grad, 1e-5 * r->max_weight_grad);
+  EXPECT_GT(r->bias_move.back(), 1e-3f) << "b moved " << r->bias_move.back();  // SGD: below 1e-6
+  for (size_t s = 0; s < r->loss_with.size(); ++s)
+    EXPECT_NEAR(r->loss_with[s], r->loss_without[s], 1e-4 * r->loss_without[s]) << "step " << s + 1;
 }
 
 TEST(BiasRedundancy, OnlyBlocksWhoseNormRemovesTheMeanQualify) {
