@@ -84,7 +84,8 @@ StepRecord Run::step(StepExtras* extras) {
   model_->backward(loss_.backward());
   if (extras && extras->smoothness) {
     std::vector<float> etas = extras->etas;
-    for (int k = -4; etas.empty() && k <= 3; ++k) etas.push_back(optimizer_.lr_ * std::ldexp(1.0f, k));
+    if (etas.empty())  // lr/16 ... 8·lr: the 8 step sizes the smoothness panel's setup names
+      for (int k = -4; k <= 3; ++k) etas.push_back(optimizer_.lr_ * std::ldexp(1.0f, k));
     extras->smoothness_result = measure_smoothness(*model_, x_, y_, loss_.kind(), etas);
   }
   if (extras && extras->ics) extras->ics_result = step_measuring_ics(*model_, optimizer_, x_, y_, loss_.kind());
