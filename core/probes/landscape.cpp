@@ -150,20 +150,13 @@ std::vector<IcsMeasure> step_measuring_ics(Model& model, Optimizer& optimizer, c
   return out;
 }
 
-LossSlice loss_slice(Model& model, const Dataset& probe_set, LossKind kind, int size, float extent, uint64_t seed,
-                     const std::atomic<bool>* cancel) {
-  LossSlice slice;
-  slice.size = size;
-  slice.extent = extent;
-  slice.loss.assign(static_cast<size_t>(size) * size, NAN);
-  const std::vector<Param> params = model.params();
-  const Values w = copy_values(params);
-  // Two directions, filter-normalized: each row (one neuron's or one filter's weights) of δ
-  // gets the norm of the same row of W. Biases and BN's γ, β are not perturbed (Li et al. §4).
+SliceDirections slice_directions(Model& model, uint64_t seed) {
+  // Filter-normalized: each row (one neuron's or one filter's weights) of δ gets the norm of the
+  // same row of W. Biases and the norms' γ, β are not perturbed (Li et al. 2018, §4).
   Rng rng(seed);
-  Values dir[2];
-  for (Values& d : dir) {
-    for (const Param& p : params) {
+  SliceDirections d;
+  for (Values* dir : {&d.delta, &d.eta}) {
+    for (const Param& p : model.params()) {
       std::vector<float> v(p.size, 0.0f);
       if (p.is_weight) {
         const int64_t rows = p.shape[0], cols = p.size / rows;
@@ -178,9 +171,33 @@ LossSlice loss_slice(Model& model, const Dataset& probe_set, LossKind kind, int 
           for (int64_t c = 0; c < cols; ++c) v[r * cols + c] *= scale;
         }
       }
-      d.push_back(std::move(v));
+      dir->push_back(std::move(v));
     }
   }
+  return d;
+}
+
+Dataset fixed_probe_set(const Dataset& train, int size) {
+  Dataset d;
+  const int n = std::min(size, train.size());
+  d.name = train.name + " (probe set)";
+  d.sample_shape = train.sample_shape;
+  d.classes = train.classes;
+  d.x = train.x.leftCols(n);
+  d.y.assign(train.y.begin(), train.y.begin() + n);
+  return d;
+}
+
+LossSlice loss_slice(Model& model, const Dataset& probe_set, LossKind kind, int size, float extent, uint64_t seed,
+                     const std::atomic<bool>* cancel, std::atomic<int>* rows_done) {
+  LossSlice slice;
+  slice.size = size;
+  slice.extent = extent;
+  slice.loss.assign(static_cast<size_t>(size) * size, NAN);
+  const std::vector<Param> params = model.params();
+  const Values w = copy_values(params);
+  const SliceDirections d = slice_directions(model, seed);
+  const Values dir[2] = {d.delta, d.eta};
   Loss loss(kind);
   Tensor x;
   x.resize(probe_set.sample_shape, probe_set.size());
@@ -198,6 +215,7 @@ LossSlice loss_slice(Model& model, const Dataset& probe_set, LossKind kind, int 
           params[i].value[k] = w[i][k] + alpha * dir[0][i][k] + beta * dir[1][i][k];
       slice.loss[static_cast<size_t>(a) * size + b] = loss.forward(model.forward(x, Mode::infer_running), probe_set.y);
     }
+    if (rows_done) ++*rows_done;
   }
   set_values(params, w);
   slice.complete = true;

@@ -47,8 +47,21 @@ SmoothnessMeasure measure_smoothness(Model& model, const Tensor& x, const std::v
 // Takes the optimizer step itself (the model ends updated, as after a normal step).
 std::vector<IcsMeasure> step_measuring_ics(Model& model, Optimizer& optimizer, const Tensor& x,
                                            const std::vector<int>& y, LossKind loss);
-// BN uses its running statistics (inference mode) on the fixed `probe_set`.
+// BN uses its running statistics (inference mode) on the fixed `probe_set`. `rows_done`, if
+// given, counts the grid's finished rows (a panel's progress bar).
 LossSlice loss_slice(Model& model, const Dataset& probe_set, LossKind loss, int size, float extent, uint64_t seed,
-                     const std::atomic<bool>* cancel = nullptr);
+                     const std::atomic<bool>* cancel = nullptr, std::atomic<int>* rows_done = nullptr);
+
+// The slice's two directions δ and η for `model` and `seed` (one vector per parameter, as
+// Model::params()): the same random draws for any two models with the same weight shapes (runs
+// A and B), each row scaled to the norm of the same row of that model's weights.
+struct SliceDirections {
+  std::vector<std::vector<float>> delta, eta;
+};
+SliceDirections slice_directions(Model& model, uint64_t seed);
+
+// The loss slice's probe set: the first `size` examples of `train`, in file order, so that
+// slices taken at different times, and of runs A and B, see the same inputs.
+Dataset fixed_probe_set(const Dataset& train, int size);
 
 }  // namespace bnlab

@@ -191,19 +191,6 @@ void Trainer::train_one_step() {
   }
 }
 
-// The probe set: the first examples of the training set, in file order, so that slices taken
-// at different times see the same inputs.
-Dataset fixed_probe_set(const Dataset& train, int size) {
-  Dataset d;
-  const int n = std::min(size, train.size());
-  d.name = train.name + " (probe set)";
-  d.sample_shape = train.sample_shape;
-  d.classes = train.classes;
-  d.x = train.x.leftCols(n);
-  d.y.assign(train.y.begin(), train.y.begin() + n);
-  return d;
-}
-
 void Trainer::capture_model_state() {
   state_.model_state = std::make_shared<const ModelState>(bnlab::capture_model_state(run_->model(), run_->steps_done()));
   model_state_stale_ = false;
