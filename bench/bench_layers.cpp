@@ -88,9 +88,8 @@ void BM_Conv2dForwardBackward(benchmark::State& state) {
 }
 BENCHMARK(BM_Conv2dForwardBackward)->Args({1, 28, 6})->Args({6, 12, 16});
 
-void BM_WorkloadStep(benchmark::State& state, const char* name) {
-  Workload w = make_workload(name);
-  // Random data of Fashion-MNIST's shape, so the benchmark needs no dataset.
+// Random data of Fashion-MNIST's shape, so the benchmarks need no dataset.
+std::shared_ptr<DataSplit> random_fashion_shaped() {
   auto data = std::make_shared<DataSplit>();
   for (Dataset* d : {&data->train, &data->test}) {
     d->sample_shape = {1, 28, 28};
@@ -99,6 +98,12 @@ void BM_WorkloadStep(benchmark::State& state, const char* name) {
     d->y.resize(2048);
     for (int i = 0; i < 2048; ++i) d->y[i] = i % 10;
   }
+  return data;
+}
+
+void BM_WorkloadStep(benchmark::State& state, const char* name) {
+  Workload w = make_workload(name);
+  auto data = random_fashion_shaped();
   Run run(w.config, data);
   for (auto _ : state) benchmark::DoNotOptimize(run.step().loss);
   state.counters["FLOP/s"] = benchmark::Counter(w.flops_per_step, benchmark::Counter::kIsIterationInvariantRate);
@@ -108,5 +113,24 @@ BENCHMARK_CAPTURE(BM_WorkloadStep, W2, "W2");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W3, "W3");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W1-LN, "W1-LN");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W3-GN, "W3-GN");
+
+// W1's steps with what the ICS and smoothness labs ask of the trainer while they are shown, at
+// their default of every 10 steps: Santurkar et al.'s ICS (arg 1: a forward and backward per
+// block), the smoothness along the gradient (arg 2: 8 of them), or both (3). Arg 0 is the plain
+// step, for the ratio.
+void BM_W1StepMeasuring(benchmark::State& state) {
+  Workload w = make_workload("W1");
+  Run run(w.config, random_fashion_shaped());
+  const bool ics = state.range(0) & 1, smoothness = state.range(0) & 2;
+  int64_t n = 0;
+  for (auto _ : state) {
+    const bool measure = ++n % 10 == 0;
+    StepExtras extras;
+    extras.ics = ics && measure;
+    extras.smoothness = smoothness && measure;
+    benchmark::DoNotOptimize(run.step(extras.ics || extras.smoothness ? &extras : nullptr).loss);
+  }
+}
+BENCHMARK(BM_W1StepMeasuring)->Arg(0)->Arg(1)->Arg(2)->Arg(3);
 
 }  // namespace

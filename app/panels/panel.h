@@ -54,6 +54,9 @@ struct Panel {
   // Work of its own the panel is doing (the small-batch lab's grid): a headless render waits
   // until it is done before drawing the page.
   virtual bool busy() const { return false; }
+  // After every action the lab applies: whether the panel is shown (a cell of the grid, the
+  // layout or the focus). What it posts to `actions` applies at once, before the next action.
+  virtual void sync(bool /*shown*/, ui::ActionQueue& /*actions*/) {}
 };
 
 struct PanelEntry {

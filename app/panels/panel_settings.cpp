@@ -72,6 +72,15 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"start", K::boolean, 0, 0, {}},
         {"steps", K::integer, 10, 2000, {}},
         {"shown", K::choice, 0, 0, {"moves", "losses"}}}},
+      {"ics", "panel.ics", {{"every", K::integer, 10, 1000, {}}, {"shown", K::choice, 0, 0, {"difference", "cosine"}}}},
+      {"smoothness", "panel.smoothness",
+       {{"every", K::integer, 10, 1000, {}}, {"shown", K::choice, 0, 0, {"loss", "gradient", "beta", "latest"}}}},
+      {"loss_slice", "panel.loss_slice",
+       {{"compute", K::boolean, 0, 0, {}},
+        {"size", K::integer, 5, 41, {}},
+        {"extent", K::number, 0.05, 5.0, {}},
+        {"examples", K::integer, 10, 5000, {}},
+        {"shown", K::choice, 0, 0, {"a", "b"}}}},
   };
   return catalog;
 }

@@ -19,6 +19,9 @@ std::unique_ptr<Panel> make_ema_panel();
 std::unique_ptr<Panel> make_reference_panel();
 std::unique_ptr<Panel> make_scale_invariance_panel();
 std::unique_ptr<Panel> make_bias_redundancy_panel();
+std::unique_ptr<Panel> make_ics_panel();
+std::unique_ptr<Panel> make_smoothness_panel();
+std::unique_ptr<Panel> make_loss_slice_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -38,6 +41,11 @@ std::vector<PanelEntry> make_panels() {
   // The invariance labs: a weight scaled by k, and a bias kept before BN (issue #12 §4).
   panels.push_back({make_scale_invariance_panel(), false, true});
   panels.push_back({make_bias_redundancy_panel(), false, true});
+  // Beyond covariate shift (Santurkar et al. 2018): ICS and smoothness measure inside the steps
+  // while shown; the loss slice computes only on a click or a scene.
+  panels.push_back({make_ics_panel(), false, true});
+  panels.push_back({make_smoothness_panel(), false, true});
+  panels.push_back({make_loss_slice_panel(), false, true});
   return panels;
 }
 

@@ -26,6 +26,10 @@ struct Step {};
 struct Reset {};                       // step 0, same seed; applies the draft if it changed
 struct RunTo { int64_t step = 0; };    // train both runs until this step, then pause
 struct SetSpeed { double steps_per_second = 0.0; };  // 0: as fast as possible
+// Santurkar et al.'s measures in both runs' steps, every `steps` steps (0: off): what the ICS and
+// smoothness labs post when they are shown or hidden.
+struct SetIcsEvery { int steps = 0; };
+struct SetSmoothnessEvery { int steps = 0; };
 // Learning settings: A's (and B's while B follows A), or B's own (`run_b`).
 struct SetTrain { TrainConfig train; bool run_b = false; };
 struct FollowA {};                     // B takes A's learning settings again
@@ -70,7 +74,7 @@ using Action = std::variant<act::TogglePlay, act::Play, act::Pause, act::Step, a
                             act::SceneGo, act::LeaveScene, act::ShowPanel,
                             act::ToggleFocus, act::SetLayout, act::ShowSidebar, act::ToggleSidebar, act::SelectBlock,
                             act::SelectTap, act::SetPanelSetting, act::SetLanguage, act::SetTheme, act::SetFontSize,
-                            act::SetExportDir, act::SetControls>;
+                            act::SetExportDir, act::SetControls, act::SetIcsEvery, act::SetSmoothnessEvery>;
 
 // Actions posted during a frame (or between frames), applied in order at the next frame's start.
 // The window's thread alone posts and takes.

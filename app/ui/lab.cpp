@@ -57,8 +57,27 @@ PanelEntry* Lab::panel(const std::string& key) {
 }
 
 void Lab::apply_actions() {
-  // Actions applied here may post more (none do today); those wait for the next frame.
-  for (const Action& a : actions.take()) apply(a);
+  // Actions applied here may post more; those wait for the next frame.
+  for (const Action& a : actions.take()) {
+    apply(a);
+    sync_panels();
+  }
+  sync_panels();  // panels shown from the saved settings, before any action
+}
+
+// After each action, every panel hears whether it is shown, and what it asks for (a lab that
+// costs the trainers work, ICS or smoothness, while it is on screen) applies at once, before the
+// next action: a scene step's layout comes before its run, so the trainers measure from the
+// step's first training step, the same in every render.
+void Lab::sync_panels() {
+  // shown_panels() lets go of a focus on a panel that is not there; between two actions (a focus,
+  // then the layout that holds its panel) that is not yet known, so the focus is kept here.
+  const std::string focus = settings.focused_panel;
+  const std::vector<PanelEntry*> now = shown_panels();
+  settings.focused_panel = focus;
+  ActionQueue asked;
+  for (PanelEntry& p : panels) p.panel->sync(std::find(now.begin(), now.end(), &p) != now.end(), asked);
+  for (const Action& a : asked.take()) apply(a);
 }
 
 void Lab::apply(const Action& action) {
@@ -75,6 +94,8 @@ void Lab::apply(const Action& action) {
                  [&](const act::Reset&) { s.reset(); },
                  [&](const act::RunTo& a) { s.run_to(a.step); },
                  [&](const act::SetSpeed& a) { s.set_speed(a.steps_per_second); },
+                 [&](const act::SetIcsEvery& a) { s.set_ics_every(a.steps); },
+                 [&](const act::SetSmoothnessEvery& a) { s.set_smoothness_every(a.steps); },
                  [&](const act::SetTrain& a) { a.run_b ? s.set_train_b(a.train) : s.set_train(a.train); },
                  [&](const act::FollowA&) { s.follow_a(); },
                  [&](const act::EditRun& a) { s.editing_b = a.b; },

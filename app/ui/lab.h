@@ -78,6 +78,7 @@ class Lab {
 
  private:
   void apply(const Action& action);
+  void sync_panels();
   void open_scene(const std::string& id_or_path);
   std::optional<std::vector<Scene>> scene_list_;
 };

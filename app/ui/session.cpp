@@ -114,6 +114,8 @@ bool Session::build(const Config& cfg, bool playing) {
   options.steps_per_second = speed_;
   options.background_priority = true;  // the window's frames come first
   options.eval_every = cfg.train.eval_every;  // the config's test interval (0: once per epoch)
+  options.ics_every = ics_every_;
+  options.smoothness_every = smoothness_every_;
   if (deterministic) {
     options.decision_grid_every = 10;
     options.decision_grid_seconds = 0.0;
@@ -249,6 +251,16 @@ void Session::set_bn_momentum(float momentum) {
 void Session::set_speed(double steps_per_second) {
   speed_ = steps_per_second;
   post_both(cmd::SetSpeed{steps_per_second});
+}
+
+void Session::set_ics_every(int steps) {
+  ics_every_ = std::max(0, steps);
+  post_both(cmd::SetIcsEvery{ics_every_});
+}
+
+void Session::set_smoothness_every(int steps) {
+  smoothness_every_ = std::max(0, steps);
+  post_both(cmd::SetSmoothnessEvery{smoothness_every_});
 }
 
 // What the user asked for, not only what the last snapshot says: a trainer that has not yet seen

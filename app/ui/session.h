@@ -68,6 +68,12 @@ class Session {
   void set_bn_momentum(float momentum);
   void set_speed(double steps_per_second);
   double speed() const { return speed_; }
+  // Santurkar et al.'s measures inside the steps of both runs (the ICS and smoothness labs):
+  // every `steps` steps, 0 for none. Kept for the runs a reset or a new experiment builds.
+  void set_ics_every(int steps);
+  void set_smoothness_every(int steps);
+  int ics_every() const { return ics_every_; }
+  int smoothness_every() const { return smoothness_every_; }
   void play_pause();
   void step();
   void reset();  // back to step 0; builds new networks (and loads data) if the draft asks for it
@@ -92,6 +98,7 @@ class Session {
   Config applied_, draft_, loading_config_;
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
+  int ics_every_ = 0, smoothness_every_ = 0;
   std::vector<NormKind> norms_b_;  // per block: run B's norm
   std::unique_ptr<TrainConfig> train_b_;  // B's own learning settings; null: A's
   uint64_t paused_at_versions_[2] = {0, 0};  // A's and B's snapshot versions when pause was sent

@@ -1,0 +1,70 @@
+// What this file is: a lab panel's sentences on the plot canvas (lab_text.h).
+#include "panels/lab_text.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "plot/imgui_canvas.h"
+#include "plot/plot.h"
+#include "ui/text_wrap.h"
+
+namespace bnlab {
+namespace {
+
+constexpr float kLine = 1.2f;  // line height in text heights
+
+std::vector<std::string> wrapped(const std::vector<std::string>& paragraphs, float width, const ui::MeasureText& measure,
+                                 int max_lines) {
+  std::vector<std::string> lines;
+  for (const std::string& p : paragraphs)
+    for (std::string& l : ui::wrap_text(p, width, measure)) lines.push_back(std::move(l));
+  if (max_lines > 0 && static_cast<int>(lines.size()) > max_lines) lines.resize(max_lines);
+  return lines;
+}
+
+float pad() { return ImGui::GetFontSize() * 0.3f; }
+
+}  // namespace
+
+float lab_text_height(const std::vector<std::string>& paragraphs, int max_lines) {
+  const float width = ImGui::GetContentRegionAvail().x - 2 * pad();
+  const auto lines = wrapped(paragraphs, width, [](std::string_view s) {
+    return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
+  }, max_lines);
+  return static_cast<float>(lines.size()) * ImGui::GetFontSize() * kLine + 2 * pad();
+}
+
+float lab_text(PanelContext& ctx, const std::string& /*id*/, const std::vector<std::string>& paragraphs, int max_lines) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = lab_text_height(paragraphs, max_lines);
+  const plot::Rect rect{pos.x, pos.y, pos.x + width, pos.y + height};
+  // Straight on the canvas, not through plot_area: words are not a plot (no export menu, and
+  // not one of the page's plots whose size the scene tests hold to the legible minimum).
+  auto draw = [&](plot::Canvas& canvas) {
+    const float ts = canvas.default_text_size(), p = ts * 0.3f;
+    const plot::PlotTheme theme = plot::theme_by_name(ctx.theme.name);
+    const auto lines = wrapped(paragraphs, rect.width() - 2 * p,
+                               [&](std::string_view s) { return canvas.measure_text(s, 0).x; }, max_lines);
+    canvas.push_clip(rect);
+    for (size_t i = 0; i < lines.size(); ++i)
+      canvas.text({rect.x0 + p, rect.y0 + p + ts * kLine * static_cast<float>(i)}, lines[i], {0, theme.text});
+    canvas.pop_clip();
+  };
+  if (ctx.canvas) {
+    draw(*ctx.canvas);
+  } else {
+    plot::ImGuiCanvas canvas(ImGui::GetWindowDrawList());
+    draw(canvas);
+  }
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::Dummy(ImVec2(width, height));
+  return height;
+}
+
+void lab_message(PanelContext& ctx, const std::string& id, const std::string& message) {
+  lab_text(ctx, id, {message});
+}
+
+}  // namespace bnlab
