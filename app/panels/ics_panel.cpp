@@ -79,11 +79,8 @@ struct IcsPanel : Panel {
 
     std::vector<std::string> text = {ui::fill(ui::tr("ics.setup"), {{"every", std::to_string(every_)}})};
     for (std::string& n : diverged_notes(ctx)) text.push_back(std::move(n));
-    // The setup keeps two lines when the plots need the room; the rest waits for a larger cell.
-    PlotGrid grid = arrange_plots(2, 0.5f, lab_text_height(text));
-    const int max_lines = grid.all() ? 0 : 2;
-    lab_text(ctx, "ics-setup", text, max_lines);
-    grid = arrange_plots(2);
+    lab_setup_text(ctx, "ics-setup", text, 2);
+    const PlotGrid grid = arrange_plots(2);
     if (grid.all()) {
       draw_in_grid(grid, [&](int i, float w, float h) { plot(ctx, frames, blocks, i, w, h); });
       return;

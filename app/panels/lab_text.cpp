@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "panels/plot_grid.h"
 #include "plot/imgui_canvas.h"
 #include "plot/plot.h"
 #include "ui/text_wrap.h"
@@ -61,6 +62,17 @@ float lab_text(PanelContext& ctx, const std::string& /*id*/, const std::vector<s
   ImGui::SetCursorScreenPos(pos);
   ImGui::Dummy(ImVec2(width, height));
   return height;
+}
+
+bool lab_setup_text(PanelContext& ctx, const std::string& id, const std::vector<std::string>& paragraphs, int plots) {
+  if (arrange_plots(plots, 0.5f, lab_text_height(paragraphs)).all()) {
+    lab_text(ctx, id, paragraphs);
+    return true;
+  }
+  const float min_h = kMinPlotHeightInLines * ImGui::GetFontSize();
+  if (ImGui::GetContentRegionAvail().y - lab_text_height(paragraphs, 2) - ImGui::GetFrameHeightWithSpacing() >= min_h)
+    lab_text(ctx, id, paragraphs, 2);
+  return false;
 }
 
 void lab_message(PanelContext& ctx, const std::string& id, const std::string& message) {

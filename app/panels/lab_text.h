@@ -17,6 +17,12 @@ float lab_text(PanelContext& ctx, const std::string& id, const std::vector<std::
 // The height lab_text would take for these paragraphs at the panel's width.
 float lab_text_height(const std::vector<std::string>& paragraphs, int max_lines = 0);
 
+// The sentences above a panel's `plots` plots: all of them when every plot still fits below
+// (plot_grid.h), two lines when the one plot a small cell shows keeps its legible height below
+// them and a row of choices, else none: in a small cell the plot comes first. Returns whether all
+// the plots fit.
+bool lab_setup_text(PanelContext& ctx, const std::string& id, const std::vector<std::string>& paragraphs, int plots);
+
 // A sentence alone in the rest of the panel: what the lab needs and what to do.
 void lab_message(PanelContext& ctx, const std::string& id, const std::string& message);
 

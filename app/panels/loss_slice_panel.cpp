@@ -150,9 +150,8 @@ struct LossSlicePanel : Panel {
                              {"a", number(centre(p->a))},
                              {"b", p->b ? number(centre(p->b)) : "—"}}));
     if (cancelled_ && !job_.running()) text.push_back(ui::tr("ics.slice_cancelled"));
-    PlotGrid grid = arrange_plots(2, 0.5f, lab_text_height(text));
-    lab_text(ctx, "loss-slice-text", text, grid.all() ? 0 : 2);
-    grid = arrange_plots(2);
+    lab_setup_text(ctx, "loss-slice-text", text, 2);
+    const PlotGrid grid = arrange_plots(2);
     if (grid.all()) {
       draw_in_grid(grid, [&](int i, float w, float h) { heatmap(ctx, *p, i, w, h); });
       return;

@@ -105,9 +105,8 @@ struct SmoothnessPanel : Panel {
                          ui::fill(ui::tr("ics.smoothness_waiting"), {{"every", std::to_string(every_)}}));
     std::vector<std::string> text = {ui::fill(ui::tr("ics.smoothness_setup"), {{"every", std::to_string(every_)}})};
     for (std::string& n : diverged_notes(ctx)) text.push_back(std::move(n));
-    PlotGrid grid = arrange_plots(4, 0.5f, lab_text_height(text));
-    lab_text(ctx, "smoothness-setup", text, grid.all() ? 0 : 2);
-    grid = arrange_plots(4);
+    lab_setup_text(ctx, "smoothness-setup", text, 4);
+    const PlotGrid grid = arrange_plots(4);
     if (grid.all()) {
       draw_in_grid(grid, [&](int i, float w, float h) { plot(ctx, frames, i, w, h); });
       return;
