@@ -81,6 +81,14 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"extent", K::number, 0.05, 5.0, {}},
         {"examples", K::integer, 10, 5000, {}},
         {"shown", K::choice, 0, 0, {"a", "b"}}}},
+      {"batch_noise", "panel.batch_noise",
+       {{"block", K::block, 0, 0, {}},
+        {"feature", K::integer, 0, 4095, {}},
+        {"start", K::boolean, 0, 0, {}},
+        {"examples", K::integer, 256, 60000, {}},
+        {"steps", K::integer, 10, 5000, {}},
+        {"train_images", K::integer, 256, 60000, {}},
+        {"shown", K::choice, 0, 0, {"spread", "mean", "variance", "one", "gap"}}}},
   };
   return catalog;
 }

@@ -22,6 +22,7 @@ std::unique_ptr<Panel> make_bias_redundancy_panel();
 std::unique_ptr<Panel> make_ics_panel();
 std::unique_ptr<Panel> make_smoothness_panel();
 std::unique_ptr<Panel> make_loss_slice_panel();
+std::unique_ptr<Panel> make_batch_noise_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -46,6 +47,9 @@ std::vector<PanelEntry> make_panels() {
   panels.push_back({make_ics_panel(), false, true});
   panels.push_back({make_smoothness_panel(), false, true});
   panels.push_back({make_loss_slice_panel(), false, true});
+  // The batch-size lab: μ_B and σ²_B against m on a copy of run A's network; its gap experiment
+  // trains only on a click or a scene.
+  panels.push_back({make_batch_noise_panel(), false, true});
   return panels;
 }
 
