@@ -177,8 +177,8 @@ void draw_batch_of_one(PanelContext& ctx, const BatchNoiseResult& r, const std::
   } else {
     lines.push_back(ui::fill(ui::tr("batch_noise.one_input"), {{"z", num(o.input, 4)}}));
     lines.push_back("μ_B = " + num(o.mean, 4) + "    σ²_B = " + num(o.var, 4));
-    lines.push_back("x̂ = (z − μ_B) / √(σ²_B + ε) = " + num(o.xhat_min, 4));
-    lines.push_back("y = γ·x̂ + β = " + num(o.gamma, 4) + " · " + num(o.xhat_min, 4) + " + " + num(o.beta, 4) + " = " +
+    lines.push_back(ui::fill(ui::tr("batch_noise.one_norm"), {{"v", num(o.xhat_min, 4)}}));
+    lines.push_back("y = γ · " + num(o.xhat_min, 4) + " + β = " + num(o.gamma, 4) + " · " + num(o.xhat_min, 4) + " + " + num(o.beta, 4) + " = " +
                     num(o.out_min, 4));
     lines.push_back(ui::tr("batch_noise.one_dense_words"));
   }
