@@ -238,7 +238,7 @@ void draw_gap(PanelContext& ctx, const GapView& v, float w, float h) {
           const int lo = v.plan.batch_sizes.empty() ? 16 : v.plan.batch_sizes.front();
           const int hi = v.plan.batch_sizes.empty() ? 256 : v.plan.batch_sizes.back();
           spec.x_min = lo / 2.0;
-          spec.x_max = hi * 2.0;
+          spec.x_max = hi * 4.0;  // room on the right for the legend, clear of the bars
           spec.y_min = 0.0;
           spec.y_max = 1.0;
           if (!plot::Begin(canvas, "batch-noise-gap", axes, spec)) return;
