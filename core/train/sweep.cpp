@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 
 #include "core/error.h"
 #include "core/layers/norm.h"
@@ -19,6 +20,14 @@ void apply_setting(Config& cfg, const std::string& setting, double value) {
   else if (setting == "bn_momentum") cfg.model.bn.momentum = v;
   else if (setting == "init_scale") cfg.model.init.scale = v;
   else if (setting == "seed") cfg.seed = static_cast<uint64_t>(value);
+  else if (setting == "beta1") cfg.train.beta1 = v;
+  else if (setting == "beta2") cfg.train.beta2 = v;
+  else if (setting == "optimizer") {
+    const int k = static_cast<int>(value);
+    if (value != k || k < 0 || k >= static_cast<int>(std::size(kOptimizerNames)))
+      throw config_error("sweep: optimizer: expected 0 (sgd), 1 (rmsprop) or 2 (adam), got " + std::to_string(value));
+    cfg.train.optimizer = kOptimizerNames[k];
+  }
   else if (setting == "batch_size_scaled_lr") {
     cfg.train.lr = static_cast<float>(cfg.train.lr * value / std::max(1, cfg.train.batch_size));
     cfg.train.batch_size = static_cast<int>(value);
@@ -32,7 +41,7 @@ void apply_setting(Config& cfg, const std::string& setting, double value) {
   } else {
     throw config_error("sweep: unknown setting '" + setting +
                        "' (expected lr, momentum, weight_decay, batch_size, batch_size_scaled_lr, bn, norm, "
-                       "bn_momentum, init_scale, seed)");
+                       "bn_momentum, init_scale, seed, beta1, beta2, optimizer)");
   }
 }
 
@@ -77,6 +86,13 @@ std::vector<CellResult> Sweep::results() const {
   return results_;
 }
 
+Config Sweep::cell_config(size_t index) const {
+  Config cfg = base_;
+  apply_setting(cfg, rows_.setting, rows_.values[index / cols_.values.size()]);
+  apply_setting(cfg, cols_.setting, cols_.values[index % cols_.values.size()]);
+  return cfg;
+}
+
 void Sweep::work() {
   for (size_t i = next_cell_++; i < results_.size(); i = next_cell_++) {
     run_cell(i);
@@ -93,11 +109,10 @@ void Sweep::run_cell(size_t index) {
     update([](CellResult& r) { r.cancelled = true; });
     return;
   }
-  Config cfg = base_;
+  Config cfg;
   std::unique_ptr<Run> run;
   try {
-    apply_setting(cfg, rows_.setting, rows_.values[index / cols_.values.size()]);
-    apply_setting(cfg, cols_.setting, cols_.values[index % cols_.values.size()]);
+    cfg = cell_config(index);
     run = std::make_unique<Run>(cfg, data_);
   } catch (const Error& e) {
     update([&](CellResult& r) {
@@ -107,7 +122,13 @@ void Sweep::run_cell(size_t index) {
     return;
   }
   const int64_t steps = length_.steps_for(cfg.train.batch_size);
-  update([&](CellResult& r) { r.steps_planned = steps; });
+  // About a hundred points of training loss per cell, whatever its length: enough for a small
+  // multiple's curve, little to copy each frame.
+  const int64_t train_every = std::max<int64_t>(1, steps / 100);
+  update([&](CellResult& r) {
+    r.steps_planned = steps;
+    r.train_every = train_every;
+  });
   const int64_t eval_every = eval_every_ > 0 ? eval_every_ : run->batches_per_epoch();
   const auto start = std::chrono::steady_clock::now();
   double best_loss = INFINITY, best_acc = 0.0;
@@ -126,6 +147,7 @@ void Sweep::run_cell(size_t index) {
         r.diverged = r.finished = true;
         r.one_value_norm = one_value;
         r.final_loss = rec.loss;
+        r.train_loss.push_back({s, rec.loss});
         r.steps_per_second = s / std::max(secs, 1e-9);
       });
       return;
@@ -140,9 +162,11 @@ void Sweep::run_cell(size_t index) {
         r.final_accuracy = e.accuracy;
         r.best_loss = best_loss;
         r.best_accuracy = best_acc;
+        r.evals.push_back({s, e.loss, e.accuracy});
       });
     }
     update([&](CellResult& r) {
+      if (s % train_every == 0) r.train_loss.push_back({s, rec.loss});
       r.steps_done = s;
       r.steps_per_second = s / std::max(secs, 1e-9);
       r.one_value_norm = one_value;

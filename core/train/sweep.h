@@ -19,12 +19,16 @@
 namespace bnlab {
 
 // Settings a sweep axis can vary: lr, momentum, weight_decay, batch_size, bn (0 off, 1 on
-// every block but the last), bn_momentum, init_scale, seed; norm (a NormKind's value, on every
+// every block but the last), bn_momentum, init_scale, seed; beta1 and beta2 (Adam's); optimizer
+// (0 sgd, 1 rmsprop, 2 adam, optimizer_names' order); norm (a NormKind's value, on every
 // block but the last, see with_hidden_norm); batch_size_scaled_lr (the batch size, with the
 // learning rate scaled linearly from the config's own batch size: lr · value / batch_size, the
 // rule of Goyal et al. 2017 that the Group Normalization paper follows; it reads the config's lr,
 // so an lr axis must not come after it). Throws a config error otherwise.
 void apply_setting(Config& cfg, const std::string& setting, double value);
+
+// The optimizers in the order of the optimizer setting's values.
+inline constexpr const char* kOptimizerNames[] = {"sgd", "rmsprop", "adam"};
 
 // The config with `kind` on every block but the output one. GroupNorm keeps a block's own
 // groups when they divide its width, else takes default_groups. Instance norm goes on conv
@@ -46,6 +50,17 @@ struct SweepAxis {
   std::vector<double> values;
 };
 
+// A cell's curve, read while it runs: the test set at each evaluation, the training loss (the
+// step's own mini-batch) every `train_every` steps.
+struct CellEval {
+  int64_t step = 0;
+  double loss = 0.0, accuracy = 0.0;
+};
+struct CellTrainLoss {
+  int64_t step = 0;
+  float loss = 0.0f;
+};
+
 struct CellResult {
   int64_t steps_done = 0;
   bool finished = false, diverged = false, cancelled = false;
@@ -57,6 +72,9 @@ struct CellResult {
   // was β alone, and nothing before it learnt (Norm::degenerate).
   bool one_value_norm = false;
   std::string error;  // a cell whose config could not be built
+  std::vector<CellEval> evals;         // every test evaluation, in order
+  std::vector<CellTrainLoss> train_loss;  // every train_every steps (and the diverging step)
+  int64_t train_every = 1;             // steps between train_loss points: planned / 100, at least 1
 };
 
 class Sweep {
@@ -75,6 +93,9 @@ class Sweep {
   std::vector<CellResult> results() const;  // row-major: cell (i, j) at i * cols + j
   const SweepAxis& rows() const { return rows_; }
   const SweepAxis& cols() const { return cols_; }
+  // Cell `index`'s config: the base with the row's and the column's settings applied (throws a
+  // config error for a value apply_setting refuses).
+  Config cell_config(size_t index) const;
 
  private:
   void work();
