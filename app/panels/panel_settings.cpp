@@ -89,6 +89,22 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"steps", K::integer, 10, 5000, {}},
         {"train_images", K::integer, 256, 60000, {}},
         {"shown", K::choice, 0, 0, {"spread", "mean", "variance", "one", "gap"}}}},
+      {"hyperparameter_search", "panel.hyperparameter_search",
+       {{"start", K::boolean, 0, 0, {}},
+        {"rows", K::choice, 0, 0, {"lr", "momentum", "weight_decay", "batch_size", "bn", "optimizer", "beta1", "beta2"}},
+        {"cols", K::choice, 0, 0, {"lr", "momentum", "weight_decay", "batch_size", "bn", "optimizer", "beta1", "beta2"}},
+        {"row_from", K::number, 0.0, 100000.0, {}},
+        {"row_to", K::number, 0.0, 100000.0, {}},
+        {"row_count", K::integer, 1, 8, {}},
+        {"row_log", K::boolean, 0, 0, {}},
+        {"col_from", K::number, 0.0, 100000.0, {}},
+        {"col_to", K::number, 0.0, 100000.0, {}},
+        {"col_count", K::integer, 1, 8, {}},
+        {"col_log", K::boolean, 0, 0, {}},
+        {"steps", K::integer, 1, 100000, {}},
+        {"train_images", K::integer, 0, 60000, {}},
+        {"metric", K::choice, 0, 0, {"final_accuracy", "best_accuracy", "final_loss", "best_loss"}},
+        {"shown", K::choice, 0, 0, {"heatmap", "curves"}}}},
   };
   return catalog;
 }

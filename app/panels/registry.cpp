@@ -23,6 +23,7 @@ std::unique_ptr<Panel> make_ics_panel();
 std::unique_ptr<Panel> make_smoothness_panel();
 std::unique_ptr<Panel> make_loss_slice_panel();
 std::unique_ptr<Panel> make_batch_noise_panel();
+std::unique_ptr<Panel> make_search_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -50,6 +51,7 @@ std::vector<PanelEntry> make_panels() {
   // The batch-size lab: μ_B and σ²_B against m on a copy of run A's network; its gap experiment
   // trains only on a click or a scene.
   panels.push_back({make_batch_noise_panel(), false, true});
+  panels.push_back({make_search_panel(), false, true});  // hyperparameter search: a grid of runs on a click
   return panels;
 }
 
