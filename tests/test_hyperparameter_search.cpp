@@ -203,6 +203,27 @@ TEST(HyperparameterSearch, ADivergedCellIsMarkedAndLeavesTheScaleAlone) {
   }
 }
 
+// A batch larger than the training set cannot be built: the cell says why, has no number, and the
+// others rank without it.
+TEST(HyperparameterSearch, ACellThatCannotBeBuiltHasNoNumber) {
+  const Config cfg = moons_two_blocks_config();
+  SearchPlan plan;
+  plan.rows = {"batch_size", 16, 100000, 2, true};
+  plan.cols = default_search_axis("bn");
+  plan.length = {10, 0};
+  HyperparameterSearch search(cfg, loaded_data(cfg), plan, 2);
+  search.wait();
+  const auto results = search.results();
+  ASSERT_EQ(results.size(), 4u);
+  for (int i : {2, 3}) {
+    EXPECT_FALSE(results[i].error.empty());
+    EXPECT_TRUE(std::isnan(search_metric(results[i], SearchMetric::final_accuracy)));
+  }
+  const SearchScale scale = search_scale(results, SearchMetric::final_accuracy);
+  EXPECT_TRUE(scale.best == 0 || scale.best == 1);
+  EXPECT_EQ(scale.lo, std::min(results[0].final_accuracy, results[1].final_accuracy));
+}
+
 TEST(HyperparameterSearch, ScaleOverSyntheticCells) {
   std::vector<CellResult> cells(4);
   const double acc[4] = {0.5, 0.8, 0.0, 0.6};

@@ -153,13 +153,17 @@ struct SearchPanel : Panel {
       int count = a.count;
       bool log = a.log;
       const float w = ImGui::GetFontSize() * 5;
-      ImGui::SetNextItemWidth(w);
-      if (ImGui::InputDouble(ui::tr_id("search.from"), &from, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue))
-        ctx.actions.post(ui::act::SetPanelSetting{kKey, prefix + "_from", from});
+      // "from [0.01] to [100]": the words before their fields. Every edit is posted: the values
+      // matter only when the grid starts.
+      ImGui::TextUnformatted(ui::tr("search.from"));
       ImGui::SameLine();
       ImGui::SetNextItemWidth(w);
-      if (ImGui::InputDouble(ui::tr_id("search.to"), &to, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue))
-        ctx.actions.post(ui::act::SetPanelSetting{kKey, prefix + "_to", to});
+      if (ImGui::InputDouble("##from", &from, 0, 0, "%g")) ctx.actions.post(ui::act::SetPanelSetting{kKey, prefix + "_from", from});
+      ImGui::SameLine();
+      ImGui::TextUnformatted(ui::tr("search.to"));
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(w);
+      if (ImGui::InputDouble("##to", &to, 0, 0, "%g")) ctx.actions.post(ui::act::SetPanelSetting{kKey, prefix + "_to", to});
       ImGui::SetNextItemWidth(w);
       if (ImGui::SliderInt(ui::tr_id("search.count"), &count, 1, kMaxSearchValues))
         ctx.actions.post(ui::act::SetPanelSetting{kKey, prefix + "_count", count});
@@ -177,11 +181,11 @@ struct SearchPanel : Panel {
     ImGui::Separator();
     int steps = static_cast<int>(plan_.length.steps), images = plan_.train_limit;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::InputInt(ui::tr_id("search.steps"), &steps, 50, 500, ImGuiInputTextFlags_EnterReturnsTrue))
+    if (ImGui::InputInt(ui::tr_id("search.steps"), &steps, 50, 500))
       ctx.actions.post(ui::act::SetPanelSetting{kKey, "steps", std::clamp(steps, 1, 100000)});
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::InputInt(ui::tr_id("search.train_images"), &images, 1000, 10000, ImGuiInputTextFlags_EnterReturnsTrue))
-      ctx.actions.post(ui::act::SetPanelSetting{kKey, "train_images", std::clamp(images, 0, 1000000)});
+    if (ImGui::InputInt(ui::tr_id("search.train_images"), &images, 1000, 10000))
+      ctx.actions.post(ui::act::SetPanelSetting{kKey, "train_images", std::clamp(images, 0, 60000)});
     ImGui::EndPopup();
   }
 
@@ -223,6 +227,7 @@ struct SearchPanel : Panel {
     v.row_title = axis_title(search_->plan().rows.setting);
     v.col_title = axis_title(search_->plan().cols.setting);
     v.diverged = ui::tr("search.diverged");
+    v.failed = ui::tr("search.failed");
     v.metric = plan_metric_;
     v.b_cell = b_cell_;
     v.theme = plot::theme_by_name(ctx.theme.name);
@@ -234,8 +239,13 @@ struct SearchPanel : Panel {
     return v;
   }
 
+  // "learning rate 1, BN off": a BN axis's labels say their axis already.
   std::string cell_name(const SearchView& v, int cell) const {
-    return v.row_title + " " + v.row_labels[cell / v.cols()] + ", " + v.col_title + " " + v.col_labels[cell % v.cols()];
+    auto part = [](const std::string& setting, const std::string& title, const std::string& label) {
+      return setting == "bn" ? label : title + " " + label;
+    };
+    return part(search_->plan().rows.setting, v.row_title, v.row_labels[cell / v.cols()]) + ui::tr("search.comma") +
+           part(search_->plan().cols.setting, v.col_title, v.col_labels[cell % v.cols()]);
   }
 
   void open_as_b(PanelContext& ctx, const SearchView& v, int cell) {
@@ -247,7 +257,6 @@ struct SearchPanel : Panel {
     for (const ui::Action& a : actions) ctx.actions.post(a);
     b_cell_ = cell;
     b_status_ = ui::fill(ui::tr("search.b_opened"), {{"cell", cell_name(v, cell)}});
-    if (ctx.status) *ctx.status = b_status_;
   }
 
   // One of the two drawings; on screen, a button over it takes clicks and hovers on cells.

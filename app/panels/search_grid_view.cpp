@@ -22,20 +22,20 @@ std::vector<std::string> caption_lines(plot::Canvas& canvas, plot::Rect rect, co
 
 float luminance(plot::Color c) { return 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b; }
 
-// A diverged cell: crossed out in the warning colour, with the word, so it reads as "no number"
+// A diverged cell (or one that could not be built): crossed out in the warning colour, with the word, so it reads as "no number"
 // and not as the worst colour of the scale.
-void draw_diverged(plot::Canvas& canvas, plot::Rect r, const SearchView& v, float lw) {
+void draw_diverged(plot::Canvas& canvas, plot::Rect r, const SearchView& v, float lw, const std::string& word) {
   canvas.rect_filled(r, v.warning.with_alpha(0.18f));
   canvas.line({r.x0, r.y0}, {r.x1, r.y1}, v.warning.with_alpha(0.8f), lw);
   canvas.line({r.x0, r.y1}, {r.x1, r.y0}, v.warning.with_alpha(0.8f), lw);
   const float ts = canvas.default_text_size();
-  const float size = std::min(ts, ts * (r.width() - 4.0f) / std::max(1.0f, text_width(canvas, v.diverged)));
+  const float size = std::min(ts, ts * (r.width() - 4.0f) / std::max(1.0f, text_width(canvas, word)));
   if (size < ts * 0.5f) return;
   const plot::Vec2 mid{(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2};
-  const plot::Vec2 box = canvas.measure_text(v.diverged, size);
+  const plot::Vec2 box = canvas.measure_text(word, size);
   canvas.rect_filled({mid.x - box.x / 2 - 2, mid.y - box.y / 2, mid.x + box.x / 2 + 2, mid.y + box.y / 2},
                      v.theme.plot_background.with_alpha(0.85f));
-  canvas.text(mid, v.diverged, {size, v.warning, plot::HAlign::center, plot::VAlign::middle});
+  canvas.text(mid, word, {size, v.warning, plot::HAlign::center, plot::VAlign::middle});
 }
 
 // The title, the axes' titles and the values' labels around the cells.
@@ -123,7 +123,7 @@ SearchGridLayout draw_search_heatmap(plot::Canvas& canvas, plot::Rect rect, cons
       const CellResult& r = v.results[k];
       canvas.rect_filled(c, v.theme.plot_background);
       if (r.diverged || !r.error.empty()) {
-        draw_diverged(canvas, c, v, lw);
+        draw_diverged(canvas, c, v, lw, r.diverged ? v.diverged : v.failed);
       } else if (const double value = search_metric(r, v.metric); std::isfinite(value)) {
         // Brighter is better whatever the metric: viridis' yellow is the best cell.
         const plot::Color fill = plot::colormap_at(plot::Colormap::viridis, static_cast<float>(search_shade(value, scale, v.metric)));
@@ -156,7 +156,7 @@ SearchGridLayout draw_search_curves(plot::Canvas& canvas, plot::Rect rect, const
       canvas.rect_filled(in, v.theme.plot_background);
       canvas.rect_outline(in, v.theme.frame.with_alpha(0.5f), 1.0f);
       if (r.diverged || !r.error.empty()) {
-        draw_diverged(canvas, in, v, 2.0f * lw / 1.5f);
+        draw_diverged(canvas, in, v, 2.0f * lw / 1.5f, r.diverged ? v.diverged : v.failed);
         continue;
       }
       const double x_max = static_cast<double>(std::max<int64_t>(1, r.steps_planned));
@@ -206,7 +206,9 @@ std::string search_heatmap_csv(const SearchView& v) {
     char num[32];
     std::snprintf(num, sizeof num, "%.6g", value);
     csv += "\"" + v.row_labels[k / v.cols()] + "\",\"" + v.col_labels[k % v.cols()] + "\"," +
-           (v.results[k].diverged ? std::string("diverged") : std::isfinite(value) ? std::string(num) : std::string()) + "\n";
+           (v.results[k].diverged          ? std::string("diverged")
+            : !v.results[k].error.empty() ? std::string("failed")
+            : std::isfinite(value) ? std::string(num) : std::string()) + "\n";
   }
   return csv;
 }

@@ -19,7 +19,7 @@ struct SearchView {
   std::vector<std::string> row_labels, col_labels;
   std::string row_title, col_title, title;
   std::string caption;                      // under the heatmap: how each run was trained (wrapped)
-  std::string diverged;                     // the word written in a diverged cell
+  std::string diverged, failed;             // the words written in a diverged cell, and in one that could not be built
   SearchMetric metric = SearchMetric::final_accuracy;
   int b_cell = -1;                          // the cell opened as run B, framed in B's colour
   plot::PlotTheme theme;
@@ -48,7 +48,8 @@ double search_curves_loss_max(const std::vector<CellResult>& results);
 SearchGridLayout draw_search_heatmap(plot::Canvas& canvas, plot::Rect rect, const SearchView& v);
 SearchGridLayout draw_search_curves(plot::Canvas& canvas, plot::Rect rect, const SearchView& v);
 
-// The data each drawing shows, as CSV: row,column,value (diverged: "diverged") for the heatmap;
+// The data each drawing shows, as CSV: row,column,value ("diverged", or "failed" for a run that
+// could not be built) for the heatmap;
 // row,column,series,step,value for the curves.
 std::string search_heatmap_csv(const SearchView& v);
 std::string search_curves_csv(const SearchView& v);
