@@ -121,9 +121,8 @@ struct TrainVsInferencePanel : Panel {
                                  const std::optional<InferenceComparison>& b) const {
     std::vector<std::string> out;
     const std::optional<InferenceComparison>& any = a ? a : b;
-    if (any)
-      out.push_back(ui::fill(ui::tr("inference.over"), {{"test", std::to_string(any->test_examples)},
-                                                        {"train", std::to_string(any->population_examples)}}));
+    if (any && ((a && a->has_bn) || (b && b->has_bn)))
+      out.push_back(ui::fill(ui::tr("inference.over"), {{"train", std::to_string(any->population_examples)}}));
     for (int run = 0; run < 2; ++run) {
       const auto& c = run == 0 ? a : b;
       const auto& s = run == 0 ? ctx.a : ctx.b;
@@ -165,7 +164,8 @@ struct TrainVsInferencePanel : Panel {
     table.a = a_.result();
     table.b = b_.result();
     const int64_t step = table.a ? table.a->step : 0;
-    table.title = ui::fill(ui::tr("inference.table_title"), {{"step", std::to_string(step)}});
+    const int tested = table.a ? table.a->test_examples : 0;
+    table.title = ui::fill(ui::tr("inference.table_title"), {{"step", std::to_string(step)}, {"test", std::to_string(tested)}});
     table.notes = notes(ctx, table.a, table.b);
     table.color_a = to_color(ctx.theme.run_a);
     table.color_b = to_color(ctx.theme.run_b);
