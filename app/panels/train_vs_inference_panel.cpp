@@ -66,7 +66,9 @@ std::string fmt(const char* format, double v) {
 }
 
 struct TrainVsInferencePanel : Panel {
-  RunEvaluation a_, b_;
+  // Mutable: busy() starts the job a headless render waits for (see there); on the window's
+  // thread, as draw().
+  mutable RunEvaluation a_, b_;
   int test_examples_ = 2000, population_examples_ = 10000;
   int edit_test_ = 2000, edit_population_ = 10000;  // the sliders' values while dragged
   int settings_version_ = 0;
@@ -74,13 +76,26 @@ struct TrainVsInferencePanel : Panel {
   const ui::Session* session_ = nullptr;  // the lab's, which outlives its panels
 
   const char* key() const override { return kKey; }
-  // A headless render waits until both runs' newest networks are evaluated. Before its first
-  // draw the panel knows no session, so it asks for the frame that starts the jobs.
+  // A headless render waits until both runs' newest networks are evaluated. It draws no frame
+  // while it waits, so a network that arrived while a job ran is started from here: waiting on
+  // it alone would never end. Before its first draw the panel knows no session and asks for the
+  // frame that gives it one.
   bool busy() const override {
-    if (a_.job.running() || b_.job.running()) return true;
     if (!session_) return true;
     const TwinRuns* twins = session_->twins();
-    return twins && (a_.stale(twins->a().snapshot(), settings_version_) || b_.stale(twins->b().snapshot(), settings_version_));
+    if (twins) {
+      a_.update(twins->a().snapshot(), settings(), settings_version_);
+      b_.update(twins->b().snapshot(), settings(), settings_version_);
+    }
+    return a_.job.running() || b_.job.running();
+  }
+
+  InferenceSettings settings() const {
+    InferenceSettings s;
+    s.test_examples = test_examples_;
+    s.population_examples = population_examples_;
+    s.single_examples = kSingleExamples;
+    return s;
   }
 
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
@@ -152,12 +167,8 @@ struct TrainVsInferencePanel : Panel {
       ImGui::TextWrapped("%s", ui::tr("inference.waiting"));
       return;
     }
-    InferenceSettings settings;
-    settings.test_examples = test_examples_;
-    settings.population_examples = population_examples_;
-    settings.single_examples = kSingleExamples;
-    a_.update(ctx.a, settings, settings_version_);
-    b_.update(ctx.b, settings, settings_version_);
+    a_.update(ctx.a, settings(), settings_version_);
+    b_.update(ctx.b, settings(), settings_version_);
     draw_controls(ctx);
 
     InferenceTable table;
