@@ -105,6 +105,17 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"train_images", K::integer, 0, 60000, {}},
         {"metric", K::choice, 0, 0, {"final_accuracy", "best_accuracy", "final_loss", "best_loss"}},
         {"shown", K::choice, 0, 0, {"heatmap", "curves"}}}},
+      // `feature` from 1 (past the block's last: its last); `batch` the seed of the m examples.
+      {"bn_transform", "panel.bn_transform",
+       {{"block", K::block, 0, 0, {}},
+        {"feature", K::integer, 1, 4096, {}},
+        {"samples", K::integer, 2, 16, {}},
+        {"batch", K::integer, 1, 1000000, {}},
+        {"undo", K::boolean, 0, 0, {}},
+        {"gamma", K::number, -3.0, 3.0, {}},
+        {"beta", K::number, -3.0, 3.0, {}},
+        {"shown", K::choice, 0, 0, {"table", "lines"}}}},
+      {"feature_maps", "panel.feature_maps", {{"block", K::block, 0, 0, {}}, {"sample", K::integer, 1, 100000, {}}}},
   };
   return catalog;
 }

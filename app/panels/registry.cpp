@@ -24,6 +24,8 @@ std::unique_ptr<Panel> make_smoothness_panel();
 std::unique_ptr<Panel> make_loss_slice_panel();
 std::unique_ptr<Panel> make_batch_noise_panel();
 std::unique_ptr<Panel> make_search_panel();
+std::unique_ptr<Panel> make_bn_transform_panel();
+std::unique_ptr<Panel> make_feature_maps_panel();
 
 std::vector<PanelEntry> make_panels() {
   std::vector<PanelEntry> panels;
@@ -52,6 +54,9 @@ std::vector<PanelEntry> make_panels() {
   // trains only on a click or a scene.
   panels.push_back({make_batch_noise_panel(), false, true});
   panels.push_back({make_search_panel(), false, true});  // hyperparameter search: a grid of runs on a click
+  // The BN transform and the feature maps compute on a batch or an image of their own (LabJob).
+  panels.push_back({make_bn_transform_panel(), false, true});
+  panels.push_back({make_feature_maps_panel(), false, true});
   return panels;
 }
 
