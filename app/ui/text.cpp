@@ -83,7 +83,9 @@ bool build_fonts(float pixel_size, std::string* warning) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   // Latin and the lesson's symbols from DejaVu (it has Greek, √, ², ∇, ≈, ×, ⓘ); Chinese merged in.
-  static const ImWchar latin_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F, 0x2190, 0x21FF,
+  // The combining marks (U+0300–036F) draw x̂: DejaVu gives them no advance, so ImGui lays the hat
+  // over the letter before it.
+  static const ImWchar latin_ranges[] = {0x0020, 0x00FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F, 0x2190, 0x21FF,
                                          0x2200, 0x22FF, 0x2460, 0x24FF, 0x25A0, 0x25FF, 0};
   const std::string latin = find_font_file("DejaVu Sans");
   const std::string cjk = find_font_file("sans:lang=zh-cn");
