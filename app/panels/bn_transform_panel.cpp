@@ -184,7 +184,7 @@ struct BnTransformPanel : Panel {
       const std::string others = bn_blocks(cfg);
       std::string text = ui::fill(ui::tr(k == NormKind::none ? "bn_transform.no_norm" : "bn_transform.not_batch"),
                                   {{"block", std::to_string(block + 1)}, {"norm", norm_abbreviation(k)}});
-      text += " ";
+      if (ui::text.language() != "zh") text += " ";  // Chinese sentences follow without a space
       text += others.empty() ? ui::tr("bn_transform.no_bn_anywhere")
                              : ui::fill(ui::tr("bn_transform.choose"), {{"blocks", others}});
       message(ctx, text);
