@@ -191,6 +191,12 @@ std::vector<std::string> wrapped(plot::Canvas& canvas, const std::vector<std::st
   if (flow) {
     std::string row;
     for (const std::string& item : lines) {
+      if (measure(item) > width) {  // an item wider than the cell is wrapped on lines of its own
+        if (!row.empty()) out.push_back(row);
+        row.clear();
+        for (std::string& w : ui::wrap_text(item, width, measure)) out.push_back(std::move(w));
+        continue;
+      }
       const std::string joined = row.empty() ? item : row + "    " + item;
       if (!row.empty() && measure(joined) > width) {
         out.push_back(row);

@@ -124,6 +124,7 @@ struct FeatureMapsPanel : Panel {
                                    v));
     view.stage_names = stage_names(*f, cfg.blocks[block].activation);
     view.input_name = ui::tr("feature_maps.input");
+    view.partial = ui::tr("feature_maps.partial");
     view.theme = plot::theme_by_name(ctx.theme.name);
     view.line_width = ctx.theme.line_width / 1.5f;
     plot_area(

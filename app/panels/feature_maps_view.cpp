@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/problems.h"
 #include "ui/text_wrap.h"
 
 namespace bnlab {
@@ -93,9 +94,17 @@ void draw_feature_maps(plot::Canvas& canvas, plot::Rect rect, const FeatureMapsV
   const float gap = ts * 0.35f, text_h = f.gamma.empty() ? 0.0f : 2.0f * small * 1.15f;
   const float maps_x0 = x + name_w + ts * 0.6f;
   const float text_w = f.gamma.empty() ? 0.0f : canvas.measure_text("β −0.00", small).x + gap;
-  const Grid g =
-      best_grid(f.channels, static_cast<int>(stages), rect.x1 - pad - maps_x0, body_h - line, text_h, gap, text_w);
-  if (g.side < 4.0f) {
+  // Every channel if each map keeps room for its row's name and range beside it; else the
+  // first ones that do, and a line saying how many are shown.
+  int shown = f.channels;
+  Grid g;
+  const float min_side = small * 2.4f, note_h = shown > 1 ? line : 0.0f;
+  for (; shown >= 1; --shown) {
+    const float avail_h = body_h - line - (shown < f.channels ? note_h : 0.0f);
+    g = best_grid(shown, static_cast<int>(stages), rect.x1 - pad - maps_x0, avail_h, text_h, gap, text_w);
+    if (g.side >= min_side) break;
+  }
+  if (shown < 1 || g.side < 4.0f) {
     canvas.pop_clip();
     return;
   }
@@ -111,9 +120,13 @@ void draw_feature_maps(plot::Canvas& canvas, plot::Rect rect, const FeatureMapsV
     }
     for (int k = 0; k < g.cols; ++k) {
       const int c = r * g.cols + k;
-      if (c >= f.channels) break;
+      if (c >= shown) break;
       const float cx = maps_x0 + cell_w * static_cast<float>(k);
-      if (r == 0) canvas.text({cx + g.side * 0.5f, y}, "c = " + std::to_string(c + 1), {small, v.theme.text, plot::HAlign::center});
+      if (r == 0) {
+        const std::string label = "c = " + std::to_string(c + 1);
+        canvas.text({cx + g.side * 0.5f, y}, canvas.measure_text(label, small).x < cell_w ? label : std::to_string(c + 1),
+                    {small, v.theme.text, plot::HAlign::center});
+      }
       for (size_t s = 0; s < stages; ++s) {
         const StageScale sc = stage_scale(f, s);
         const std::string key = "feature-maps-" + std::to_string(s) + "-" + std::to_string(c);
@@ -128,6 +141,10 @@ void draw_feature_maps(plot::Canvas& canvas, plot::Rect rect, const FeatureMapsV
       }
     }
   }
+  if (shown < f.channels)
+    canvas.text({x, rect.y1 - pad - line},
+                ui::fill(v.partial, {{"shown", std::to_string(shown)}, {"channels", std::to_string(f.channels)}}),
+                {small, v.theme.text});
   canvas.pop_clip();
 }
 

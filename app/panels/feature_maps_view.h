@@ -19,6 +19,7 @@ struct FeatureMapsView {
   std::vector<std::string> header;       // translated lines above the picture
   std::vector<std::string> stage_names;  // (stages): "z", "BN(z)", "σ(BN(z))"
   std::string input_name;                // "input"
+  std::string partial;                   // "Channels 1–{shown} of {channels}..." when not all fit
   plot::PlotTheme theme;
   float line_width = 1.0f;
 };
