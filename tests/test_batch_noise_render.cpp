@@ -33,11 +33,11 @@ std::string tiny_scene() {
                  "train": {"batch_size": 8, "lr": 0.1}},
   "steps": [
     {"id": "spread", "narration": {"en": "Spread.", "zh": "离散。"},
-     "layout": [{"panel": "batch_noise", "block": 2, "feature": 3, "shown": "spread"}], "run": {"to_step": 20}},
+     "layout": [{"panel": "batch_noise", "block": 2, "feature": 4, "shown": "spread"}], "run": {"to_step": 20}},
     {"id": "one", "narration": {"en": "One.", "zh": "一个。"},
      "layout": [{"panel": "batch_noise", "shown": "one"}]},
     {"id": "conv", "narration": {"en": "Conv.", "zh": "卷积。"},
-     "layout": [{"panel": "batch_noise", "block": 1, "feature": 1, "shown": "spread"}]},
+     "layout": [{"panel": "batch_noise", "block": 1, "feature": 2, "shown": "spread"}]},
     {"id": "gap", "narration": {"en": "Gap.", "zh": "差距。"},
      "layout": [{"panel": "batch_noise", "shown": "gap", "start": true, "steps": 10, "train_images": 256}]}
   ]})";

@@ -60,7 +60,7 @@ struct BatchNoisePanel : Panel {
 
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
     unseen_setting_ = true;
-    if (name == "feature") feature_ = v.get<int>();
+    if (name == "feature") feature_ = std::max(0, v.get<int>() - 1);  // counted from 1, as blocks
     // The two lengths exclude each other: the last one set is the one the runs use.
     if (name == "examples") plan_.length = SweepLength{0, v.get<int64_t>()};
     if (name == "steps") plan_.length = SweepLength{v.get<int64_t>(), 0};
@@ -142,9 +142,9 @@ struct BatchNoisePanel : Panel {
     if (ImGui::Button(ui::tr_id("batch_noise.recompute"))) started_state_.reset();
     if (r && r->problem.empty() && r->features > 1 && r->block == ctx.selected_block) {
       same_line_if_fits(ImGui::GetFontSize() * 14);
-      int f = std::min(feature_, r->features - 1);
+      int f = std::min(feature_, r->features - 1) + 1;
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-      if (ImGui::SliderInt(ui::tr_id(r->conv ? "batch_noise.channel" : "batch_noise.feature"), &f, 0, r->features - 1))
+      if (ImGui::SliderInt(ui::tr_id(r->conv ? "batch_noise.channel" : "batch_noise.feature"), &f, 1, r->features))
         ctx.actions.post(ui::act::SetPanelSetting{kKey, "feature", f});
     }
     if (noise_.running()) {
@@ -203,7 +203,7 @@ struct BatchNoisePanel : Panel {
     }
     const std::string which = ui::fill(ui::tr(r->conv ? "batch_noise.which_conv" : "batch_noise.which"),
                                        {{"block", std::to_string(r->block + 1)},
-                                        {"feature", std::to_string(r->feature)},
+                                        {"feature", std::to_string(r->feature + 1)},
                                         {"step", std::to_string(r->step)}});
     switch (static_cast<NoiseView>(view)) {
       case NoiseView::spread: draw_spread(ctx, *r, which, w, h); break;

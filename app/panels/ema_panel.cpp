@@ -44,7 +44,7 @@ struct EmaPanel : Panel {
     static const char* kShown[] = {"running", "weights", "window", "correction"};
     if (name == "beta") beta_ = v.get<float>();
     if (name == "batches") batches_ = v.get<int>();
-    if (name == "feature") feature_ = v.get<int>();
+    if (name == "feature") feature_ = std::max(0, v.get<int>() - 1);  // counted from 1, as blocks
     for (int i = 0; i < 4; ++i)
       if (name == "shown" && v == kShown[i]) shown_ = i;
   }
@@ -65,8 +65,8 @@ struct EmaPanel : Panel {
     if (ImGui::SliderInt(ui::tr_id("ema.batches"), &k, 1, 200)) ctx.actions.post(ui::act::SetPanelSetting{kKey, "batches", k});
     same_line_if_fits(em * 9);
     ImGui::SetNextItemWidth(em * 5);
-    int f = feature_;
-    if (ImGui::InputInt(ui::tr_id("ema.feature"), &f)) ctx.actions.post(ui::act::SetPanelSetting{kKey, "feature", std::max(0, f)});
+    int f = feature_ + 1;
+    if (ImGui::InputInt(ui::tr_id("ema.feature"), &f)) ctx.actions.post(ui::act::SetPanelSetting{kKey, "feature", std::max(1, f)});
     // The run's BN momentum changes only here, on a click: the slider above is the lab's own.
     const double momentum = momentum_for_beta(beta_);
     const std::string button = ui::fill(ui::tr("ema.apply"), {{"momentum", fmt("%.4g", momentum)}}) + "###ema.apply";
@@ -123,7 +123,7 @@ struct EmaPanel : Panel {
 
   void running_plot(PanelContext& ctx, const FeatureMeans& m, float w, float h) {
     const std::string where = " · A " + std::to_string(ctx.selected_block + 1) + " · " +
-                              ui::fill(ui::tr("ema.feature_n"), {{"feature", std::to_string(feature_)}});
+                              ui::fill(ui::tr("ema.feature_n"), {{"feature", std::to_string(feature_ + 1)}});
     if (m.steps.empty()) {
       const bool waiting = !ctx.history_a || recent_frames(ctx.history_a.get(), 1).empty();
       message(ctx, "ema-running", ui::tr(waiting ? "plot.waiting" : "ema.no_bn"), w, h);

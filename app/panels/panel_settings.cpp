@@ -57,7 +57,7 @@ const std::vector<PanelInfo>& panel_catalog() {
        {{"block", K::block, 0, 0, {}},
         {"beta", K::number, 0.5, 0.9999, {}},
         {"batches", K::integer, 1, 200, {}},
-        {"feature", K::integer, 0, 4095, {}},
+        {"feature", K::integer, 1, 4096, {}},
         {"shown", K::choice, 0, 0, {"running", "weights", "window", "correction"}}}},
       // The published run (core/lesson/published.h) each of runs A and B is set beside.
       {"reference", "panel.reference",
@@ -83,7 +83,7 @@ const std::vector<PanelInfo>& panel_catalog() {
         {"shown", K::choice, 0, 0, {"a", "b"}}}},
       {"batch_noise", "panel.batch_noise",
        {{"block", K::block, 0, 0, {}},
-        {"feature", K::integer, 0, 4095, {}},
+        {"feature", K::integer, 1, 4096, {}},
         {"start", K::boolean, 0, 0, {}},
         {"examples", K::integer, 256, 60000, {}},
         {"steps", K::integer, 10, 5000, {}},
