@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "render_helpers.h"
 #include "plot_csv_rows.h"
 #include "scene/render.h"
 #include "scene/scene.h"
@@ -52,14 +53,7 @@ std::map<std::string, std::map<double, double>> series(const std::string& csv, c
 }
 
 TEST(BatchNoiseRender, EachPageShowsTheStatisticsOfTheNetworkTheStepLeft) {
-  const fs::path dir = fs::temp_directory_path() / ("bnlab-batch-noise-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const Scene scene = parse_scene(nlohmann::json::parse(tiny_scene()), "tiny-batch.json", BNLAB_EXAMPLES_DIR);
-  RenderOptions o;
-  o.out_dir = dir.string();
-  o.format = "csv";
-  const std::vector<RenderedStep> steps = render_scene(scene, o);
-  fs::remove_all(dir);
+  const std::vector<RenderedStep> steps = render_csv(tiny_scene(), "tiny-batch.json");
   ASSERT_EQ(steps.size(), 4u);
   for (const RenderedStep& s : steps) ASSERT_EQ(s.plots.size(), 1u) << s.path;
 

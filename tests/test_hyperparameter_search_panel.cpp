@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "render_helpers.h"
 #include "core/train/hyperparameter_search.h"
 #include "core/train/small_batch_lab.h"
 #include "lab_helpers.h"
@@ -41,14 +42,7 @@ TEST(HyperparameterSearchRender, TheHeatmapShowsEachRunsOwnFinalAccuracy) {
     "steps": [{"id": "grid", "narration": {"en": "The grid.", "zh": "网格。"},
       "layout": [{"panel": "hyperparameter_search", "start": true, "rows": "lr", "row_from": 0.1, "row_to": 100000,
                   "row_count": 2, "row_log": true, "cols": "bn", "steps": 12, "train_images": 0}]}]})";
-  const fs::path dir = fs::temp_directory_path() / ("bnlab-search-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const Scene scene = parse_scene(nlohmann::json::parse(scene_json), "tiny-search.json", BNLAB_EXAMPLES_DIR);
-  RenderOptions o;
-  o.out_dir = dir.string();
-  o.format = "csv";
-  const std::vector<RenderedStep> steps = render_scene(scene, o);
-  fs::remove_all(dir);
+  const std::vector<RenderedStep> steps = render_csv(scene_json, "tiny-search.json");
   ASSERT_EQ(steps.size(), 1u);
   const DrawnPlot* heatmap = nullptr;
   for (const DrawnPlot& p : steps[0].plots)

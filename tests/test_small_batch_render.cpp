@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "render_helpers.h"
 #include "scene/render.h"
 #include "scene/scene.h"
 
@@ -32,14 +33,7 @@ std::string tiny_lab_scene() {
 }
 
 TEST(SmallBatchRender, ThePageWaitsForEveryRunAndMarksTheOnesThatFailed) {
-  const fs::path dir = fs::temp_directory_path() / ("bnlab-small-batch-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const Scene scene = parse_scene(nlohmann::json::parse(tiny_lab_scene()), "tiny-lab.json", BNLAB_EXAMPLES_DIR);
-  RenderOptions o;
-  o.out_dir = dir.string();
-  o.format = "csv";
-  const std::vector<RenderedStep> steps = render_scene(scene, o);
-  fs::remove_all(dir);
+  const std::vector<RenderedStep> steps = render_csv(tiny_lab_scene(), "tiny-lab.json");
   ASSERT_EQ(steps.size(), 1u);
   ASSERT_EQ(steps[0].plots.size(), 1u);
   const std::string& csv = steps[0].plots[0].csv;
