@@ -45,20 +45,22 @@ void settle(Lab& lab, const std::string& where) {
   }
 }
 
-// A shown panel busy with work of its own (the small-batch lab's grid) is waited for: one frame
-// lets it start what the step asked, then its work must end, within the same ten minutes.
+// A shown panel busy with work of its own (the small-batch lab's grid) is waited for, within the
+// same ten minutes. Frames go on while it works, a few a second, as in the window: a panel starts
+// its work in a frame, and the run it reads may publish its network once more after the first
+// frame (a paused trainer answers a late command), which only a later frame sees. Without them
+// the batch-size lab waited for a frame that never came (CI, stop 17).
 void wait_for_panels(Lab& lab, const RenderOptions& o, const std::string& where) {
   auto busy = [&] {
     for (PanelEntry* p : lab.shown_panels())
       if (p->panel->busy()) return true;
     return false;
   };
-  if (!busy()) return;
-  lab_frame(lab, {0, 0, static_cast<float>(o.width), static_cast<float>(o.height)}, lab.settings.theme);
   const auto until = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (busy()) {
+  for (int poll = 0; busy(); ++poll) {
     if (std::chrono::steady_clock::now() > until)
       throw Error(ErrorKind::internal, where + ": a panel's work did not finish in 10 minutes");
+    if (poll % 5 == 0) lab_frame(lab, {0, 0, static_cast<float>(o.width), static_cast<float>(o.height)}, lab.settings.theme);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
