@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 300
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev libeigen3-dev \
-  nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
+  nlohmann-json3-dev zlib1g-dev libopenblas-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
   libcairo2-dev libfontconfig-dev fontconfig fonts-wqy-microhei fonts-dejavu-core \
   xvfb xauth xdotool libgl1-mesa-dri clang-14 libclang-rt-14-dev
 

@@ -1,6 +1,8 @@
 // What this file is: forward and backward of Dense.
 #include "core/layers/dense.h"
 
+#include "core/kernels/gemm.h"
+
 namespace bnlab {
 
 Dense::Dense(int in_features, int out_features, bool has_bias)
@@ -15,18 +17,18 @@ Dense::Dense(int in_features, int out_features, bool has_bias)
 const Tensor& Dense::forward(const Tensor& x, Mode) {
   input_ = &x;
   out_.resize({out_features_, 1, 1}, x.batch());
-  out_.data.noalias() = weight_ * x.data;  // (out, batch)
+  gemm(view(weight_), view(x.data), out_.data);  // (out, batch)
   if (has_bias_) out_.data.colwise() += bias_;
   return out_;
 }
 
 const Tensor& Dense::backward(const Tensor& grad_out) {
   const Matrix& dy = grad_out.data;  // (out, batch)
-  weight_grad_.noalias() += dy * input_->data.transpose();
+  gemm(view(dy), view(input_->data).t(), weight_grad_, 1.0f);  // += dy · xᵀ
   if (has_bias_) bias_grad_ += dy.rowwise().sum();
   if (!input_grad_) return grad_in_;
   grad_in_.resize(input_->shape, dy.cols());
-  grad_in_.data.noalias() = weight_.transpose() * dy;  // (in, batch)
+  gemm(view(weight_).t(), view(dy), grad_in_.data);  // (in, batch)
   return grad_in_;
 }
 
