@@ -4,6 +4,8 @@
 #include <benchmark/benchmark.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/io/config.h"
 #include "core/layers/batch_norm.h"
@@ -113,6 +115,14 @@ BENCHMARK_CAPTURE(BM_WorkloadStep, W2, "W2");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W3, "W3");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W1-LN, "W1-LN");
 BENCHMARK_CAPTURE(BM_WorkloadStep, W3-GN, "W3-GN");
+BENCHMARK_CAPTURE(BM_WorkloadStep, CNN, "CNN");
+// The MLP grid of issue 13, BM_WorkloadStep/MLP-64-b32 … BM_WorkloadStep/MLP-1024-b512.
+const bool mlp_grid_registered = [] {
+  static const std::vector<std::string> names = mlp_grid_names();
+  for (const std::string& name : names)
+    benchmark::RegisterBenchmark(("BM_WorkloadStep/" + name).c_str(), BM_WorkloadStep, name.c_str());
+  return true;
+}();
 
 // W1's steps with what the ICS and smoothness labs ask of the trainer while they are shown, at
 // their default of every 10 steps: Santurkar et al.'s ICS (arg 1: a forward and backward per

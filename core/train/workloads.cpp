@@ -3,6 +3,10 @@
 // LN and GN); GroupNorm takes default_groups of each block's channels.
 #include "core/train/workloads.h"
 
+#include <cstdio>
+#include <optional>
+#include <utility>
+
 #include "core/error.h"
 
 namespace bnlab {
@@ -17,15 +21,26 @@ BlockConfig dense(int units, bool bn, const std::string& act) {
   return b;
 }
 
-BlockConfig conv(int channels, int kernel) {
+BlockConfig conv(int channels, int kernel, const std::string& act = "sigmoid", const std::string& pool = "avg",
+                 int padding = 0) {
   BlockConfig b;
   b.op = "conv";
   b.channels = channels;
   b.kernel = kernel;
+  b.padding = padding;
   b.norm = NormKind::batch;
-  b.activation = "sigmoid";
-  b.pool = {"avg", 2};
+  b.activation = act;
+  b.pool = {pool, 2};
   return b;
+}
+
+// "MLP-1024-b512" → {1024, 512}: any width and batch from 1 to 4096.
+std::optional<std::pair<int, int>> parse_mlp(const std::string& name) {
+  int width = 0, batch = 0, used = 0;
+  if (std::sscanf(name.c_str(), "MLP-%d-b%d%n", &width, &batch, &used) != 2 || used != static_cast<int>(name.size()))
+    return std::nullopt;
+  if (width < 1 || width > 4096 || batch < 1 || batch > 4096) return std::nullopt;
+  return std::pair{width, batch};
 }
 
 // One multiply-add is 2 FLOPs. A training step does each layer's forward product and two
@@ -60,8 +75,26 @@ Workload bn_workload(const std::string& name) {
     // conv1: 6 × 24² outputs × 25; conv2: 16 × 8² × 150; dense 256·120, 120·84, 84·10.
     w.flops_per_step = step_flops(6.0 * 24 * 24 * 25, 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128);
     w.gemm_m = 16, w.gemm_k = 150, w.gemm_n = 8 * 8 * 128;
+  } else if (name == "CNN") {
+    w.description = "conv 32k3, conv 64k3 (padding 1, BN, ReLU, maxpool 2), dense 128 + BN ReLU, dense 10, batch 64, SGD";
+    c.model.blocks = {conv(32, 3, "relu", "max", 1), conv(64, 3, "relu", "max", 1), dense(128, true, "relu"),
+                      dense(10, false, "none")};
+    c.train.batch_size = 64;
+    // conv1: 32 × 28² outputs × 9; conv2: 64 × 14² × 288; dense 3136·128, 128·10.
+    w.flops_per_step = step_flops(32.0 * 28 * 28 * 9, 64.0 * 14 * 14 * 288 + 3136.0 * 128 + 128.0 * 10, 64);
+    w.gemm_m = 64, w.gemm_k = 288, w.gemm_n = 14 * 14 * 64;
+  } else if (const auto mlp = parse_mlp(name)) {
+    const auto [width, batch] = *mlp;
+    w.description = "dense " + std::to_string(width) + "/" + std::to_string(width) + "/" + std::to_string(width) +
+                    " ReLU + BN, dense 10, batch " + std::to_string(batch) + ", SGD";
+    for (int i = 0; i < 3; ++i) c.model.blocks.push_back(dense(width, true, "relu"));
+    c.model.blocks.push_back(dense(10, false, "none"));
+    c.train.batch_size = batch;
+    w.flops_per_step = step_flops(784.0 * width, 2.0 * width * width + 10.0 * width, batch);
+    w.gemm_m = width, w.gemm_k = width, w.gemm_n = batch;
   } else {
-    throw config_error("--workload: unknown workload '" + name + "' (expected W1, W2, W3, W1-LN, W1-GN, W3-LN, W3-GN)");
+    throw config_error("--workload: unknown workload '" + name +
+                       "' (expected W1, W2, W3, W1-LN, W1-GN, W3-LN, W3-GN, CNN, or MLP-WIDTH-bBATCH such as MLP-1024-b512)");
   }
   return w;
 }
@@ -91,7 +124,14 @@ Workload with_norm(const std::string& base, NormKind kind) {
 
 }  // namespace
 
-std::vector<std::string> workload_names() { return {"W1", "W2", "W3", "W1-LN", "W3-GN"}; }
+std::vector<std::string> workload_names() { return {"W1", "W2", "W3", "W1-LN", "W3-GN", "CNN", "MLP-1024-b512"}; }
+
+std::vector<std::string> mlp_grid_names() {
+  std::vector<std::string> names;
+  for (int width : {64, 256, 1024})
+    for (int batch : {32, 128, 512}) names.push_back("MLP-" + std::to_string(width) + "-b" + std::to_string(batch));
+  return names;
+}
 
 Workload make_workload(const std::string& name) {
   for (const std::string base : {"W1", "W3"})

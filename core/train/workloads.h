@@ -1,6 +1,6 @@
-// What this file is: the benchmark workloads (issue 3's W1-W3 and issue 11's W1-LN, W1-GN,
-// W3-LN, W3-GN), shared by `bnlab bench` and bench/, so both measure the same networks as
-// bench/compare_pytorch.py.
+// What this file is: the benchmark workloads (issue 3's W1-W3, issue 11's W1-LN, W1-GN, W3-LN,
+// W3-GN, issue 13's CNN and MLP-WIDTH-bBATCH), shared by `bnlab bench` and bench/, so both
+// measure the same networks as bench/compare_pytorch.py and the LibTorch loop.
 #pragma once
 
 #include <string>
@@ -21,9 +21,11 @@ struct Workload {
   int gemm_m = 0, gemm_k = 0, gemm_n = 0;  // the step's largest matrix product, (m×k)·(k×n)
 };
 
-// What a plain `bnlab bench` runs: W1, W2, W3, W1-LN, W3-GN. make_workload knows W1-GN and
-// W3-LN too.
+// What a plain `bnlab bench` runs: W1, W2, W3, W1-LN, W3-GN, CNN and MLP-1024-b512.
+// make_workload knows W1-GN, W3-LN and every MLP-WIDTH-bBATCH too.
 std::vector<std::string> workload_names();
+// The speed issue's MLPs: widths {64, 256, 1024} × batches {32, 128, 512}, "MLP-64-b32" …
+std::vector<std::string> mlp_grid_names();
 // Throws a config error naming the workload when it is unknown.
 Workload make_workload(const std::string& name);
 
