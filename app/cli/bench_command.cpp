@@ -1,6 +1,6 @@
 // What this file is: `bnlab bench [--workload NAME] [--steps N]`: steps/s of the training loop
 // on Fashion-MNIST with shuffled batches, one thread, and the step's achieved GFLOP/s as a
-// fraction of what Eigen's matrix product reaches on the workload's largest product shape.
+// fraction of one core's fp32 peak, measured in the same run by an FMA loop (fma_peak.h).
 // `bnlab bench --compare W1,W1-LN,...`: workloads' steps side by side in interleaved rounds,
 // each against the BN workload on its network. `bnlab bench --twins SECONDS`: the window's
 // default twin runs, headless, in steps/s.
@@ -10,11 +10,13 @@
 #include <ctime>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <thread>
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include <thread>
 
+#include "core/kernels/fma_peak.h"
 #include "core/probes/probe.h"
 #include "core/train/run.h"
 #include "core/train/trainer.h"
@@ -25,20 +27,24 @@
 namespace bnlab {
 namespace {
 
-// GFLOP/s of Eigen's (m×k)·(k×n) float product, the ceiling a training step can approach.
-double eigen_gemm_gflops(int m, int k, int n) {
-  const RowMatrix a = RowMatrix::Random(m, k);
-  const Matrix b = Matrix::Random(k, n);
-  Matrix c(m, n);
-  int reps = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double secs = 0.0;
-  while (secs < 0.3) {
-    c.noalias() = a * b;
-    ++reps;
-    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  return 2.0 * m * k * n * reps / secs / 1e9 + 0.0 * c(0, 0);
+// A workload's share of `steps`: W1 and smaller ones run all of them, a larger one as many as
+// take W1's FLOPs (W3 about a seventh, MLP-1024-b512 a three-hundredth), at least 5.
+int scaled_steps(const Workload& w, int steps) {
+  const double w1 = make_workload("W1").flops_per_step;
+  return std::max(std::min(steps, 5), static_cast<int>(steps * std::min(1.0, w1 / w.flops_per_step)));
+}
+
+// "12.3 GFLOP/s = 45% of peak": a step's rate against one core's FMA peak, measured in this run.
+std::string gflops_text(const Workload& w, double steps_per_s, const Peak& peak) {
+  const double gflops = steps_per_s * w.flops_per_step / 1e9;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%6.2f GFLOP/s = %3.0f%% of peak", gflops, 100.0 * gflops / peak.gflops);
+  return buf;
+}
+
+void print_peak(const Peak& peak) {
+  std::printf("peak: %.1f GFLOP/s on one core (%s loop, measured now, this thread's CPU time)\n", peak.gflops,
+              peak.how.c_str());
 }
 
 // A run that takes a probe frame every `probe_every` steps as the Trainer does (weights copied
@@ -171,7 +177,7 @@ int bench_compare(const std::string& list, int rounds, int steps) {
   std::vector<int> chunk;
   for (const Workload& w : ws) {
     runs.push_back(std::make_unique<Run>(w.config, data));
-    chunk.push_back(w.name.starts_with("W3") ? std::max(1, steps / 10) : steps);
+    chunk.push_back(scaled_steps(w, steps));
     for (int i = 0; i < std::max(5, chunk.back() / 10); ++i) runs.back()->step();  // warm-up
   }
   const size_t n = ws.size();
@@ -186,11 +192,14 @@ int bench_compare(const std::string& list, int rounds, int steps) {
       wall_rates[at].push_back(chunk[at] / seconds_since(t));
     }
   }
+  const Peak peak = measure_fma_peak();
   std::printf("%d interleaved rounds, median steps per CPU second (and per wall second); cost = this step's CPU time / "
               "the baseline's in the same round, median of the rounds\n",
               rounds);
+  print_peak(peak);
   for (size_t i = 0; i < n; ++i) {
-    std::printf("%-6s %8.1f steps/s (wall %8.1f)", ws[i].name.c_str(), median(rates[i]), median(wall_rates[i]));
+    std::printf("%-13s %8.1f steps/s (wall %8.1f)  %s", ws[i].name.c_str(), median(rates[i]), median(wall_rates[i]),
+                gflops_text(ws[i], median(rates[i]), peak).c_str());
     size_t base = 0;
     while (base < n && ws[base].name != ws[i].baseline) ++base;
     if (base < n) {
@@ -215,18 +224,17 @@ int bench_command(const std::vector<std::string>& argv) {
   std::vector<std::string> names = workload_names();
   if (args.has("--workload")) names = {make_workload(args.get("--workload")).name};
   std::shared_ptr<const DataSplit> data;
+  const Peak peak = measure_fma_peak();
+  print_peak(peak);
   for (const std::string& name : names) {
     Workload w = make_workload(name);
     if (!data) data = std::make_shared<const DataSplit>(load_data(w.config.data, 1));
-    const int n = w.name.starts_with("W3") ? std::max(1, steps / 10) : steps;  // W3's steps are 20x longer
+    const int n = scaled_steps(w, steps);
     Run run(w.config, data), probed_run(w.config, data);
     ProbedRun probed_loop{probed_run, TrainerOptions{}.probe_every, Prober()};
     const auto [rate, probed] = headless_rates(run, probed_loop, n);
     const auto [threaded, probed_again] = threaded_rates(w.config, data, probed_loop, std::max(2.0, n / std::max(rate, 1.0)));
-    const double gflops = rate * w.flops_per_step / 1e9;
-    const double ceiling = eigen_gemm_gflops(w.gemm_m, w.gemm_k, w.gemm_n);
-    std::printf("%s  %8.1f steps/s  %6.2f GFLOP/s = %3.0f%% of Eigen's %dx%dx%d product (%.1f GFLOP/s)  [%s]\n",
-                w.name.c_str(), rate, gflops, 100.0 * gflops / ceiling, w.gemm_m, w.gemm_k, w.gemm_n, ceiling,
+    std::printf("%-13s %8.1f steps/s  %s  [%s]\n", w.name.c_str(), rate, gflops_text(w, rate, peak).c_str(),
                 w.description.c_str());
     std::printf("    with probes every %d steps: %.1f steps/s (%.1f%% of headless); Trainer thread read at 60 Hz: %.1f steps/s "
                 "(%.1f%% of probed headless, %.1f steps/s in the same slices)\n",

@@ -66,7 +66,6 @@ Workload bn_workload(const std::string& name) {
     c.model.blocks.push_back(dense(10, false, "none"));
     c.train.batch_size = 60;
     w.flops_per_step = step_flops(784.0 * 100, 100.0 * 100 * 2 + 100.0 * 10, 60);
-    w.gemm_m = 100, w.gemm_k = 784, w.gemm_n = 60;
   } else if (name == "W3") {
     w.description = "LeNet + BN: conv 6k5, conv 16k5 (BN, sigmoid, avgpool 2), dense 120/84 + BN, dense 10, batch 128, SGD";
     c.model.blocks = {conv(6, 5), conv(16, 5), dense(120, true, "sigmoid"), dense(84, true, "sigmoid"),
@@ -74,7 +73,6 @@ Workload bn_workload(const std::string& name) {
     c.train.batch_size = 128;
     // conv1: 6 × 24² outputs × 25; conv2: 16 × 8² × 150; dense 256·120, 120·84, 84·10.
     w.flops_per_step = step_flops(6.0 * 24 * 24 * 25, 16.0 * 8 * 8 * 150 + 256.0 * 120 + 120.0 * 84 + 84.0 * 10, 128);
-    w.gemm_m = 16, w.gemm_k = 150, w.gemm_n = 8 * 8 * 128;
   } else if (name == "CNN") {
     w.description = "conv 32k3, conv 64k3 (padding 1, BN, ReLU, maxpool 2), dense 128 + BN ReLU, dense 10, batch 64, SGD";
     c.model.blocks = {conv(32, 3, "relu", "max", 1), conv(64, 3, "relu", "max", 1), dense(128, true, "relu"),
@@ -82,7 +80,6 @@ Workload bn_workload(const std::string& name) {
     c.train.batch_size = 64;
     // conv1: 32 × 28² outputs × 9; conv2: 64 × 14² × 288; dense 3136·128, 128·10.
     w.flops_per_step = step_flops(32.0 * 28 * 28 * 9, 64.0 * 14 * 14 * 288 + 3136.0 * 128 + 128.0 * 10, 64);
-    w.gemm_m = 64, w.gemm_k = 288, w.gemm_n = 14 * 14 * 64;
   } else if (const auto mlp = parse_mlp(name)) {
     const auto [width, batch] = *mlp;
     w.description = "dense " + std::to_string(width) + "/" + std::to_string(width) + "/" + std::to_string(width) +
@@ -91,7 +88,6 @@ Workload bn_workload(const std::string& name) {
     c.model.blocks.push_back(dense(10, false, "none"));
     c.train.batch_size = batch;
     w.flops_per_step = step_flops(784.0 * width, 2.0 * width * width + 10.0 * width, batch);
-    w.gemm_m = width, w.gemm_k = width, w.gemm_n = batch;
   } else {
     throw config_error("--workload: unknown workload '" + name +
                        "' (expected W1, W2, W3, W1-LN, W1-GN, W3-LN, W3-GN, CNN, or MLP-WIDTH-bBATCH such as MLP-1024-b512)");

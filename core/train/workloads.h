@@ -18,7 +18,6 @@ struct Workload {
   // with; empty for the BN workloads themselves and W2.
   std::string baseline;
   double flops_per_step = 0.0;  // multiply-adds × 2 of the products and convolutions, fwd + bwd
-  int gemm_m = 0, gemm_k = 0, gemm_n = 0;  // the step's largest matrix product, (m×k)·(k×n)
 };
 
 // What a plain `bnlab bench` runs: W1, W2, W3, W1-LN, W3-GN, CNN and MLP-1024-b512.
