@@ -53,11 +53,11 @@ test-release: build
 # still readable stack traces.
 SANITIZER_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
 # Precompiled headers (CMakeLists.txt): Eigen, nlohmann/json, GoogleTest and the standard library
-# parsed once per target, not once per file; the ThreadSanitizer and fuzz builds (-O1) use them.
+# parsed once per target, not once per file; the sanitizer and fuzz builds (-O1) use them.
 PCH = -DBNLAB_PCH=ON
 
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_SANITIZE=ON -DBNLAB_NATIVE=OFF
+	cmake -S . -B $(ASAN_BUILD) $(SANITIZER_FLAGS) -DBNLAB_SANITIZE=ON -DBNLAB_NATIVE=OFF $(PCH)
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target bnlab bnlab_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^WidgetIds.NoTwoWidgetsShareAnIdInEitherLanguage$$'
