@@ -8,6 +8,10 @@
 #               on another machine's CPU), then each parser's fuzzer for 30 seconds, one per core
 # make fuzz     build the libFuzzer harnesses (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 # make bench    deps + build + `bnlab bench` and the Google Benchmark micro-benchmarks
+# make bench-libtorch  installs libtorch-dev if missing, builds bnlab_vs_libtorch in
+#               build-libtorch/ and runs it: each workload's step in bnlab and in LibTorch C++,
+#               one thread, interleaved rounds of CPU time (LIBTORCH_ARGS, e.g. "W1 --rounds 5";
+#               its table also goes to build-libtorch/vs_libtorch.json)
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
@@ -16,6 +20,8 @@ TSAN_BUILD ?= build-tsan
 PORTABLE_BUILD ?= build-portable
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
+LIBTORCH_BUILD ?= build-libtorch
+LIBTORCH_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev libeigen3-dev \
@@ -23,7 +29,7 @@ DEBIAN_PACKAGES := cmake g++ make pkg-config libimgui-dev libglfw3-dev libgl-dev
   libcairo2-dev libfontconfig-dev fontconfig fonts-wqy-microhei fonts-dejavu-core \
   xvfb xauth xdotool libgl1-mesa-dri clang-14 libclang-rt-14-dev
 
-.PHONY: deps build run test test-release test-asan test-tsan test-portable test-fuzz fuzz fuzz-build bench clean
+.PHONY: deps build run test test-release test-asan test-tsan test-portable test-fuzz fuzz fuzz-build bench bench-libtorch clean
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -96,5 +102,16 @@ bench: build
 	./$(BUILD)/bnlab bench
 	./$(BUILD)/bnlab_bench
 
+# LibTorch is for this comparison only: not in DEBIAN_PACKAGES, so `make test` never needs it.
+bench-libtorch: deps
+	@dpkg-query -W -f='$${Status}' libtorch-dev 2>/dev/null | grep -q "install ok installed" || { \
+	  echo "make bench-libtorch: installing libtorch-dev"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libtorch-dev; }
+	cmake -S . -B $(LIBTORCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DBNLAB_LIBTORCH=ON
+	cmake --build $(LIBTORCH_BUILD) -j $(JOBS) --target bnlab_vs_libtorch
+	./$(LIBTORCH_BUILD)/bnlab_vs_libtorch --check
+	./$(LIBTORCH_BUILD)/bnlab_vs_libtorch $(LIBTORCH_ARGS) --json $(LIBTORCH_BUILD)/vs_libtorch.json
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(PORTABLE_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(PORTABLE_BUILD) $(FUZZ_BUILD) $(LIBTORCH_BUILD)
