@@ -138,7 +138,7 @@ nlohmann::json compare(const Workload& w, std::shared_ptr<const DataSplit> data,
     if (hidden > 0.05)
       std::printf("  WARNING: while %s ran, other threads of the process used %.0f%% more CPU than the timed one\n",
                   side, 100 * hidden);
-  std::fflush(stdout);
+  std::fflush(stdout);  // a row per workload as it ends, also into a pipe
   return {{"workload", w.name},
           {"description", w.description},
           {"bnlab_ms_per_step", ours},
