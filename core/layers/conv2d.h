@@ -1,8 +1,10 @@
 // What this file is: 2-D convolution with stride and zero padding (PyTorch's Conv2d), computed
-// one sample at a time as a matrix product on that sample's im2col matrix, so the patches of a
-// sample stay in cache between building them and using them.
+// one sample at a time as a matrix product (OpenBLAS, core/kernels/gemm.h) on that sample's im2col
+// matrix (core/kernels/im2col.h), so the patches of a sample stay in cache between building them
+// and using them.
 #pragma once
 
+#include "core/kernels/im2col.h"
 #include "core/layers/layer.h"
 
 namespace bnlab {
@@ -27,11 +29,9 @@ class Conv2d : public Layer {
   Vector bias_grad_;       // (out_c)
 
  private:
-  void im2col(const float* image);   // one sample's (C, H, W) values into cols_
-  void col2im(float* image_grad);    // dcols_ added back into one sample's (C, H, W) gradient
-
   Shape in_shape_, out_shape_;
-  int kernel_, stride_, padding_;
+  ConvGeometry geometry_;
+  Im2col im2col_;
   bool has_bias_;
   const Tensor* input_ = nullptr;  // (in_c * H * W, batch), kept for backward
   RowMatrix cols_;   // (in_c * k * k, out_h * out_w): row (c, kh, kw) holds that tap for every output

@@ -95,6 +95,10 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
       const int64_t patch = mul(mul(shape.c, b.kernel), b.kernel);
       t.parameters(add(mul(b.channels, patch), op_bias ? b.channels : 0));
       t.fixed_bytes = add(t.fixed_bytes, mul(2 * kFloat, mul(patch, out.spatial())));  // im2col, col2im
+      if (b.stride == 1 && b.padding > 0) {  // Im2col's zero-bordered image and its gradient (im2col.h)
+        const int64_t padded = mul(mul(shape.c, add(shape.h, 2 * int64_t{b.padding})), add(shape.w, 2 * int64_t{b.padding}));
+        t.fixed_bytes = add(t.fixed_bytes, mul(2 * kFloat, padded));
+      }
       shape = out;
     }
     t.forward_values = add(t.forward_values, shape.size());  // the op's output
