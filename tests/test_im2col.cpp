@@ -20,13 +20,13 @@ struct Case {
 };
 
 ConvGeometry geometry(const Case& c) {
-  return {c.c, c.h, c.w, c.k, c.stride, c.padding, (c.h + 2 * c.padding - c.k) / c.stride + 1,
-          (c.w + 2 * c.padding - c.k) / c.stride + 1};
+  const int out_h = (c.h + 2 * c.padding - c.k) / c.stride + 1, out_w = (c.w + 2 * c.padding - c.k) / c.stride + 1;
+  return {c.c, c.h, c.w, c.k, c.stride, c.padding, out_h, out_w};
 }
 
 std::string name(const Case& c) {
-  return std::to_string(c.c) + "×" + std::to_string(c.h) + "×" + std::to_string(c.w) + " k" + std::to_string(c.k) + " s" +
-         std::to_string(c.stride) + " p" + std::to_string(c.padding);
+  return std::to_string(c.c) + "×" + std::to_string(c.h) + "×" + std::to_string(c.w) + " k" + std::to_string(c.k) +
+         " s" + std::to_string(c.stride) + " p" + std::to_string(c.padding);
 }
 
 std::vector<float> random_values(size_t n, uint64_t seed) {
@@ -66,9 +66,11 @@ TEST(ConvIm2col, ColumnsMatchTheDefinition) {
           for (int kw = 0; kw < c.k; ++kw)
             for (int oh = 0; oh < g.out_height; ++oh)
               for (int ow = 0; ow < g.out_width; ++ow) {
-                const size_t at = static_cast<size_t>((ch * c.k + kh) * c.k + kw) * g.positions() + oh * g.out_width + ow;
+                const size_t at =
+                    static_cast<size_t>((ch * c.k + kh) * c.k + kw) * g.positions() + oh * g.out_width + ow;
                 ASSERT_EQ(cols[at], tap(c, image, ch, kh, kw, oh, ow))
-                    << name(c) << " pass " << pass << " tap " << ch << "," << kh << "," << kw << " at " << oh << "," << ow;
+                    << name(c) << " pass " << pass << " tap " << ch << "," << kh << "," << kw << " at " << oh << ","
+                    << ow;
               }
     }
   }
@@ -95,7 +97,8 @@ TEST(ConvIm2col, ImageGradientSumsTheTapsThatReadEachValue) {
     std::vector<float> grad(expected.size(), 5.0f);  // overwritten, not added to
     for (int pass = 0; pass < 2; ++pass) {
       im2col.to_image(cols.data(), grad.data());
-      for (size_t i = 0; i < grad.size(); ++i) ASSERT_FLOAT_EQ(grad[i], expected[i]) << name(c) << " pass " << pass << " value " << i;
+      for (size_t i = 0; i < grad.size(); ++i)
+        ASSERT_FLOAT_EQ(grad[i], expected[i]) << name(c) << " pass " << pass << " value " << i;
     }
   }
 }

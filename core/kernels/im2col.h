@@ -15,7 +15,7 @@ struct ConvGeometry {
   int channels = 1, height = 1, width = 1;
   int kernel = 1, stride = 1, padding = 0;
   int out_height = 1, out_width = 1;
-  int patch() const { return channels * kernel * kernel; }   // rows of the column matrix
+  int patch() const { return channels * kernel * kernel; }  // rows of the column matrix
   int positions() const { return out_height * out_width; }  // its columns
 };
 
