@@ -15,28 +15,13 @@ std::string Activation::kind() const {
 
 const Tensor& Activation::forward(const Tensor& x, Mode) {
   out_.resize(x.shape, x.batch());
-  auto in = x.data.array();
-  auto y = out_.data.array();
-  switch (kind_) {
-    case ActivationKind::sigmoid: y = 1.0f / (1.0f + (-in).exp()); break;
-    case ActivationKind::tanh: y = in.tanh(); break;
-    case ActivationKind::relu: y = in.max(0.0f); break;
-    case ActivationKind::leaky_relu: y = (in > 0.0f).select(in, in * leaky_slope); break;
-  }
+  activate(kind_, x.data.array(), out_.data.array());
   return out_;
 }
 
 const Tensor& Activation::backward(const Tensor& grad_out) {
   grad_in_.resize(grad_out.shape, grad_out.batch());
-  auto dy = grad_out.data.array();
-  auto y = out_.data.array();
-  auto dx = grad_in_.data.array();
-  switch (kind_) {
-    case ActivationKind::sigmoid: dx = dy * y * (1.0f - y); break;
-    case ActivationKind::tanh: dx = dy * (1.0f - y.square()); break;
-    case ActivationKind::relu: dx = (y > 0.0f).select(dy, 0.0f); break;
-    case ActivationKind::leaky_relu: dx = (y > 0.0f).select(dy, dy * leaky_slope); break;
-  }
+  activation_grad(kind_, grad_out.data.array(), out_.data.array(), grad_in_.data.array());
   return grad_in_;
 }
 

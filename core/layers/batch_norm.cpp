@@ -2,26 +2,12 @@
 #include "core/layers/batch_norm.h"
 
 #include <cmath>
+#include <optional>
+
+#include "core/kernels/bn_passes.h"
+#include "core/layers/activation.h"
 
 namespace bnlab {
-namespace {
-
-// Sums each channel's features over the batch: (C*S, N) -> (C), S = spatial size.
-Vector channel_sum(const Matrix& m, int channels) {
-  const Vector per_feature = m.rowwise().sum();  // (C*S)
-  const int s = static_cast<int>(m.rows()) / channels;
-  if (s == 1) return per_feature;
-  return per_feature.reshaped(s, channels).colwise().sum().transpose();
-}
-
-// Repeats each channel's value over its S features: (C) -> (C*S), so every per-channel
-// operation becomes one broadcast over contiguous columns.
-Vector per_feature(const Vector& per_channel, int spatial) {
-  if (spatial == 1) return per_channel;
-  return per_channel.transpose().replicate(spatial, 1).reshaped();
-}
-
-}  // namespace
 
 BatchNorm::BatchNorm(Shape shape, float momentum, float eps, bool affine)
     : shape_(shape), momentum_(momentum), eps_(eps), affine_(affine) {
@@ -36,31 +22,33 @@ BatchNorm::BatchNorm(Shape shape, float momentum, float eps, bool affine)
   batch_var_ = Vector::Zero(c);
 }
 
-const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
-  const int c = shape_.c, s = static_cast<int>(shape_.spatial());
-  const int64_t m = static_cast<int64_t>(x.batch()) * s;  // values per channel
+const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) { return forward_activated(x, mode, nullptr); }
+
+const Tensor& BatchNorm::backward(const Tensor& grad_out) { return backward_activated(grad_out, nullptr); }
+
+const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activation* act) {
+  const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), x.batch()};
+  const int64_t m = l.count();  // values per channel
   out_.resize(x.shape, x.batch());
+  x_hat_.resize(x.data.rows(), x.data.cols());
   used_batch_stats_ = mode == Mode::train || mode == Mode::infer_batch || mode == Mode::collect_population;
-  if (used_batch_stats_) last_count_ = m;
+  const Vector* mean = &batch_mean_;
   if (used_batch_stats_) {
-    batch_mean_ = channel_sum(x.data, c) / static_cast<float>(m);
-    x_hat_.noalias() = x.data.colwise() - per_feature(batch_mean_, s);  // x − μ_B, scaled below
-    batch_var_ = channel_sum(x_hat_.array().square().matrix(), c) / static_cast<float>(m);
+    last_count_ = m;
+    channel_mean_var(x.data.data(), l, batch_mean_.data(), batch_var_.data());
     inv_std_ = (batch_var_.array() + eps_).rsqrt();
-    x_hat_.array().colwise() *= per_feature(inv_std_, s).array();
   } else {
     const bool population = mode == Mode::infer_population && has_population();
-    const Vector& mean = population ? population_mean_ : running_mean_;
-    const Vector& var = population ? population_var_ : running_var_;
-    inv_std_ = (var.array() + eps_).rsqrt();
-    x_hat_.noalias() = x.data.colwise() - per_feature(mean, s);
-    x_hat_.array().colwise() *= per_feature(inv_std_, s).array();
+    mean = population ? &population_mean_ : &running_mean_;
+    inv_std_ = ((population ? population_var_ : running_var_).array() + eps_).rsqrt();
   }
-  if (affine_) {
-    out_.data.array() = (x_hat_.array().colwise() * per_feature(gamma_, s).array()).colwise() +
-                        per_feature(beta_, s).array();
+  const NormalizeCoefficients k{mean->data(), inv_std_.data(), affine_ ? gamma_.data() : nullptr,
+                                affine_ ? beta_.data() : nullptr};
+  if (act) {
+    Tensor& a = act->fused_output(x.shape, x.batch());
+    normalize(x.data.data(), l, k, x_hat_.data(), out_.data.data(), act->activation(), a.data.data());
   } else {
-    out_.data = x_hat_;
+    normalize(x.data.data(), l, k, x_hat_.data(), out_.data.data());
   }
 
   if (mode == Mode::train) {
@@ -77,30 +65,36 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
     ++pop_batches_;
     pop_m_ = m;
   }
-  return out_;
+  return act ? act->output() : out_;
 }
 
-const Tensor& BatchNorm::backward(const Tensor& grad_out) {
-  const int c = shape_.c, s = static_cast<int>(shape_.spatial());
-  const Matrix& dy = grad_out.data;  // (features, batch)
-  const Vector dbeta = channel_sum(dy, c);
-  const Vector dgamma = channel_sum((dy.array() * x_hat_.array()).matrix(), c);
+const Tensor& BatchNorm::backward_activated(const Tensor& grad_act, const Activation* act) {
+  const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), grad_act.batch()};
+  grad_in_.resize(grad_act.shape, grad_act.batch());
+  float* dx = grad_in_.data.data();
+  // g, the gradient of y, is dy itself, or dy·φ'(a) computed into dx's buffer.
+  const float* dy = grad_act.data.data();
+  const float* x_hat = x_hat_.data();
+  sum_g_.resize(shape_.c);
+  sum_g_xhat_.resize(shape_.c);
+  if (act) grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data(), act->activation(), act->output().data.data(), dx);
+  else grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data());
+  const float* g = act ? dx : dy;
   if (affine_) {
-    gamma_grad_ += dgamma;
-    beta_grad_ += dbeta;
+    gamma_grad_ += sum_g_xhat_;
+    beta_grad_ += sum_g_;
   }
-  const Vector scale = affine_ ? Vector(gamma_.cwiseProduct(inv_std_)) : inv_std_;
-  grad_in_.resize(grad_out.shape, grad_out.batch());
-  Matrix& dx = grad_in_.data;
+  if (affine_) scale_ = gamma_.cwiseProduct(inv_std_);
+  else scale_ = inv_std_;
   if (!used_batch_stats_) {  // the statistics are constants: dx = dy · γ / √(σ² + ε)
-    dx.array() = dy.array().colwise() * per_feature(scale, s).array();
+    input_grad(g, x_hat, l, scale_.data(), nullptr, nullptr, dx);
     return grad_in_;
   }
   // Through μ_B and σ²_B (paper §3): dx = γ/√(σ²+ε) · (dy − mean(dy) − x̂ · mean(dy · x̂)).
-  const float m = static_cast<float>(static_cast<int64_t>(dy.cols()) * s);
-  const Vector mean_dy = per_feature(dbeta / m, s), mean_dy_xhat = per_feature(dgamma / m, s);
-  dx.array() = ((dy.colwise() - mean_dy).array() - x_hat_.array().colwise() * mean_dy_xhat.array()).colwise() *
-               per_feature(scale, s).array();
+  const float m = static_cast<float>(l.count());
+  mean_g_ = sum_g_ / m;
+  mean_g_xhat_ = sum_g_xhat_ / m;
+  input_grad(g, x_hat, l, scale_.data(), mean_g_.data(), mean_g_xhat_.data(), dx);
   return grad_in_;
 }
 

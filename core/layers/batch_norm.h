@@ -12,12 +12,20 @@
 
 namespace bnlab {
 
+class Activation;
+
 class BatchNorm : public Norm {
  public:
   // `shape` is the input's: (features) for BatchNorm1d, (C, H, W) for BatchNorm2d.
   BatchNorm(Shape shape, float momentum, float eps, bool affine);
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& grad_out) override;
+  // The same, fused with the activation that follows (the model's φ(BN(z))): forward writes
+  // x̂, y and φ(y) into `act`'s output in one pass and returns that output; backward takes the
+  // gradient of φ's output and applies φ' in its first pass. `act`'s own forward and backward
+  // are then not called; its output() and this layer's are both what they would have been.
+  const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act);
+  const Tensor& backward_activated(const Tensor& grad_act, const Activation* act);
   Shape output_shape(Shape in) const override { return in; }
   std::string kind() const override { return shape_.is_image() ? "BatchNorm2d" : "BatchNorm1d"; }
   std::vector<Param> params() override;
@@ -64,6 +72,10 @@ class BatchNorm : public Norm {
   bool degenerate_ = false;
   Vector inv_std_;  // (C): 1/√(σ² + ε) of the statistics used
   Matrix x_hat_;    // (features, batch)
+  // Backward's per-channel sums and factors, kept so a step does not allocate.
+  Vector sum_g_, sum_g_xhat_;    // (C): Σ dy (dβ) and Σ dy·x̂ (dγ)
+  Vector mean_g_, mean_g_xhat_;  // (C): the same over the m values
+  Vector scale_;                 // (C): γ/√(σ² + ε)
   Vector pop_mean_sum_, pop_var_sum_;  // (C)
   int64_t pop_batches_ = 0, pop_m_ = 0;
 };

@@ -108,6 +108,10 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
     blocks_.push_back(bl);
   }
   warned_degenerate_.assign(layers_.size(), false);
+  bn_with_activation_.assign(layers_.size(), false);
+  for (const BlockLayers& bl : blocks_)
+    if (bl.norm >= 0 && bl.activation == bl.norm + 1 && dynamic_cast<BatchNorm*>(layers_[bl.norm].get()))
+      bn_with_activation_[bl.norm] = true;
   while (first_trained_ < layers_.size() && layers_[first_trained_]->params().empty()) ++first_trained_;
   if (first_trained_ < layers_.size()) layers_[first_trained_]->set_input_grad(false);
 }
@@ -115,7 +119,12 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
 const Tensor& Model::forward(const Tensor& x, Mode mode) {
   const Tensor* h = &x;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    h = &layers_[i]->forward(*h, mode);
+    if (bn_with_activation_[i]) {
+      auto& act = static_cast<Activation&>(*layers_[i + 1]);
+      h = &static_cast<BatchNorm&>(*layers_[i]).forward_activated(*h, mode, &act);
+    } else {
+      h = &layers_[i]->forward(*h, mode);
+    }
     if (mode == Mode::train) {
       auto* norm = dynamic_cast<Norm*>(layers_[i].get());
       if (norm && norm->degenerate() && !warned_degenerate_[i]) {
@@ -123,13 +132,21 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
         warnings_.push_back(one_value_warning(cfg_, blocks_, i, *norm));
       }
     }
+    if (bn_with_activation_[i]) ++i;  // the activation's output is written
   }
   return *h;
 }
 
 void Model::backward(const Tensor& grad_out) {
   const Tensor* g = &grad_out;
-  for (size_t i = layers_.size(); i-- > first_trained_;) g = &layers_[i]->backward(*g);
+  for (size_t i = layers_.size(); i-- > first_trained_;) {
+    if (i > first_trained_ && bn_with_activation_[i - 1]) {  // i is the activation: φ' is in BN's pass
+      --i;
+      g = &static_cast<BatchNorm&>(*layers_[i]).backward_activated(*g, &static_cast<const Activation&>(*layers_[i + 1]));
+    } else {
+      g = &layers_[i]->backward(*g);
+    }
+  }
 }
 
 void Model::zero_grad() {

@@ -83,6 +83,9 @@ class Model {
   std::vector<std::string> warnings_;
   std::vector<bool> warned_degenerate_;  // per layer, so a warning is raised once
   size_t first_trained_ = 0;             // backward stops at the first layer with parameters
+  // Per layer: a BatchNorm whose activation comes next, computed in the same passes
+  // (BatchNorm::forward_activated): one read of z writes x̂, y and φ(y).
+  std::vector<bool> bn_with_activation_;
 };
 
 // Copies what two models share, block by block: the op's weight (and its bias when both have

@@ -1,0 +1,121 @@
+// What this file is: the loops of BatchNorm's passes (core/kernels/bn_passes.h). Each pass is
+// written once as a function of one run (Eigen array expressions), called with per-channel
+// arrays over a column when S = 1 and with per-channel scalars over a run of S otherwise.
+#include "core/kernels/bn_passes.h"
+
+#include <Eigen/Core>
+
+namespace bnlab {
+namespace {
+
+using Array = Eigen::ArrayXf;
+using Run = Eigen::Map<Array>;
+using ConstRun = Eigen::Map<const Array>;
+
+// Channel c of sample n: S floats at row c·S of column n.
+int64_t run_offset(ChannelLayout l, int n, int c) {
+  return static_cast<int64_t>(n) * l.channels * l.spatial + static_cast<int64_t>(c) * l.spatial;
+}
+
+}  // namespace
+
+void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) {
+  const int C = l.channels, S = l.spatial, N = l.batch;
+  if (S == 1) {  // sums over the batch, column by column, vectorized over the features
+    Run mu(mean, C), v(var, C);
+    mu.setZero();
+    for (int n = 0; n < N; ++n) mu += ConstRun(x + static_cast<int64_t>(n) * C, C);
+    mu /= static_cast<float>(N);
+    v.setZero();
+    for (int n = 0; n < N; ++n) v += (ConstRun(x + static_cast<int64_t>(n) * C, C) - mu).square();
+    v /= static_cast<float>(N);
+    return;
+  }
+  const double count = static_cast<double>(l.count());
+  for (int c = 0; c < C; ++c) {
+    double sum = 0.0;
+    for (int n = 0; n < N; ++n) sum += ConstRun(x + run_offset(l, n, c), S).sum();
+    const float mu = static_cast<float>(sum / count);
+    double squares = 0.0;
+    for (int n = 0; n < N; ++n) squares += (ConstRun(x + run_offset(l, n, c), S) - mu).square().sum();
+    mean[c] = mu;
+    var[c] = static_cast<float>(squares / count);
+  }
+}
+
+void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
+               std::optional<ActivationKind> act, float* a) {
+  const int C = l.channels, S = l.spatial, N = l.batch;
+  // One run: its x̂, y and a stay in L1 between the three assignments.
+  auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& gamma, const auto& beta) {
+    Run xh(x_hat + at, size), out(y + at, size);
+    xh = (ConstRun(x + at, size) - mu) * inv;
+    if (k.gamma) out = xh * gamma + beta;
+    else out = xh;
+    if (act) activate(*act, out, Run(a + at, size));
+  };
+  if (S == 1) {
+    const ConstRun mu(k.mean, C), inv(k.inv_std, C);
+    const ConstRun gamma(k.gamma ? k.gamma : k.mean, C), beta(k.beta ? k.beta : k.mean, C);  // unread without γ
+    for (int n = 0; n < N; ++n) run(static_cast<int64_t>(n) * C, C, mu, inv, gamma, beta);
+    return;
+  }
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C; ++c)
+      run(run_offset(l, n, c), S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
+}
+
+void grad_sums(const float* dy, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
+               std::optional<ActivationKind> act, const float* a, float* g) {
+  const int C = l.channels, S = l.spatial, N = l.batch;
+  // The run's g: computed into `g` (still in L1 for the sums) with the activation, else dy.
+  auto run_g = [&](int64_t at, int64_t size) -> ConstRun {
+    if (!act) return ConstRun(dy + at, size);
+    activation_grad(*act, ConstRun(dy + at, size), ConstRun(a + at, size), Run(g + at, size));
+    return ConstRun(g + at, size);
+  };
+  if (S == 1) {
+    Run sg(sum_g, C), sgx(sum_g_xhat, C);
+    sg.setZero();
+    sgx.setZero();
+    for (int n = 0; n < N; ++n) {
+      const int64_t at = static_cast<int64_t>(n) * C;
+      const ConstRun gn = run_g(at, C);
+      sg += gn;
+      sgx += gn * ConstRun(x_hat + at, C);
+    }
+    return;
+  }
+  for (int c = 0; c < C; ++c) {
+    double s = 0.0, sx = 0.0;
+    for (int n = 0; n < N; ++n) {
+      const int64_t at = run_offset(l, n, c);
+      const ConstRun gn = run_g(at, S);
+      s += gn.sum();
+      sx += (gn * ConstRun(x_hat + at, S)).sum();
+    }
+    sum_g[c] = static_cast<float>(s);
+    sum_g_xhat[c] = static_cast<float>(sx);
+  }
+}
+
+void input_grad(const float* g, const float* x_hat, ChannelLayout l, const float* scale, const float* mean_g,
+                const float* mean_g_xhat, float* dx) {
+  const int C = l.channels, S = l.spatial, N = l.batch;
+  auto run = [&](int64_t at, int64_t size, const auto& k, const auto& mg, const auto& mgx) {
+    Run out(dx + at, size);
+    const ConstRun gn(g + at, size);
+    if (mean_g) out = ((gn - mg) - ConstRun(x_hat + at, size) * mgx) * k;
+    else out = gn * k;
+  };
+  if (S == 1) {
+    const ConstRun k(scale, C), mg(mean_g ? mean_g : scale, C), mgx(mean_g_xhat ? mean_g_xhat : scale, C);
+    for (int n = 0; n < N; ++n) run(static_cast<int64_t>(n) * C, C, k, mg, mgx);
+    return;
+  }
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C; ++c)
+      run(run_offset(l, n, c), S, scale[c], mean_g ? mean_g[c] : 0.0f, mean_g_xhat ? mean_g_xhat[c] : 0.0f);
+}
+
+}  // namespace bnlab
