@@ -13,6 +13,17 @@ Pool2d::Pool2d(Shape in, PoolType type, int size) : in_shape_(in), type_(type), 
   out_shape_ = pool2d_output_shape(in, size);
 }
 
+namespace {
+
+// 2 × 2 average windows (LeNet's pools): one output row from input rows r0 and r1, with the
+// general loop's order of additions, so the same floats.
+void avg_row_2x2(const float* r0, const float* r1, float* o, int out_w) {
+  for (int ow = 0; ow < out_w; ++ow) o[ow] = (((0.0f + r0[2 * ow]) + r0[2 * ow + 1]) + r1[2 * ow]) + r1[2 * ow + 1];
+  for (int ow = 0; ow < out_w; ++ow) o[ow] *= 0.25f;
+}
+
+}  // namespace
+
 const Tensor& Pool2d::forward(const Tensor& x, Mode) {
   const int n_batch = x.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
   const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
@@ -27,6 +38,10 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode) {
       for (int oh = 0; oh < OH; ++oh) {
         float* o = out + (c * OH + oh) * OW;
         const int row0 = (c * H + oh * k) * W;  // the window's first input row
+        if (type_ == PoolType::avg && k == 2) {
+          avg_row_2x2(img + row0, img + row0 + W, o, OW);
+          continue;
+        }
         if (type_ == PoolType::avg) {
           for (int ow = 0; ow < OW; ++ow) o[ow] = 0.0f;
           for (int kh = 0; kh < k; ++kh)
@@ -71,6 +86,13 @@ const Tensor& Pool2d::backward(const Tensor& grad_out) {
       for (int oh = 0; oh < OH; ++oh) {
         const float* g = dy + (c * OH + oh) * OW;
         const int row0 = (c * H + oh * k) * W;
+        if (k == 2) {
+          for (int ow = 0; ow < OW; ++ow) {
+            const float v = g[ow] * inv_area;
+            dx[row0 + 2 * ow] = dx[row0 + 2 * ow + 1] = dx[row0 + W + 2 * ow] = dx[row0 + W + 2 * ow + 1] = v;
+          }
+          continue;
+        }
         for (int kh = 0; kh < k; ++kh)
           for (int ow = 0; ow < OW; ++ow)
             for (int kw = 0; kw < k; ++kw) dx[row0 + kh * W + ow * k + kw] = g[ow] * inv_area;
