@@ -4,6 +4,7 @@
 #include "core/kernels/bn_passes.h"
 
 #include <Eigen/Core>
+#include <vector>
 
 namespace bnlab {
 namespace {
@@ -15,6 +16,15 @@ using ConstRun = Eigen::Map<const Array>;
 // Channel c of sample n: S floats at row c·S of column n.
 int64_t run_offset(ChannelLayout l, int n, int c) {
   return static_cast<int64_t>(n) * l.channels * l.spatial + static_cast<int64_t>(c) * l.spatial;
+}
+
+// Per-channel double accumulators for the S > 1 passes, which go through memory in order
+// (sample by sample, its channels in turn) so the prefetcher streams them: channel by channel,
+// each run of S floats would start a new stream. Reused, so a step does not allocate.
+std::vector<double>& channel_accumulators(int channels) {
+  thread_local std::vector<double> acc;
+  acc.assign(2 * static_cast<size_t>(channels), 0.0);
+  return acc;
 }
 
 }  // namespace
@@ -32,15 +42,13 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
     return;
   }
   const double count = static_cast<double>(l.count());
-  for (int c = 0; c < C; ++c) {
-    double sum = 0.0;
-    for (int n = 0; n < N; ++n) sum += ConstRun(x + run_offset(l, n, c), S).sum();
-    const float mu = static_cast<float>(sum / count);
-    double squares = 0.0;
-    for (int n = 0; n < N; ++n) squares += (ConstRun(x + run_offset(l, n, c), S) - mu).square().sum();
-    mean[c] = mu;
-    var[c] = static_cast<float>(squares / count);
-  }
+  std::vector<double>& acc = channel_accumulators(C);  // sums, then sums of squares
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C; ++c) acc[c] += ConstRun(x + run_offset(l, n, c), S).sum();
+  for (int c = 0; c < C; ++c) mean[c] = static_cast<float>(acc[c] / count);
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C; ++c) acc[C + c] += (ConstRun(x + run_offset(l, n, c), S) - mean[c]).square().sum();
+  for (int c = 0; c < C; ++c) var[c] = static_cast<float>(acc[C + c] / count);
 }
 
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
@@ -65,13 +73,14 @@ void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, 
       run(run_offset(l, n, c), S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
 }
 
-void grad_sums(const float* dy, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
+void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
                std::optional<ActivationKind> act, const float* a, float* g) {
   const int C = l.channels, S = l.spatial, N = l.batch;
   // The run's g: computed into `g` (still in L1 for the sums) with the activation, else dy.
-  auto run_g = [&](int64_t at, int64_t size) -> ConstRun {
-    if (!act) return ConstRun(dy + at, size);
-    activation_grad(*act, ConstRun(dy + at, size), ConstRun(a + at, size), Run(g + at, size));
+  auto run_g = [&](int64_t at, int64_t size, const float* dy) -> ConstRun {
+    if (act) activation_grad(*act, ConstRun(dy, size), ConstRun(a + at, size), Run(g + at, size));
+    else if (in.run) Run(g + at, size) = ConstRun(dy, size);
+    else return ConstRun(dy, size);
     return ConstRun(g + at, size);
   };
   if (S == 1) {
@@ -80,22 +89,24 @@ void grad_sums(const float* dy, const float* x_hat, ChannelLayout l, float* sum_
     sgx.setZero();
     for (int n = 0; n < N; ++n) {
       const int64_t at = static_cast<int64_t>(n) * C;
-      const ConstRun gn = run_g(at, C);
+      const ConstRun gn = run_g(at, C, in.dy + at);
       sg += gn;
       sgx += gn * ConstRun(x_hat + at, C);
     }
     return;
   }
-  for (int c = 0; c < C; ++c) {
-    double s = 0.0, sx = 0.0;
-    for (int n = 0; n < N; ++n) {
+  std::vector<double>& acc = channel_accumulators(C);  // Σg, then Σg·x̂
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C; ++c) {
       const int64_t at = run_offset(l, n, c);
-      const ConstRun gn = run_g(at, S);
-      s += gn.sum();
-      sx += (gn * ConstRun(x_hat + at, S)).sum();
+      if (in.run) in.run(n, c, in.scratch);
+      const ConstRun gn = run_g(at, S, in.run ? in.scratch : in.dy + at);
+      acc[c] += gn.sum();
+      acc[C + c] += (gn * ConstRun(x_hat + at, S)).sum();
     }
-    sum_g[c] = static_cast<float>(s);
-    sum_g_xhat[c] = static_cast<float>(sx);
+  for (int c = 0; c < C; ++c) {
+    sum_g[c] = static_cast<float>(acc[c]);
+    sum_g_xhat[c] = static_cast<float>(acc[C + c]);
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "core/kernels/activation_math.h"
@@ -39,10 +40,19 @@ struct NormalizeCoefficients {
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
                std::optional<ActivationKind> act = std::nullopt, float* a = nullptr);
 
+// Backward's incoming gradient: a tensor laid out as x, or, when a pooling layer follows the
+// activation, a function that writes the gradient of channel c of sample n (a run of S floats)
+// from the pool's smaller output gradient, so the full-size tensor is never stored (S > 1 only).
+struct IncomingGrad {
+  const float* dy = nullptr;
+  std::function<void(int n, int c, float* run)> run;
+  float* scratch = nullptr;  // (S): where `run` writes
+};
+
 // One pass of backward: with `act`, g = dy·φ'(a) written to `g` (dy is then the activation's
-// output gradient); without, g = dy and `g` is not written. Per channel (C each): Σg (dβ) and
-// Σg·x̂ (dγ).
-void grad_sums(const float* dy, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
+// output gradient); without, g = dy and `g` is written only when dy comes from `run`. Per
+// channel (C each): Σg (dβ) and Σg·x̂ (dγ).
+void grad_sums(const IncomingGrad& dy, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
                std::optional<ActivationKind> act = std::nullopt, const float* a = nullptr, float* g = nullptr);
 
 // The input gradient, per channel: dx = scale·(g − mean_g − x̂·mean_g_xhat) through μ_B and σ²_B

@@ -6,6 +6,7 @@
 
 #include "core/kernels/bn_passes.h"
 #include "core/layers/activation.h"
+#include "core/layers/pool2d.h"
 
 namespace bnlab {
 
@@ -68,18 +69,25 @@ const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activatio
   return act ? act->output() : out_;
 }
 
-const Tensor& BatchNorm::backward_activated(const Tensor& grad_act, const Activation* act) {
-  const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), grad_act.batch()};
-  grad_in_.resize(grad_act.shape, grad_act.batch());
+const Tensor& BatchNorm::backward_activated(const Tensor& grad, const Activation* act, const Pool2d* pool) {
+  const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), grad.batch()};
+  grad_in_.resize(out_.shape, grad.batch());
   float* dx = grad_in_.data.data();
-  // g, the gradient of y, is dy itself, or dy·φ'(a) computed into dx's buffer.
-  const float* dy = grad_act.data.data();
+  // g, the gradient of y, is dy itself, or dy (expanded from the pool's) times φ'(a) computed
+  // into dx's buffer.
+  IncomingGrad dy;
+  dy.dy = grad.data.data();
+  if (pool) {
+    dy_run_.resize(l.spatial);
+    dy.run = [&](int n, int c, float* run) { pool->input_grad_run(grad, n, c, run); };
+    dy.scratch = dy_run_.data();
+  }
   const float* x_hat = x_hat_.data();
   sum_g_.resize(shape_.c);
   sum_g_xhat_.resize(shape_.c);
   if (act) grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data(), act->activation(), act->output().data.data(), dx);
-  else grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data());
-  const float* g = act ? dx : dy;
+  else grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data(), std::nullopt, nullptr, dx);
+  const float* g = act || pool ? dx : grad.data.data();
   if (affine_) {
     gamma_grad_ += sum_g_xhat_;
     beta_grad_ += sum_g_;

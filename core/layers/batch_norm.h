@@ -13,6 +13,7 @@
 namespace bnlab {
 
 class Activation;
+class Pool2d;
 
 class BatchNorm : public Norm {
  public:
@@ -24,8 +25,10 @@ class BatchNorm : public Norm {
   // x̂, y and φ(y) into `act`'s output in one pass and returns that output; backward takes the
   // gradient of φ's output and applies φ' in its first pass. `act`'s own forward and backward
   // are then not called; its output() and this layer's are both what they would have been.
+  // With `pool` (the pooling after the activation), backward takes the pool's output gradient
+  // and expands it run by run (Pool2d::input_grad_run) instead of calling the pool's backward.
   const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act);
-  const Tensor& backward_activated(const Tensor& grad_act, const Activation* act);
+  const Tensor& backward_activated(const Tensor& grad, const Activation* act, const Pool2d* pool = nullptr);
   Shape output_shape(Shape in) const override { return in; }
   std::string kind() const override { return shape_.is_image() ? "BatchNorm2d" : "BatchNorm1d"; }
   std::vector<Param> params() override;
@@ -76,6 +79,7 @@ class BatchNorm : public Norm {
   Vector sum_g_, sum_g_xhat_;    // (C): Σ dy (dβ) and Σ dy·x̂ (dγ)
   Vector mean_g_, mean_g_xhat_;  // (C): the same over the m values
   Vector scale_;                 // (C): γ/√(σ² + ε)
+  Vector dy_run_;                // (S): one run of the gradient a pool passes back
   Vector pop_mean_sum_, pop_var_sum_;  // (C)
   int64_t pop_batches_ = 0, pop_m_ = 0;
 };

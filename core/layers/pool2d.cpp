@@ -1,6 +1,8 @@
 // What this file is: forward and backward of Pool2d.
 #include "core/layers/pool2d.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace bnlab {
@@ -67,38 +69,38 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode) {
 }
 
 const Tensor& Pool2d::backward(const Tensor& grad_out) {
-  const int n_batch = grad_out.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
-  const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
+  const int n_batch = grad_out.batch();
+  const int64_t S = in_shape_.spatial();
   grad_in_.resize(in_shape_, n_batch);
+  for (int n = 0; n < n_batch; ++n)
+    for (int c = 0; c < in_shape_.c; ++c) input_grad_run(grad_out, n, c, grad_in_.data.col(n).data() + c * S);
+  return grad_in_;
+}
+
+void Pool2d::input_grad_run(const Tensor& grad_out, int n, int c, float* run) const {
+  const int k = size_, H = in_shape_.h, W = in_shape_.w;
+  const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
+  const float* dy = grad_out.data.col(n).data() + c * OH * OW;  // (OH, OW)
   // Windows do not overlap, so every covered input is written once; only the rows and columns
   // that pooling dropped, or the non-maxima, need zeros first.
-  if (type_ == PoolType::max || H % k || W % k) grad_in_.data.setZero();
+  if (type_ == PoolType::max || H % k || W % k) std::fill(run, run + H * W, 0.0f);
+  if (type_ == PoolType::max) {
+    const int* arg = argmax_.data() + static_cast<size_t>(n) * out_features + c * OH * OW;  // rows of the sample
+    for (int o = 0; o < OH * OW; ++o) run[arg[o] - c * H * W] += dy[o];
+    return;
+  }
   const float inv_area = 1.0f / static_cast<float>(k * k);
-  for (int n = 0; n < n_batch; ++n) {
-    const float* dy = grad_out.data.col(n).data();
-    float* dx = grad_in_.data.col(n).data();
-    if (type_ == PoolType::max) {
-      const int* arg = argmax_.data() + static_cast<size_t>(n) * out_features;
-      for (int o = 0; o < out_features; ++o) dx[arg[o]] += dy[o];
+  for (int oh = 0; oh < OH; ++oh) {
+    const float* g = dy + oh * OW;
+    float* r0 = run + oh * k * W;  // the windows' first input row
+    if (k == 2) {
+      for (int ow = 0; ow < OW; ++ow) r0[2 * ow] = r0[2 * ow + 1] = r0[W + 2 * ow] = r0[W + 2 * ow + 1] = g[ow] * inv_area;
       continue;
     }
-    for (int c = 0; c < in_shape_.c; ++c)
-      for (int oh = 0; oh < OH; ++oh) {
-        const float* g = dy + (c * OH + oh) * OW;
-        const int row0 = (c * H + oh * k) * W;
-        if (k == 2) {
-          for (int ow = 0; ow < OW; ++ow) {
-            const float v = g[ow] * inv_area;
-            dx[row0 + 2 * ow] = dx[row0 + 2 * ow + 1] = dx[row0 + W + 2 * ow] = dx[row0 + W + 2 * ow + 1] = v;
-          }
-          continue;
-        }
-        for (int kh = 0; kh < k; ++kh)
-          for (int ow = 0; ow < OW; ++ow)
-            for (int kw = 0; kw < k; ++kw) dx[row0 + kh * W + ow * k + kw] = g[ow] * inv_area;
-      }
+    for (int kh = 0; kh < k; ++kh)
+      for (int ow = 0; ow < OW; ++ow)
+        for (int kw = 0; kw < k; ++kw) r0[kh * W + ow * k + kw] = g[ow] * inv_area;
   }
-  return grad_in_;
 }
 
 }  // namespace bnlab

@@ -21,6 +21,10 @@ class Pool2d : public Layer {
   Shape output_shape(Shape) const override { return out_shape_; }
   std::string kind() const override { return type_ == PoolType::avg ? "AvgPool2d" : "MaxPool2d"; }
   PoolType type() const { return type_; }
+  // The part of backward's result for channel c of sample n (H·W floats at `run`), from the
+  // gradient of the output: backward is this for every run, and a BatchNorm before the
+  // activation before the pool calls it run by run instead (BatchNorm::backward_activated).
+  void input_grad_run(const Tensor& grad_out, int n, int c, float* run) const;
   int size() const { return size_; }
 
  private:

@@ -109,9 +109,12 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
   }
   warned_degenerate_.assign(layers_.size(), false);
   bn_with_activation_.assign(layers_.size(), false);
-  for (const BlockLayers& bl : blocks_)
-    if (bl.norm >= 0 && bl.activation == bl.norm + 1 && dynamic_cast<BatchNorm*>(layers_[bl.norm].get()))
-      bn_with_activation_[bl.norm] = true;
+  bn_with_pool_.assign(layers_.size(), false);
+  for (const BlockLayers& bl : blocks_) {
+    if (bl.norm < 0 || bl.activation != bl.norm + 1 || !dynamic_cast<BatchNorm*>(layers_[bl.norm].get())) continue;
+    bn_with_activation_[bl.norm] = true;
+    bn_with_pool_[bl.norm] = bl.pool == bl.activation + 1;
+  }
   while (first_trained_ < layers_.size() && layers_[first_trained_]->params().empty()) ++first_trained_;
   if (first_trained_ < layers_.size()) layers_[first_trained_]->set_input_grad(false);
 }
@@ -139,10 +142,16 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
 
 void Model::backward(const Tensor& grad_out) {
   const Tensor* g = &grad_out;
+  auto bn = [&](size_t i) -> BatchNorm& { return static_cast<BatchNorm&>(*layers_[i]); };
+  auto act = [&](size_t i) { return &static_cast<const Activation&>(*layers_[i]); };
   for (size_t i = layers_.size(); i-- > first_trained_;) {
-    if (i > first_trained_ && bn_with_activation_[i - 1]) {  // i is the activation: φ' is in BN's pass
-      --i;
-      g = &static_cast<BatchNorm&>(*layers_[i]).backward_activated(*g, &static_cast<const Activation&>(*layers_[i + 1]));
+    // A BatchNorm's activation, and the pool after it, are differentiated in the BN's passes.
+    if (i >= 2 && bn_with_pool_[i - 2]) {
+      g = &bn(i - 2).backward_activated(*g, act(i - 1), &static_cast<const Pool2d&>(*layers_[i]));
+      i -= 2;
+    } else if (i >= 1 && bn_with_activation_[i - 1]) {
+      g = &bn(i - 1).backward_activated(*g, act(i));
+      i -= 1;
     } else {
       g = &layers_[i]->backward(*g);
     }

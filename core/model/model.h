@@ -84,8 +84,10 @@ class Model {
   std::vector<bool> warned_degenerate_;  // per layer, so a warning is raised once
   size_t first_trained_ = 0;             // backward stops at the first layer with parameters
   // Per layer: a BatchNorm whose activation comes next, computed in the same passes
-  // (BatchNorm::forward_activated): one read of z writes x̂, y and φ(y).
-  std::vector<bool> bn_with_activation_;
+  // (BatchNorm::forward_activated): one read of z writes x̂, y and φ(y); and one whose
+  // activation a pool follows, whose backward then also takes the pool's gradient run by run,
+  // so the activation's full-size gradient is never stored.
+  std::vector<bool> bn_with_activation_, bn_with_pool_;
 };
 
 // Copies what two models share, block by block: the op's weight (and its bias when both have
