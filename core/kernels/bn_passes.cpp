@@ -4,6 +4,7 @@
 #include "core/kernels/bn_passes.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <vector>
 
 namespace bnlab {
@@ -60,17 +61,27 @@ void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, 
     xh = (ConstRun(x + at, size) - mu) * inv;
     if (k.gamma) out = xh * gamma + beta;
     else out = xh;
-    if (act) activate(*act, out, Run(a + at, size));
   };
   if (S == 1) {
     const ConstRun mu(k.mean, C), inv(k.inv_std, C);
     const ConstRun gamma(k.gamma ? k.gamma : k.mean, C), beta(k.beta ? k.beta : k.mean, C);  // unread without γ
-    for (int n = 0; n < N; ++n) run(static_cast<int64_t>(n) * C, C, mu, inv, gamma, beta);
+    // φ over a few columns at once (contiguous, still in L1): per column, the part of C that
+    // does not fill a SIMD vector would go through the scalar exp, which costs more than the rest.
+    const int columns = std::max(1, 1024 / C);
+    for (int n0 = 0; n0 < N; n0 += columns) {
+      const int n1 = std::min(N, n0 + columns);
+      for (int n = n0; n < n1; ++n) run(static_cast<int64_t>(n) * C, C, mu, inv, gamma, beta);
+      const int64_t at = static_cast<int64_t>(n0) * C, size = static_cast<int64_t>(n1 - n0) * C;
+      if (act) activate(*act, ConstRun(y + at, size), Run(a + at, size));
+    }
     return;
   }
   for (int n = 0; n < N; ++n)
-    for (int c = 0; c < C; ++c)
-      run(run_offset(l, n, c), S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
+    for (int c = 0; c < C; ++c) {
+      const int64_t at = run_offset(l, n, c);
+      run(at, S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
+      if (act) activate(*act, ConstRun(y + at, S), Run(a + at, S));
+    }
 }
 
 void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
