@@ -81,7 +81,8 @@ TEST(FusedLayers, OutputsAndGradientsAreTheLayersOwnInEveryMode) {
     for (size_t i = 0; i < plain.outputs.size(); ++i) {
       // Sigmoid and tanh may differ in the last bit: Eigen evaluates a tail shorter than a SIMD
       // vector with the scalar exp, and the fused pass's runs end elsewhere than the matrix.
-      EXPECT_TRUE(fused.outputs[i].isApprox(plain.outputs[i], 1e-6f)) << "layer " << i << " " << model.layers()[i]->kind();
+      EXPECT_TRUE(fused.outputs[i].isApprox(plain.outputs[i], 1e-6f))
+          << "layer " << i << " " << model.layers()[i]->kind();
     }
     for (size_t i = 0; i < plain.grads.size(); ++i) {
       const Eigen::Map<const Vector> a(fused.grads[i].data(), static_cast<Eigen::Index>(fused.grads[i].size()));

@@ -17,10 +17,18 @@ inline constexpr float leaky_relu_slope = 0.01f;
 template <class In, class Out>
 void activate(ActivationKind kind, const In& y, Out&& a) {
   switch (kind) {
-    case ActivationKind::sigmoid: a = 1.0f / (1.0f + (-y).exp()); break;
-    case ActivationKind::tanh: a = y.tanh(); break;
-    case ActivationKind::relu: a = y.max(0.0f); break;
-    case ActivationKind::leaky_relu: a = (y > 0.0f).select(y, y * leaky_relu_slope); break;
+    case ActivationKind::sigmoid:
+      a = 1.0f / (1.0f + (-y).exp());
+      break;
+    case ActivationKind::tanh:
+      a = y.tanh();
+      break;
+    case ActivationKind::relu:
+      a = y.max(0.0f);
+      break;
+    case ActivationKind::leaky_relu:
+      a = (y > 0.0f).select(y, y * leaky_relu_slope);
+      break;
   }
 }
 
@@ -28,10 +36,18 @@ void activate(ActivationKind kind, const In& y, Out&& a) {
 template <class Grad, class Out, class GradIn>
 void activation_grad(ActivationKind kind, const Grad& dy, const Out& a, GradIn&& dx) {
   switch (kind) {
-    case ActivationKind::sigmoid: dx = dy * a * (1.0f - a); break;
-    case ActivationKind::tanh: dx = dy * (1.0f - a.square()); break;
-    case ActivationKind::relu: dx = (a > 0.0f).select(dy, 0.0f); break;
-    case ActivationKind::leaky_relu: dx = (a > 0.0f).select(dy, dy * leaky_relu_slope); break;
+    case ActivationKind::sigmoid:
+      dx = dy * a * (1.0f - a);
+      break;
+    case ActivationKind::tanh:
+      dx = dy * (1.0f - a.square());
+      break;
+    case ActivationKind::relu:
+      dx = (a > 0.0f).select(dy, 0.0f);
+      break;
+    case ActivationKind::leaky_relu:
+      dx = (a > 0.0f).select(dy, dy * leaky_relu_slope);
+      break;
   }
 }
 

@@ -59,8 +59,10 @@ void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, 
   auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& gamma, const auto& beta) {
     Run xh(x_hat + at, size), out(y + at, size);
     xh = (ConstRun(x + at, size) - mu) * inv;
-    if (k.gamma) out = xh * gamma + beta;
-    else out = xh;
+    if (k.gamma)
+      out = xh * gamma + beta;
+    else
+      out = xh;
   };
   if (S == 1) {
     const ConstRun mu(k.mean, C), inv(k.inv_std, C);
@@ -89,9 +91,12 @@ void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, floa
   const int C = l.channels, S = l.spatial, N = l.batch;
   // The run's g: computed into `g` (still in L1 for the sums) with the activation, else dy.
   auto run_g = [&](int64_t at, int64_t size, const float* dy) -> ConstRun {
-    if (act) activation_grad(*act, ConstRun(dy, size), ConstRun(a + at, size), Run(g + at, size));
-    else if (in.run) Run(g + at, size) = ConstRun(dy, size);
-    else return ConstRun(dy, size);
+    if (act)
+      activation_grad(*act, ConstRun(dy, size), ConstRun(a + at, size), Run(g + at, size));
+    else if (in.run)
+      Run(g + at, size) = ConstRun(dy, size);
+    else
+      return ConstRun(dy, size);
     return ConstRun(g + at, size);
   };
   if (S == 1) {
@@ -127,8 +132,10 @@ void input_grad(const float* g, const float* x_hat, ChannelLayout l, const float
   auto run = [&](int64_t at, int64_t size, const auto& k, const auto& mg, const auto& mgx) {
     Run out(dx + at, size);
     const ConstRun gn(g + at, size);
-    if (mean_g) out = ((gn - mg) - ConstRun(x_hat + at, size) * mgx) * k;
-    else out = gn * k;
+    if (mean_g)
+      out = ((gn - mg) - ConstRun(x_hat + at, size) * mgx) * k;
+    else
+      out = gn * k;
   };
   if (S == 1) {
     const ConstRun k(scale, C), mg(mean_g ? mean_g : scale, C), mgx(mean_g_xhat ? mean_g_xhat : scale, C);
