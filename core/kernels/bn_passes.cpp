@@ -55,7 +55,7 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
                std::optional<ActivationKind> act, float* a) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  // One run: its x̂, y and a stay in L1 between the three assignments.
+  // One run: x̂, then y from it while it is in L1 (and φ(y) after, below).
   auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& gamma, const auto& beta) {
     Run xh(x_hat + at, size), out(y + at, size);
     xh = (ConstRun(x + at, size) - mu) * inv;
