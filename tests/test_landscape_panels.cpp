@@ -88,6 +88,39 @@ Lab& started(Lab& lab) {
   return lab;
 }
 
+// The distributions panel following one unit asks both runs for each unit's percentiles; pooled
+// (unit 0) or hidden, they stop.
+TEST(LandscapePanels, FollowingAUnitMakesBothRunsMeasureUnitPercentilesAndOnlyThen) {
+  HeadlessImGui imgui(1280, 720, 16, false);
+  Settings settings;
+  Lab lab(settings);
+  started(lab);
+  ASSERT_TRUE(lab.session.twins());
+  lab.actions.post(act::SetLayout{{"panel.distributions"}});
+  settle(lab);
+  EXPECT_FALSE(lab.session.unit_percentiles());
+  lab.actions.post(act::RunTo{20});
+  ASSERT_TRUE(frames_until(lab, [&] { return lab.frame_data().a->step == 20 && lab.frame_data().b->step == 20; }));
+  lab.actions.post(act::SetPanelSetting{"panel.distributions", "unit", 2});
+  settle(lab);
+  EXPECT_TRUE(lab.session.unit_percentiles());
+  lab.actions.post(act::RunTo{40});
+  ASSERT_TRUE(frames_until(lab, [&] { return lab.frame_data().a->step == 40 && lab.frame_data().b->step == 40; }));
+  lab.actions.post(act::SetLayout{{"panel.curves"}});
+  settle(lab);
+  EXPECT_FALSE(lab.session.unit_percentiles());
+  lab.actions.post(act::RunTo{60});
+  ASSERT_TRUE(frames_until(lab, [&] { return lab.frame_data().a->step == 60 && lab.frame_data().b->step == 60; }));
+  for (const auto& h : {lab.frame_data().history_a, lab.frame_data().history_b}) {
+    const FrameList frames = h->frames(0, INT64_MAX, 0);
+    ASSERT_EQ(frames.size(), 6u);
+    for (const auto& f : frames) {
+      const bool units = f->step > 20 && f->step <= 40;
+      EXPECT_EQ(f->blocks[0].taps[tap_z].units.empty(), !units) << "step " << f->step;
+    }
+  }
+}
+
 TEST(LandscapePanels, ShowingIcsAndSmoothnessMakesBothRunsMeasureAndHidingStopsThem) {
   HeadlessImGui imgui(1280, 720, 16, false);
   Settings settings;

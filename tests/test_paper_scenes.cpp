@@ -71,7 +71,7 @@ TEST(UnitPercentiles, EachDenseUnitsPercentilesAreThoseOfItsBatch) {
   model.norms()[0]->set_affine(std::vector<float>(20, 2.0f), std::vector<float>(20, 0.5f));
   const Tensor x = random_tensor({6, 1, 1}, 60, 7);
   model.forward(x, Mode::train);
-  Prober prober;
+  Prober prober(ProbeSettings{.unit_percentiles = true});
   const auto frame = prober.take(model, 10, {});
   expect_units_match(model, *frame);
   // Not the pooled percentiles: one unit's band is its own.
@@ -91,9 +91,26 @@ TEST(UnitPercentiles, EachConvChannelsPercentilesAreOverTheBatchAndPositions) {
   cfg.blocks = {conv, out};
   Model model(cfg, {2, 6, 6}, 4, 3);
   model.forward(random_tensor({2, 6, 6}, 5, 9), Mode::train);
-  Prober prober;
+  Prober prober(ProbeSettings{.unit_percentiles = true});
   const auto frame = prober.take(model, 10, {});
   expect_units_match(model, *frame);
+}
+
+// Off unless asked (the distributions panel asks while it follows a unit): a frame then has no
+// unit percentiles, and the rest of the frame is the same.
+TEST(UnitPercentiles, AProberMeasuresThemOnlyWhenAsked) {
+  Model model(one_hidden_block(20, "batch", "sigmoid", 3), {6, 1, 1}, 3, 5);
+  model.forward(random_tensor({6, 1, 1}, 60, 7), Mode::train);
+  Prober plain, with_units(ProbeSettings{.unit_percentiles = true});
+  const auto a = plain.take(model, 10, {});
+  const auto b = with_units.take(model, 10, {});
+  for (int t = 0; t < kTapCount; ++t) {
+    EXPECT_TRUE(a->blocks[0].taps[t].units.empty()) << t;
+    EXPECT_EQ(b->blocks[0].taps[t].units.size(), 20u) << t;
+    EXPECT_EQ(a->blocks[0].taps[t].summary.percentiles, b->blocks[0].taps[t].summary.percentiles) << t;
+  }
+  plain.set_unit_percentiles(true);
+  EXPECT_EQ(plain.take(model, 20, {})->blocks[0].taps[tap_z].units.size(), 20u);
 }
 
 TEST(UnitPercentiles, ValuesThatAreNotFiniteAreLeftOut) {

@@ -4,6 +4,8 @@
 // bands), and the ridgeline of run A's histograms beside it. A small cell shows one of the two.
 // With a unit chosen, the bands follow that one feature (conv: channel) over the batch, as the
 // paper's Figure 1(b, c) follows one sigmoid's input, rather than pooling the whole block.
+// Following a unit asks both trainers for each unit's percentiles (ProbeSettings::unit_percentiles),
+// which they measure only while it is asked.
 #include <imgui.h>
 
 #include <algorithm>
@@ -28,7 +30,18 @@ struct DistributionsPanel : Panel {
   int shown_ = 0;  // in a small cell, the one plot shown: the bands or the ridgeline
   int unit_ = 0;   // 0: every unit of the block pooled; k: unit k alone (from 1, as blocks are)
 
+  bool sent_units_ = false;  // whether the session measures units for this panel
+
   const char* key() const override { return "panel.distributions"; }
+
+  // Each unit's percentiles cost the trainers a selection per unit and tap: measured while this
+  // panel is shown following one unit, from the next probe frame on.
+  void sync(bool shown, ui::ActionQueue& actions) override {
+    const bool wanted = shown && unit_ > 0;
+    if (wanted == sent_units_) return;
+    actions.post(ui::act::SetUnitPercentiles{wanted});
+    sent_units_ = wanted;
+  }
   void apply_setting(const std::string& name, const nlohmann::json& v) override {
     if (name == "tensorboard_bands") tensorboard_bands_ = v.get<bool>();
     if (name == "shown") shown_ = v == "ridgeline" ? 1 : 0;

@@ -30,6 +30,7 @@ struct SetSpeed { double steps_per_second = 0.0; };  // 0: as fast as possible
 // smoothness labs post when they are shown or hidden.
 struct SetIcsEvery { int steps = 0; };
 struct SetSmoothnessEvery { int steps = 0; };
+struct SetUnitPercentiles { bool on = false; };
 // Learning settings: A's (and B's while B follows A), or B's own (`run_b`).
 struct SetTrain { TrainConfig train; bool run_b = false; };
 struct FollowA {};                     // B takes A's learning settings again
@@ -74,7 +75,8 @@ using Action = std::variant<act::TogglePlay, act::Play, act::Pause, act::Step, a
                             act::SceneGo, act::LeaveScene, act::ShowPanel,
                             act::ToggleFocus, act::SetLayout, act::ShowSidebar, act::ToggleSidebar, act::SelectBlock,
                             act::SelectTap, act::SetPanelSetting, act::SetLanguage, act::SetTheme, act::SetFontSize,
-                            act::SetExportDir, act::SetControls, act::SetIcsEvery, act::SetSmoothnessEvery>;
+                            act::SetExportDir, act::SetControls, act::SetIcsEvery, act::SetSmoothnessEvery,
+                            act::SetUnitPercentiles>;
 
 // Actions posted during a frame (or between frames), applied in order at the next frame's start.
 // The window's thread alone posts and takes.

@@ -96,6 +96,7 @@ void Lab::apply(const Action& action) {
                  [&](const act::SetSpeed& a) { s.set_speed(a.steps_per_second); },
                  [&](const act::SetIcsEvery& a) { s.set_ics_every(a.steps); },
                  [&](const act::SetSmoothnessEvery& a) { s.set_smoothness_every(a.steps); },
+                 [&](const act::SetUnitPercentiles& a) { s.set_unit_percentiles(a.on); },
                  [&](const act::SetTrain& a) { a.run_b ? s.set_train_b(a.train) : s.set_train(a.train); },
                  [&](const act::FollowA&) { s.follow_a(); },
                  [&](const act::EditRun& a) { s.editing_b = a.b; },

@@ -116,6 +116,7 @@ bool Session::build(const Config& cfg, bool playing) {
   options.eval_every = cfg.train.eval_every;  // the config's test interval (0: once per epoch)
   options.ics_every = ics_every_;
   options.smoothness_every = smoothness_every_;
+  options.unit_percentiles = unit_percentiles_;
   if (deterministic) {
     options.decision_grid_every = 10;
     options.decision_grid_seconds = 0.0;
@@ -256,6 +257,11 @@ void Session::set_speed(double steps_per_second) {
 void Session::set_ics_every(int steps) {
   ics_every_ = std::max(0, steps);
   post_both(cmd::SetIcsEvery{ics_every_});
+}
+
+void Session::set_unit_percentiles(bool on) {
+  unit_percentiles_ = on;
+  post_both(cmd::SetUnitPercentiles{on});
 }
 
 void Session::set_smoothness_every(int steps) {

@@ -73,6 +73,9 @@ class Session {
   void set_ics_every(int steps);
   void set_smoothness_every(int steps);
   int ics_every() const { return ics_every_; }
+  // Whether probe frames carry each unit's percentiles (the distributions panel following a unit).
+  void set_unit_percentiles(bool on);
+  bool unit_percentiles() const { return unit_percentiles_; }
   int smoothness_every() const { return smoothness_every_; }
   void play_pause();
   void step();
@@ -99,6 +102,7 @@ class Session {
   bool fallback_allowed_ = false, loading_ = false, resume_after_load_ = false, level_after_pause_ = false;
   double speed_ = 0.0;
   int ics_every_ = 0, smoothness_every_ = 0;
+  bool unit_percentiles_ = false;
   std::vector<NormKind> norms_b_;  // per block: run B's norm
   std::unique_ptr<TrainConfig> train_b_;  // B's own learning settings; null: A's
   uint64_t paused_at_versions_[2] = {0, 0};  // A's and B's snapshot versions when pause was sent

@@ -107,7 +107,7 @@ std::shared_ptr<ProbeFrame> Prober::take(Model& model, int64_t step,
         tp.summary = summarize(v, n, scratch_, &tp.histogram);
         lo = tp.histogram.lo;
         hi = tp.histogram.hi;
-        tp.units = per_unit_percentiles(*tensors[t], scratch_);
+        if (settings_.unit_percentiles) tp.units = per_unit_percentiles(*tensors[t], scratch_);
       }
       if (previous_ && previous_->blocks.size() == n_blocks)
         tp.shift = static_cast<float>(wasserstein1(previous_->blocks[i].taps[t].histogram, tp.histogram));

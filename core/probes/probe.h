@@ -70,6 +70,10 @@ struct ProbeFrame {
 struct ProbeSettings {
   int bins = 64;
   float saturation_threshold = 0.1f;  // a unit is saturated where φ'(z) < 0.1 · max φ'
+  // Each unit's 15/50/85th percentiles (TapProbe::units). Off by default: a selection over every
+  // unit of every tap cost W1 four times the rest of a frame (probes at 40% of the step, not 9%);
+  // the distributions panel turns it on while it follows one unit.
+  bool unit_percentiles = false;
 };
 
 // Keeps what one probe needs from the last: each tap's running min/max (the histogram range
@@ -77,6 +81,7 @@ struct ProbeSettings {
 class Prober {
  public:
   explicit Prober(ProbeSettings settings = {}) : settings_(settings) {}
+  void set_unit_percentiles(bool on) { settings_.unit_percentiles = on; }
   // After a training step: `weights_before` are the op weights' values before the update
   // (one vector per block, for the update ratio; empty to skip it).
   std::shared_ptr<ProbeFrame> take(Model& model, int64_t step,

@@ -37,13 +37,14 @@ struct SetSpeed { double steps_per_second = 0.0; };  // 0: as fast as possible
 // and B); nothing in the window sends them yet.
 struct SetIcsEvery { int steps = 0; };         // steps between ICS measurements (Santurkar); 0: none
 struct SetSmoothnessEvery { int steps = 0; };  // steps between smoothness measurements; 0: none
+struct SetUnitPercentiles { bool on = false; };  // probe frames carry each unit's percentiles
 struct LossSlice { int size = 31; };           // a 2-D slice of the loss now, size × size (3..201)
 
 }  // namespace cmd
 
 using Command = std::variant<cmd::Pause, cmd::Resume, cmd::Step, cmd::RunTo, cmd::Reset, cmd::SetTrain, cmd::SetNorm,
                              cmd::SetNormPosition, cmd::SetBnMomentum, cmd::SetSpeed, cmd::SetIcsEvery,
-                             cmd::SetSmoothnessEvery, cmd::LossSlice>;
+                             cmd::SetSmoothnessEvery, cmd::SetUnitPercentiles, cmd::LossSlice>;
 
 // How many kinds there are (the random stress test sends every one).
 inline constexpr int kCommandKinds = static_cast<int>(std::variant_size_v<Command>);

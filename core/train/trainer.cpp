@@ -39,6 +39,7 @@ Trainer::Trainer(const Config& cfg, std::shared_ptr<const DataSplit> data, Train
       gate_(std::move(gate)),
       gate_slot_(gate_slot) {
   paused_ = options.start_paused;
+  prober_.set_unit_percentiles(options.unit_percentiles);
   state_.paused = options.start_paused;
   state_.config = std::make_shared<const Config>(cfg);
   state_.data = std::move(data);
@@ -345,6 +346,12 @@ bool Trainer::apply(const cmd::SetSpeed& c) {
 
 bool Trainer::apply(const cmd::SetIcsEvery& c) {
   options_.ics_every = std::max(0, c.steps);
+  return false;
+}
+
+bool Trainer::apply(const cmd::SetUnitPercentiles& c) {
+  options_.unit_percentiles = c.on;
+  prober_.set_unit_percentiles(c.on);
   return false;
 }
 

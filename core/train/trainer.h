@@ -34,6 +34,7 @@ struct TrainerOptions {
   double steps_per_second = 0.0; // 0: as fast as possible
   int ics_every = 0;             // 0: off (each costs a forward and backward per block)
   int smoothness_every = 0;      // 0: off (each costs 8 forwards and backwards)
+  bool unit_percentiles = false;  // probe frames carry each unit's percentiles (ProbeSettings)
   int probe_set_size = 500;      // training examples (file order) the loss slice is taken on
   // The worker runs at a lower CPU priority (Linux nice +10), so a window drawn beside it gets
   // the cores first and training takes the rest.
@@ -118,6 +119,7 @@ class Trainer {
   bool apply(const cmd::SetSpeed& c);
   bool apply(const cmd::SetIcsEvery& c);
   bool apply(const cmd::SetSmoothnessEvery& c);
+  bool apply(const cmd::SetUnitPercentiles& c);
   bool apply(const cmd::LossSlice& c);
   void set_model(const ModelConfig& model);  // a live change of the network
   void train_one_step();
