@@ -1,4 +1,4 @@
-// What this file is: `bnlab bench [--workload NAME] [--steps N]`: steps/s of the training loop
+// What this file is: `bnlab bench [--workload NAME] [--steps N]`: steps per CPU second of the training loop
 // on Fashion-MNIST with shuffled batches, one thread, and the step's achieved GFLOP/s as a
 // fraction of one core's fp32 peak, measured in the same run by an FMA loop (fma_peak.h).
 // `bnlab bench --compare W1,W1-LN,...`: workloads' steps side by side in interleaved rounds,
@@ -66,8 +66,16 @@ struct ProbedRun {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Steps/s of a plain run and a probed run of one workload, measured side by side in alternating
-// chunks of 100 steps so that the machine's drift affects both alike.
+// This thread's CPU time: on a shared machine a step's wall time includes the time the thread
+// waited for a core, which another engineer's build makes ten times what the step costs.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Steps per CPU second of a plain run and a probed run of one workload, measured side by side in
+// alternating chunks of 100 steps so that the machine's drift affects both alike.
 std::pair<double, double> headless_rates(Run& plain, ProbedRun& probed, int steps) {
   for (int i = 0; i < std::min(50, steps); ++i) {
     plain.step();
@@ -76,12 +84,12 @@ std::pair<double, double> headless_rates(Run& plain, ProbedRun& probed, int step
   double plain_secs = 0.0, probed_secs = 0.0;
   for (int done = 0; done < steps;) {
     const int chunk = std::min(100, steps - done);
-    auto t = Clock::now();
+    double t = thread_cpu_seconds();
     for (int i = 0; i < chunk; ++i) plain.step();
-    plain_secs += seconds_since(t);
-    t = Clock::now();
+    plain_secs += thread_cpu_seconds() - t;
+    t = thread_cpu_seconds();
     for (int i = 0; i < chunk; ++i) probed.step();
-    probed_secs += seconds_since(t);
+    probed_secs += thread_cpu_seconds() - t;
     done += chunk;
   }
   return {steps / plain_secs, steps / probed_secs};
@@ -139,14 +147,6 @@ int bench_twins(double seconds) {
   std::printf("{\"steps_per_s_a\": %.0f, \"steps_per_s_b\": %.0f}\n", (twins.a().snapshot()->step - a0) / secs,
               (twins.b().snapshot()->step - b0) / secs);
   return 0;
-}
-
-// This thread's CPU time: on a shared machine a step's wall time includes the time the thread
-// waited for a core, which another engineer's build makes ten times what the step costs.
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 double median(std::vector<double> v) {
@@ -234,7 +234,7 @@ int bench_command(const std::vector<std::string>& argv) {
     ProbedRun probed_loop{probed_run, TrainerOptions{}.probe_every, Prober()};
     const auto [rate, probed] = headless_rates(run, probed_loop, n);
     const auto [threaded, probed_again] = threaded_rates(w.config, data, probed_loop, std::max(2.0, n / std::max(rate, 1.0)));
-    std::printf("%-13s %8.1f steps/s  %s  [%s]\n", w.name.c_str(), rate, gflops_text(w, rate, peak).c_str(),
+    std::printf("%-13s %8.1f steps/CPU s  %s  [%s]\n", w.name.c_str(), rate, gflops_text(w, rate, peak).c_str(),
                 w.description.c_str());
     std::printf("    with probes every %d steps: %.1f steps/s (%.1f%% of headless); Trainer thread read at 60 Hz: %.1f steps/s "
                 "(%.1f%% of probed headless, %.1f steps/s in the same slices)\n",
