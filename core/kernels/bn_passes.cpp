@@ -32,14 +32,15 @@ std::vector<double>& channel_accumulators(int channels) {
 
 void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  if (S == 1) {  // sums over the batch, column by column, vectorized over the features
+  if (S == 1) {  // sums over the batch, column by column, vectorized over the features, in double as a channel's
+    std::vector<double>& acc = channel_accumulators(C);
+    Eigen::Map<Eigen::ArrayXd> sum(acc.data(), C), squares(acc.data() + C, C);
+    for (int n = 0; n < N; ++n) sum += ConstRun(x + static_cast<int64_t>(n) * C, C).cast<double>();
     Run mu(mean, C), v(var, C);
-    mu.setZero();
-    for (int n = 0; n < N; ++n) mu += ConstRun(x + static_cast<int64_t>(n) * C, C);
-    mu /= static_cast<float>(N);
-    v.setZero();
-    for (int n = 0; n < N; ++n) v += (ConstRun(x + static_cast<int64_t>(n) * C, C) - mu).square();
-    v /= static_cast<float>(N);
+    mu = (sum / static_cast<double>(N)).cast<float>();
+    const Eigen::ArrayXd mu_d = mu.cast<double>();
+    for (int n = 0; n < N; ++n) squares += (ConstRun(x + static_cast<int64_t>(n) * C, C).cast<double>() - mu_d).square();
+    v = (squares / static_cast<double>(N)).cast<float>();
     return;
   }
   const double count = static_cast<double>(l.count());
