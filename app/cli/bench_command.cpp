@@ -16,6 +16,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
+#include "core/cpu_time.h"
 #include "core/kernels/fma_peak.h"
 #include "core/probes/probe.h"
 #include "core/train/run.h"
@@ -68,11 +69,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 // This thread's CPU time: on a shared machine a step's wall time includes the time the thread
 // waited for a core, which another engineer's build makes ten times what the step costs.
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+double thread_cpu_seconds() { return cpu_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 // Steps per CPU second of a plain run and a probed run of one workload, measured side by side in
 // alternating chunks of 100 steps so that the machine's drift affects both alike.

@@ -10,12 +10,6 @@
 
 namespace bnlab::ui {
 
-double cpu_seconds(clockid_t clock) {
-  timespec t{};
-  clock_gettime(clock, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 int64_t steps_of(const Session& session, bool a) {
   const TwinRuns* twins = session.twins();
   return twins ? (a ? twins->a() : twins->b()).snapshot()->step : 0;

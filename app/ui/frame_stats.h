@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/cpu_time.h"
+
 #include "ui/partial_redraw.h"
 #include "ui/lab.h"
 
@@ -39,7 +41,6 @@ struct VersusIdle {
   int phases = 0;
 };
 
-double cpu_seconds(clockid_t clock);
 int64_t steps_of(const Session& session, bool a);
 // Closes the phase that started at `v.phase_start` if it is over, and starts the other kind.
 void advance_versus_idle(VersusIdle& v, const Session& session, double now);

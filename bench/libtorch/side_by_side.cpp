@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "core/cpu_time.h"
 #include "torch_net.h"
 
 namespace bnlab {
@@ -13,12 +14,7 @@ namespace {
 struct CpuTime {
   double thread = 0.0, process = 0.0;
 };
-double seconds(clockid_t clock) {
-  timespec t{};
-  clock_gettime(clock, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-CpuTime cpu_now() { return {seconds(CLOCK_THREAD_CPUTIME_ID), seconds(CLOCK_PROCESS_CPUTIME_ID)}; }
+CpuTime cpu_now() { return {cpu_seconds(CLOCK_THREAD_CPUTIME_ID), cpu_seconds(CLOCK_PROCESS_CPUTIME_ID)}; }
 
 // Steps a loop for `n` steps and adds its thread and process CPU time to `total`.
 template <class Step>

@@ -2,18 +2,15 @@
 #include "core/kernels/fma_peak.h"
 
 #include <immintrin.h>
-#include <time.h>
 
 #include <algorithm>
+
+#include "core/cpu_time.h"
 
 namespace bnlab {
 namespace {
 
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+double thread_cpu_seconds() { return cpu_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 // kChains independent accumulators: an FMA's result is ready after ~4 cycles and two issue per
 // cycle, so at least 8 must be in flight; 12 leave room, and fit the 16 registers of AVX2.
