@@ -128,6 +128,10 @@ void ScenePlayer::update(const Session& session, ActionQueue& actions) {
   }
   const TwinRuns* twins = session.twins();
   if (!twins) return;
+  // Asked before the snapshots are read: a snapshot read first could predate the pause that
+  // paused() sees, and a check of its older step and loss would move where an "until" step stops
+  // (a headless render under load stopped at step 140 where it stops at 70).
+  const bool paused = session.paused();
   const auto a = twins->a().snapshot(), b = twins->b().snapshot();
   const int64_t goal = target(s);
   const bool until = step.run.kind == RunSpec::Kind::until && !stopped_at_.count(s.step);
@@ -147,7 +151,7 @@ void ScenePlayer::update(const Session& session, ActionQueue& actions) {
     ++next_;
     return;
   }
-  if (!session.paused()) {
+  if (!paused) {
     if (until && !stepwise_until_ && metric_met(step, *a)) {
       actions.post(act::Pause{});
       s.phase = P::stopping;
