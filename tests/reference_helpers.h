@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "core/model/model.h"
 #include "core/tensor.h"
 

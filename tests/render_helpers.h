@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "scene/render.h"
 #include "scene/scene.h"
 

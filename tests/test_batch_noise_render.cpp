@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "test_paths.h"
 #include "render_helpers.h"
 #include "plot_csv_rows.h"
 #include "scene/render.h"

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "core/error.h"
 #include "core/io/config.h"
 #include "core/lesson/bias_redundancy.h"

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "test_paths.h"
 #include "scene/render.h"
 #include "scene/scene.h"
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "test_helpers.h"
 
 namespace {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "test_paths.h"
 #include "core/error.h"
 #include "expect_error.h"
 #include "core/io/config.h"

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "expect_error.h"

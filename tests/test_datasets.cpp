@@ -15,6 +15,7 @@
 
 #include "core/data/dataset.h"
 #include "core/error.h"
+#include "expect_error.h"
 
 using namespace bnlab;
 namespace fs = std::filesystem;
@@ -82,20 +83,6 @@ void write_idx_dir(const TempDir& dir, int train_n, int train_labels_n, int test
              idx_bytes(0x803, {uint32_t(test_n), 2, 3}, pixels(test_n, 2, 3)), false);
   write_file(dir / "t10k-labels-idx1-ubyte.gz",
              idx_bytes(0x801, {uint32_t(test_n)}, labels(test_n)), true);
-}
-
-// Runs f, which must throw an Error with `code` whose message contains every word.
-template <class F>
-void expect_error(F f, int code, std::vector<std::string> words) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), code) << e.what();
-    for (const auto& w : words)
-      EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what() << "\n  lacks: " << w;
-    return;
-  }
-  ADD_FAILURE() << "no Error thrown; expected one containing " << words[0];
 }
 
 Dataset counting_set(int n) {  // x = (0, 1, ..., n-1) as one feature, y = the same index

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "plot/imgui_canvas.h"
 #include "plot/plot.h"
 #include "shaders/shaders.h"

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "test_paths.h"
 #include "test_helpers.h"
 
 namespace {

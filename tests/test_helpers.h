@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "test_paths.h"
 #include "core/data/dataset.h"
 #include "core/io/config.h"
 #include "core/rng.h"

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "test_paths.h"
 #include "render_helpers.h"
 #include "core/train/hyperparameter_search.h"
 #include "core/train/small_batch_lab.h"

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "test_paths.h"
 #include "core/error.h"
 #include "expect_error.h"
 #include "core/io/config.h"

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "core/io/config.h"
 #include "core/io/json_fields.h"
 #include "core/model/footprint.h"

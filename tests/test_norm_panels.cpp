@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "test_paths.h"
 #include "core/model/model.h"
 #include "core/rng.h"
 #include "panels/norm_axes.h"

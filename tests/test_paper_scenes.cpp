@@ -15,6 +15,7 @@
 #include <map>
 #include <string>
 
+#include "test_paths.h"
 #include "core/lesson/epoch_summary.h"
 #include "core/lesson/published.h"
 #include "core/model/model.h"

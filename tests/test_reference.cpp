@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "core/data/dataset.h"
 #include "core/io/checkpoint.h"
 #include "core/io/config.h"

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "test_paths.h"
 #include "core/data/dataset.h"
 #include "core/io/checkpoint.h"
 #include "core/io/config.h"

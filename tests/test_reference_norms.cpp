@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "core/data/dataset.h"
 #include "core/io/checkpoint.h"
 #include "core/io/config.h"

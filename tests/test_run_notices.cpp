@@ -6,6 +6,7 @@
 // on (#10, defect 6).
 #include <gtest/gtest.h>
 
+#include "test_paths.h"
 #include "core/train/twin_runs.h"
 #include "test_helpers.h"
 #include "ui/run_notices.h"

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "test_paths.h"
 #include "core/error.h"
 #include "core/io/checkpoint.h"
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "test_paths.h"
 #include "scene/render.h"
 #include "plot_csv_rows.h"
 #include "test_helpers.h"

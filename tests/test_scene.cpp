@@ -2,6 +2,7 @@
 // and each refused case is refused with a message naming the file, the step and the field.
 #include <gtest/gtest.h>
 
+#include "test_paths.h"
 #include "core/error.h"
 #include "scene/scene.h"
 

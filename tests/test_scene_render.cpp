@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_paths.h"
 #include "scene/render.h"
 #include "test_helpers.h"
 #include "ui/lab.h"

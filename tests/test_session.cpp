@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "test_paths.h"
 #include "lab_helpers.h"
 #include "ui/session.h"
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "test_paths.h"
 #include "render_helpers.h"
 #include "scene/render.h"
 #include "scene/scene.h"

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_paths.h"
 #include "lab_helpers.h"
 #include "ui/startup.h"
 #include "ui/text.h"

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "test_paths.h"
 #include "core/io/config.h"
 #include "core/probes/inference_modes.h"
 #include "core/train/run.h"

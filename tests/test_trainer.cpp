@@ -22,8 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Config small_config() { return moons_two_blocks_config(); }
-
 // The n-th kind of command (command.h), default-constructed: every kind, however many there are.
 template <size_t... I>
 Command nth_command(size_t n, std::index_sequence<I...>) {
@@ -70,7 +68,7 @@ Command random_command(Rng& rng, const Config& cfg, size_t n) {
 }
 
 TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
-  const Config cfg = small_config();
+  const Config cfg = moons_two_blocks_config();
   TrainerOptions opt;
   opt.start_paused = false;
   opt.probe_every = 3;
@@ -127,7 +125,7 @@ TEST(Trainer, RandomCommandsLeaveEverySnapshotConsistent) {
 }
 
 TEST(Trainer, StopsPromptlyMidEpoch) {
-  Config cfg = small_config();
+  Config cfg = moons_two_blocks_config();
   cfg.data.n = 20000;  // long epochs, and a long evaluation
   TrainerOptions opt;
   opt.start_paused = false;
@@ -141,7 +139,7 @@ TEST(Trainer, StopsPromptlyMidEpoch) {
 }
 
 TEST(Trainer, PauseStepAndSpeed) {
-  const Config cfg = small_config();
+  const Config cfg = moons_two_blocks_config();
   Trainer t(cfg, loaded_data(cfg), {});
   t.start();
   EXPECT_TRUE(t.snapshot()->paused);
@@ -160,9 +158,9 @@ TEST(Trainer, PauseStepAndSpeed) {
 }
 
 TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
-  Config plain = small_config();
+  Config plain = moons_two_blocks_config();
   plain.model.blocks[0].norm = NormKind::none;
-  Config with_bn = small_config();
+  Config with_bn = moons_two_blocks_config();
   auto data = loaded_data(plain);
   bnlab::Run a(plain, data), b(with_bn, data);
   for (int i = 0; i < 3; ++i) {
@@ -195,7 +193,7 @@ TEST(Trainer, LiveBatchNormSwitchEqualsARunBuiltWithIt) {
 }
 
 TEST(Trainer, LiveSwitchThroughCommands) {
-  Config cfg = small_config();
+  Config cfg = moons_two_blocks_config();
   cfg.model.blocks[1].groups = 5;  // does not divide its 12 units
   Trainer t(cfg, loaded_data(cfg), {});
   t.start();
@@ -229,7 +227,7 @@ TEST(Trainer, LiveSwitchThroughCommands) {
 // same weights: the switch leaves nothing behind from the norm it replaced but what
 // copy_shared_weights says it carries.
 TEST(Trainer, LiveSwitchesBetweenEveryNormEqualARunBuiltWithEach) {
-  Config cfg = small_config();  // dense 12 (BN), dense 12 (BN), dense 2
+  Config cfg = moons_two_blocks_config();  // dense 12 (BN), dense 12 (BN), dense 2
   cfg.train.momentum = 0.9f;
   const auto data = loaded_data(cfg);
   bnlab::Run a(cfg, data);
@@ -271,7 +269,7 @@ TEST(Trainer, LiveSwitchesBetweenEveryNormEqualARunBuiltWithEach) {
 // recomputed on request"): on request the snapshot gets the slice of the current weights, the
 // same as one computed directly.
 TEST(Trainer, LossSliceOnRequestIsTheCurrentWeightsSlice) {
-  const Config cfg = small_config();
+  const Config cfg = moons_two_blocks_config();
   const auto data = loaded_data(cfg);
   TrainerOptions opt;  // paused at step 0
   opt.probe_set_size = 100;

@@ -13,10 +13,8 @@
 namespace bnlab {
 namespace {
 
-Config small_config() { return moons_two_blocks_config(); }
-
 TEST(TwinRuns, SameInitialWeightsAndBatches) {
-  const Config a = small_config();
+  const Config a = moons_two_blocks_config();
   const Config b = without_norms(a);
   auto data = loaded_data(a);
   bnlab::Run ra(a, data), rb(b, data);
@@ -35,7 +33,7 @@ TEST(TwinRuns, SameInitialWeightsAndBatches) {
 }
 
 TEST(TwinRuns, LockStep) {
-  const Config a = small_config();
+  const Config a = moons_two_blocks_config();
   TrainerOptions opt;
   opt.start_paused = false;
   TwinRuns twins(a, without_norms(a), loaded_data(a), opt, /*lockstep=*/true);
@@ -60,7 +58,7 @@ TEST(TwinRuns, LockStep) {
 }
 
 TEST(TwinRuns, RunToStopsBothAtThatStepAndTheHistoryOutlivesThem) {
-  const Config a = small_config();
+  const Config a = moons_two_blocks_config();
   auto twins = std::make_unique<TwinRuns>(a, without_norms(a), loaded_data(a), TrainerOptions{}, true);
   twins->post_both(cmd::RunTo{37});
   ASSERT_TRUE(wait_for([&] { return twins->a().snapshot()->step == 37 && twins->b().snapshot()->step == 37 &&

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_paths.h"
 #include "lab_helpers.h"
 #include "ui/headless.h"
 #include "ui/text.h"

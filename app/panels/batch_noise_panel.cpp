@@ -22,8 +22,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.batch_noise";
-constexpr const char* kShown[kNoiseViews] = {"spread", "mean", "variance", "one", "gap"};
 // While the run trains, the statistics follow the weights at most this often: a pool's forward
 // through a conv net takes a good part of a second of one core, which the trainers want too.
 constexpr auto kFollowEvery = std::chrono::seconds(2);
@@ -36,6 +34,8 @@ struct GapRun {
 };
 
 struct BatchNoisePanel : Panel {
+  static constexpr const char* kKey = "panel.batch_noise";
+  static constexpr const char* kShown[kNoiseViews] = {"spread", "mean", "variance", "one", "gap"};
   LabJob<BatchNoiseResult> noise_;
   LabJob<GapRun> gap_;
   std::shared_ptr<std::atomic<int>> gap_done_ = std::make_shared<std::atomic<int>>(0);

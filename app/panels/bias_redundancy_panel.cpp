@@ -21,8 +21,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.bias_redundancy";
-const char* const kShown[] = {"moves", "losses"};
 
 int lab_block(const ModelConfig& cfg, int selected) {
   if (bias_is_redundant(cfg, selected)) return selected;
@@ -32,6 +30,8 @@ int lab_block(const ModelConfig& cfg, int selected) {
 }
 
 struct BiasRedundancyPanel : Panel {
+  static constexpr const char* kKey = "panel.bias_redundancy";
+  static constexpr const char* kShown[] = {"moves", "losses"};
   int steps_ = 200;
   int shown_ = 0;
   bool start_requested_ = true;  // the first time it is shown with a network, it trains

@@ -24,7 +24,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.bn_transform";
 enum class Affine { layer, by_hand, undo };
 
 // What a batch was computed from: a new one is computed when any of it changes.
@@ -46,6 +45,7 @@ std::string bn_blocks(const ModelConfig& cfg) {
 }
 
 struct BnTransformPanel : Panel {
+  static constexpr const char* kKey = "panel.bn_transform";
   int feature_ = 0;  // 0-based
   int samples_ = 8;
   uint64_t seed_ = 1;

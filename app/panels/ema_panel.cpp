@@ -22,7 +22,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.ema";
 constexpr int kCorrectionFrames = 30;  // the first probe frames (steps 10 … 300) for bias correction
 // Note 002's two steps of β: the same 0.0005, a 0.5% longer window at 0.9, a doubled one at 0.999.
 constexpr double kNoteSteps[2][2] = {{0.9, 0.9005}, {0.999, 0.9995}};
@@ -34,6 +33,7 @@ std::string fmt(const char* format, double v) {
 }
 
 struct EmaPanel : Panel {
+  static constexpr const char* kKey = "panel.ema";
   float beta_ = 0.9f;
   int batches_ = 20;  // k: the bars of the last k batches
   int feature_ = 0;

@@ -21,7 +21,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.feature_maps";
 
 struct MapsInputs {
   // Held, not only compared: a freed state's address could come back as the next one's.
@@ -32,6 +31,7 @@ struct MapsInputs {
 };
 
 struct FeatureMapsPanel : Panel {
+  static constexpr const char* kKey = "panel.feature_maps";
   int example_ = 0;  // 0-based index into the test set
   LabJob<FeatureMaps> job_;
   MapsInputs started_;

@@ -21,7 +21,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.hyperparameter_search";
 
 std::string number(double v) {
   char s[32];
@@ -42,6 +41,7 @@ std::string value_label(const std::string& setting, double v) {
 std::string axis_title(const std::string& setting) { return ui::tr(("search.axis." + setting).c_str()); }
 
 struct SearchPanel : Panel {
+  static constexpr const char* kKey = "panel.hyperparameter_search";
   SearchPlan plan_;
   std::unique_ptr<HyperparameterSearch> search_;
   Config search_config_;  // run A's config the grid was started from

@@ -17,9 +17,9 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.ics";
 
 struct IcsPanel : Panel {
+  static constexpr const char* kKey = "panel.ics";
   int every_ = kProbeEvery;
   int sent_ = 0;  // the interval the session has from this panel (0: off)
   int plot_shown_ = 0;  // 0: ‖G − G′‖, 1: cos(G, G′), when only one fits

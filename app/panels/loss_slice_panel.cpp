@@ -25,7 +25,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.loss_slice";
 
 std::string number(float v) {
   char s[32];
@@ -34,6 +33,7 @@ std::string number(float v) {
 }
 
 struct LossSlicePanel : Panel {
+  static constexpr const char* kKey = "panel.loss_slice";
   std::atomic<int> rows_{0};  // before job_: its thread counts into it until job_ is joined
   LabJob<SlicePair> job_;
   int rows_total_ = 1;

@@ -24,10 +24,8 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.scale_invariance";
 constexpr int kBins = 40;
 constexpr int kBatch = 128;  // the fixed batch: the first examples of the training set, in file order
-const char* const kShown[] = {"z", "output", "gradient", "plain", "training"};
 
 // The block the lab shows: the selected one if it has BN before its activation, else the first
 // that has; -1 if none does.
@@ -58,6 +56,8 @@ std::pair<float, float> range(const std::vector<float>& a, const std::vector<flo
 std::string k_text(float k) { return short_number(k); }
 
 struct ScaleInvariancePanel : Panel {
+  static constexpr const char* kKey = "panel.scale_invariance";
+  static constexpr const char* kShown[] = {"z", "output", "gradient", "plain", "training"};
   float k_ = 4.0f;
   int shown_ = 0;
   int steps_ = 200;

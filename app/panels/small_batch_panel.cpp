@@ -20,7 +20,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.small_batch";
 // The plot's height in lines of text below which the setup sentence gives up its place to it
 // (300 px at the projector's 24 px font: legible from the back of a room).
 constexpr float kPlotLines = 15.0f;
@@ -30,6 +29,7 @@ constexpr float kPlotLines = 15.0f;
 bool marked(const CellResult& r) { return r.diverged || !r.error.empty() || r.one_value_norm; }
 
 struct SmallBatchPanel : Panel {
+  static constexpr const char* kKey = "panel.small_batch";
   std::unique_ptr<SmallBatchLab> lab_;
   Config lab_config_;         // run A's config the grid was started from
   bool start_requested_ = false;

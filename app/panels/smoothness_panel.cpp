@@ -20,7 +20,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.smoothness";
 constexpr const char* kIds[4] = {"smoothness-loss", "smoothness-gradient", "smoothness-beta", "smoothness-latest"};
 constexpr const char* kTitles[4] = {"ics.loss_range_title", "ics.gradient_range_title", "ics.beta_title",
                                     "ics.latest_title"};
@@ -29,6 +28,7 @@ constexpr const char* kChoices[4] = {"ics.loss_range_choice", "ics.gradient_rang
 const char* const kShownNames[4] = {"loss", "gradient", "beta", "latest"};
 
 struct SmoothnessPanel : Panel {
+  static constexpr const char* kKey = "panel.smoothness";
   int every_ = kProbeEvery;
   int sent_ = 0;  // the interval the session has from this panel (0: off)
   int plot_shown_ = 0;

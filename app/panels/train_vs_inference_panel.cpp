@@ -25,7 +25,6 @@
 namespace bnlab {
 namespace {
 
-constexpr const char* kKey = "panel.train_vs_inference";
 constexpr int kSingleExamples = 200;  // test images run one at a time in training mode
 
 // One run's evaluations: the job, and which state and settings it was started with.
@@ -66,6 +65,7 @@ std::string fmt(const char* format, double v) {
 }
 
 struct TrainVsInferencePanel : Panel {
+  static constexpr const char* kKey = "panel.train_vs_inference";
   // Mutable: busy() starts the job a headless render waits for (see there); on the window's
   // thread, as draw().
   mutable RunEvaluation a_, b_;

@@ -15,8 +15,6 @@ using namespace detail;
 
 namespace {
 
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
 Frame* current() {
   Frame& f = context().frame;
   return f.open ? &f : nullptr;

@@ -8,8 +8,6 @@
 namespace bnlab::plot {
 namespace {
 
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
 float x_at(const float* xs, int i) { return xs ? xs[i] : static_cast<float>(i); }
 
 // Maps x to a column in [0, columns); −1 for x that cannot be placed (x ≤ 0 on a log axis).

@@ -3,9 +3,13 @@
 // per pixel column (as Tracy draws its long histories), so 10^6 points draw like 10^3.
 #pragma once
 
+#include <limits>
 #include <vector>
 
 namespace bnlab::plot {
+
+// A point whose x and y are both this breaks a line (XYSeries below).
+inline constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 // smoothed_t = last_t / (1 − w^k), where last_t = w·last_{t−1} + (1 − w)·y_t, last_0 = 0 and
 // k counts the finite values so far: the EMA started at zero and divided by the weight it has

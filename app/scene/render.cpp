@@ -200,7 +200,7 @@ std::vector<RenderedStep> render_scene(const Scene& scene, const RenderOptions& 
     }
   }
 
-  text.load(BNLAB_ASSETS_DIR);
+  text.load(assets_dir());
   // The window's look: print is a file theme only, so the page copies the projector's layout.
   const Theme& ui_theme = theme_by_name(o.theme == "print" ? "projector" : o.theme);
   const float font_size = std::round(Settings{}.font_size * ui_theme.font_scale);

@@ -87,7 +87,7 @@ int run_gui(const GuiOptions& options) {
   app.settings = Settings::load(nullptr);  // a damaged file is set aside; choose_startup() says so
   if (!options.lang.empty()) app.settings.language = options.lang;
   if (!options.theme.empty()) app.settings.theme = options.theme;
-  text.load(BNLAB_ASSETS_DIR);
+  text.load(assets_dir());
   text.set_language(app.settings.language);  // messages from the start on are in the UI's language
   glfwSetErrorCallback([](int code, const char* what) { std::fprintf(stderr, "bnlab: GLFW error %d: %s\n", code, what); });
   if (!glfwInit()) {

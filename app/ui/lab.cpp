@@ -26,7 +26,8 @@ bool any_bn(const Config& c) {
 
 }  // namespace
 
-std::string scenes_dir() { return std::string(BNLAB_ASSETS_DIR) + "/scenes"; }
+std::string assets_dir() { return BNLAB_ASSETS_DIR; }
+std::string scenes_dir() { return assets_dir() + "/scenes"; }
 std::string examples_dir() { return BNLAB_EXAMPLES_DIR; }
 
 std::vector<PanelRect> grid_cells(int n, float x, float y, float width, float height) {

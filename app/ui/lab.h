@@ -31,6 +31,7 @@ struct FrameData {
   std::shared_ptr<const History> history_a, history_b;
 };
 
+std::string assets_dir();    // assets/
 std::string scenes_dir();    // assets/scenes
 std::string examples_dir();  // examples/
 
