@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/lesson/bias_redundancy.h"
@@ -125,7 +126,13 @@ struct BiasRedundancyPanel : Panel {
     const std::string title = ui::fill(ui::tr("bias_red.moves_title"), {{"block", std::to_string(r.block + 1)}});
     plot_with_notes(ctx, "bias-moves", notes, [&](plot::Canvas& canvas, plot::Rect rect) {
       plot::PlotSpec s = base_spec(ctx, title.c_str(), ui::tr("scale_inv.step"), ui::tr("bias_red.moves_y"));
-      s.y_min = 0.0;
+      // b's line at 0 is the point of the plot: 5% of the range below it keeps the line off the
+      // frame, where it would vanish into the axis.
+      float top = 0.0f;
+      for (const std::vector<float>* moves : {&r.beta_move, &r.bias_move})
+        for (float v : *moves)
+          if (std::isfinite(v)) top = std::max(top, v);
+      s.y_min = top > 0.0f ? -0.05 * top : 0.0;
       if (!plot::Begin(canvas, "bias-moves", rect, s)) return;
       plot::Line(ui::tr("bias_red.beta_line"), steps.data(), r.beta_move.data(), static_cast<int>(steps.size()),
                  {.color = to_color(ctx.theme.run_b)});
