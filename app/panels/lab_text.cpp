@@ -20,7 +20,18 @@ std::vector<std::string> wrapped(const std::vector<std::string>& paragraphs, flo
   std::vector<std::string> lines;
   for (const std::string& p : paragraphs)
     for (std::string& l : ui::wrap_text(p, width, measure)) lines.push_back(std::move(l));
-  if (max_lines > 0 && static_cast<int>(lines.size()) > max_lines) lines.resize(max_lines);
+  if (max_lines > 0 && static_cast<int>(lines.size()) > max_lines) {
+    // The cut shows: the last line kept ends in an ellipsis, characters dropped to make room for it
+    // (a page that stopped mid-sentence read as a mistake).
+    lines.resize(max_lines);
+    std::string& last = lines.back();
+    while (!last.empty() && (last.back() == ' ' || measure(last + "…") > width)) {
+      size_t cut = last.size() - 1;
+      while (cut > 0 && (static_cast<unsigned char>(last[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 character's first byte
+      last.erase(cut);
+    }
+    last += "…";
+  }
   return lines;
 }
 
@@ -69,9 +80,11 @@ bool lab_setup_text(PanelContext& ctx, const std::string& id, const std::vector<
     lab_text(ctx, id, paragraphs);
     return true;
   }
+  // As many lines as leave the plot its legible height and a row of choices, at least two.
   const float min_h = kMinPlotHeightInLines * ImGui::GetFontSize();
-  if (ImGui::GetContentRegionAvail().y - lab_text_height(paragraphs, 2) - ImGui::GetFrameHeightWithSpacing() >= min_h)
-    lab_text(ctx, id, paragraphs, 2);
+  const float room = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - min_h - 2 * pad();
+  const int lines = static_cast<int>(room / (ImGui::GetFontSize() * kLine));
+  if (lines >= 2) lab_text(ctx, id, paragraphs, lines);
   return false;
 }
 

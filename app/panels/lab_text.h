@@ -11,16 +11,17 @@
 namespace bnlab {
 
 // The paragraphs, wrapped to the panel's width, at the cursor; the cursor ends below them. At
-// most `max_lines` lines are drawn (0: all). Returns the height taken.
+// most `max_lines` lines are drawn (0: all), the last ending in "…" if the text goes on. Returns
+// the height taken.
 float lab_text(PanelContext& ctx, const std::string& id, const std::vector<std::string>& paragraphs, int max_lines = 0);
 
 // The height lab_text would take for these paragraphs at the panel's width.
 float lab_text_height(const std::vector<std::string>& paragraphs, int max_lines = 0);
 
 // The sentences above a panel's `plots` plots: all of them when every plot still fits below
-// (plot_grid.h), two lines when the one plot a small cell shows keeps its legible height below
-// them and a row of choices, else none: in a small cell the plot comes first. Returns whether all
-// the plots fit.
+// (plot_grid.h); else as many lines as leave the one plot a small cell shows its legible height
+// and a row of choices, the last ending in "…" where the text goes on, or none if not even two
+// fit: in a small cell the plot comes first. Returns whether all the plots fit.
 bool lab_setup_text(PanelContext& ctx, const std::string& id, const std::vector<std::string>& paragraphs, int plots);
 
 // A sentence alone in the rest of the panel: what the lab needs and what to do.
