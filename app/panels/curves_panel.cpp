@@ -50,8 +50,13 @@ struct CurvesPanel : Panel {
     // Above the plots: below them it would fall outside the cell.
     if (ctx.a->step == 0) ImGui::TextDisabled("%s", ui::tr("plot.waiting"));
     const int64_t last = std::max(ctx.a->step, ctx.b->step);
-    const double per_epoch = ctx.a->epoch_progress > 0 ? ctx.a->step / ctx.a->epoch_progress : 1.0;
-    const float x_scale = epochs_ ? static_cast<float>(1.0 / per_epoch) : 1.0f;
+    // In epochs each run counts its own: with another batch size B's epoch is another number of
+    // steps (d2l-lenet-bn's B, at batch 256, showed its 20 epochs as A's 10).
+    auto x_scale_of = [&](const TrainerSnapshot& s) {
+      const double per_epoch = s.epoch_progress > 0 ? s.step / s.epoch_progress : 1.0;
+      return epochs_ ? static_cast<float>(1.0 / per_epoch) : 1.0f;
+    };
+    const float x_scale[2] = {x_scale_of(*ctx.a), x_scale_of(*ctx.b)};
     const int columns = static_cast<int>(ImGui::GetContentRegionAvail().x);
     const History* hs[2] = {ctx.history_a.get(), ctx.history_b.get()};
     const plot::Color colors[2] = {to_color(ctx.theme.run_a), to_color(ctx.theme.run_b)};
@@ -65,8 +70,8 @@ struct CurvesPanel : Panel {
     auto show = [&](int k, float width, float height) {
       Series train[2], test[2];
       for (int r = 0; r < 2; ++r) {
-        train[r] = series(hs[r], plots[k].train, last, columns, x_scale);
-        test[r] = series(hs[r], plots[k].test, last, columns, x_scale);
+        train[r] = series(hs[r], plots[k].train, last, columns, x_scale[r]);
+        test[r] = series(hs[r], plots[k].test, last, columns, x_scale[r]);
       }
       plot::PlotSpec spec = base_spec(ctx, ui::tr(plots[k].title), x_label, ui::tr(plots[k].title));
       spec.log_y = k == 0 && log_y_;
