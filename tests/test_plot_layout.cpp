@@ -293,5 +293,44 @@ TEST_F(PlotLayout, ALegendOverTinyAxesKeepsShortNamesWholeAndOverlapsNoText) {
   }
 }
 
+TEST_F(PlotLayout, TheLegendTakesACornerThatHidesNoData) {
+  // Accuracy rises at once and stays near the top, so the top right corner would hide it: the key
+  // goes to the bottom right. Loss falls at once and stays near the bottom: it stays top right.
+  struct Case {
+    bool rising;
+    bool key_low;
+  };
+  for (const Case c : {Case{true, true}, Case{false, false}}) {
+    ResetState();
+    BoxCanvas canvas;
+    canvas.on_screen = true;  // keeps the view, which AxesRect reads
+    canvas.text_size = 13;
+    PlotSpec spec;
+    spec.title = c.rising ? "accuracy" : "loss";
+    ASSERT_TRUE(Begin(canvas, "corner", Rect{0, 0, 600, 400}, spec));
+    std::vector<float> a(200), b(200);
+    for (int i = 0; i < 200; ++i) {
+      const float settle = std::exp(-i / 8.0f);
+      a[i] = c.rising ? 0.9f - 0.8f * settle : 0.1f + 2.0f * settle;
+      b[i] = c.rising ? 0.85f - 0.75f * settle : 0.15f + 2.0f * settle;
+    }
+    Line("run A", nullptr, a.data(), 200);
+    Line("run B", nullptr, b.data(), 200);
+    End();
+    Rect axes;
+    ASSERT_TRUE(AxesRect("corner", &axes));
+    const float middle_y = 0.5f * (axes.y0 + axes.y1), middle_x = 0.5f * (axes.x0 + axes.x1);
+    for (const std::string name : {"run A", "run B"}) {
+      const auto it = std::find_if(canvas.texts.begin(), canvas.texts.end(), [&](const auto& t) { return t.text == name; });
+      ASSERT_NE(it, canvas.texts.end()) << name;
+      EXPECT_GT(it->box.x0, middle_x) << name << " (" << spec.title << ")";
+      if (c.key_low)
+        EXPECT_GT(it->box.y0, middle_y) << name << " (" << spec.title << ")";
+      else
+        EXPECT_LT(it->box.y1, middle_y) << name << " (" << spec.title << ")";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bnlab::plot

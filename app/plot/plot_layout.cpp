@@ -85,6 +85,26 @@ void place_axes(Canvas& canvas, const PlotSpec& spec, const Ranges& v, Rect oute
   L->y = y;
 }
 
+// How many of the items' points lie under `box`: lines' and scatters' points and both edges of
+// bands, a few thousand per item at most (a long history is sampled evenly).
+int points_under(const Frame& f, const Layout& L, const Rect& box) {
+  int n = 0;
+  auto under = [&](float x, float y) {
+    const float px = L.x.to_px(x), py = L.y.to_px(y);
+    return px >= box.x0 && px <= box.x1 && py >= box.y0 && py <= box.y1;
+  };
+  for (const Item& it : f.items) {
+    if (it.kind != ItemKind::line && it.kind != ItemKind::scatter && it.kind != ItemKind::band) continue;
+    const size_t count = it.ys.size(), stride = std::max<size_t>(1, count / 2000);
+    for (size_t i = 0; i < count; i += stride) {
+      const float x = i < it.xs.size() ? it.xs[i] : static_cast<float>(i);
+      n += under(x, it.ys[i]);
+      if (it.kind == ItemKind::band && i < it.zs.size()) n += under(x, it.zs[i]);
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
 Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
@@ -137,10 +157,39 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
   if (spec.legend) {
     LegendLayout legend = legend_column(canvas, f.items, ts);
     const Rect a = L.area;
-    if (!legend.entries.empty() && legend.width() <= a.width() * 0.5f && legend.height() <= a.height() * 0.6f) {
-      legend.place = LegendLayout::Place::inside;  // a corner of the axes, covering little of them
-      const float m = ts * 0.4f;
-      legend.box = Rect{a.x1 - m - legend.width(), a.y0 + m, a.x1 - m, a.y0 + m + legend.height()};
+    // Inside, a corner of the axes that hides no data: the one of the last frame if it still
+    // hides none (a legend that jumps with every new point distracts), else the first such of
+    // top right, top left, bottom right, bottom left. If every corner hides data, rows above the
+    // axes if they fit, else the corner that hides the fewest points.
+    const bool fits_inside =
+        !legend.entries.empty() && legend.width() <= a.width() * 0.5f && legend.height() <= a.height() * 0.6f;
+    int corner = -1, fewest = 0;
+    if (fits_inside) {
+      const float m = ts * 0.4f, w = legend.width(), h = legend.height();
+      const Rect corners[4] = {{a.x1 - m - w, a.y0 + m, a.x1 - m, a.y0 + m + h},
+                               {a.x0 + m, a.y0 + m, a.x0 + m + w, a.y0 + m + h},
+                               {a.x1 - m - w, a.y1 - m - h, a.x1 - m, a.y1 - m},
+                               {a.x0 + m, a.y1 - m - h, a.x0 + m + w, a.y1 - m}};
+      const int previous = std::clamp(view.legend_corner, 0, 3);
+      for (int k = -1; k < 4 && (corner < 0 || fewest > 0); ++k) {
+        const int c = k < 0 ? previous : k;
+        const int n = points_under(f, L, corners[c]);
+        if (corner < 0 || n < fewest) corner = c, fewest = n;
+      }
+      legend.box = corners[corner];
+    }
+    const bool rows_fit_above = [&] {  // as the branch below decides it
+      if (legend.entries.size() < 2) return false;
+      float rows_h = 0.0f;
+      for (float scale : {1.0f, 0.85f, 0.72f}) {
+        rows_h = legend_rows(canvas, legend, scale, r.width() - 2.0f * pad).height();
+        if (rows_h <= r.height() * 0.25f) break;
+      }
+      return outer.y1 - std::min(outer.y0 + rows_h + ts * 0.6f, outer.y1 - 1.0f) >= std::max(ts * 3.0f, outer.height() * 0.5f);
+    }();
+    if (fits_inside && (fewest == 0 || !rows_fit_above)) {
+      legend.place = LegendLayout::Place::inside;
+      view.legend_corner = corner;
       L.legend = legend;
     } else if (legend.entries.size() >= 2) {
       // Rows above the axes, so the key hides no data; smaller text if the rows would take more

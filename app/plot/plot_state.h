@@ -96,6 +96,7 @@ struct ViewState {
   int input_frame = -1;     // ImGui frame of the last HandleInput()
   bool hovered = false;     // the mouse was over the plot in that frame
   std::vector<Item> items;  // what the last End() drew
+  int legend_corner = 0;    // the legend's corner inside the axes at the last End() (plot_layout.cpp)
 };
 
 // The plot between Begin() and End().
