@@ -178,7 +178,7 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
       }
       legend.box = corners[corner];
     }
-    const bool rows_fit_above = [&] {  // as the branch below decides it
+    auto rows_fit_above = [&] {  // as the branch below decides it; asked only if every corner hides data
       if (legend.entries.size() < 2) return false;
       float rows_h = 0.0f;
       for (float scale : {1.0f, 0.85f, 0.72f}) {
@@ -186,8 +186,8 @@ Layout layout_plot(Canvas& canvas, const Frame& f, ViewState& view) {
         if (rows_h <= r.height() * 0.25f) break;
       }
       return outer.y1 - std::min(outer.y0 + rows_h + ts * 0.6f, outer.y1 - 1.0f) >= std::max(ts * 3.0f, outer.height() * 0.5f);
-    }();
-    if (fits_inside && (fewest == 0 || !rows_fit_above)) {
+    };
+    if (fits_inside && (fewest == 0 || !rows_fit_above())) {
       legend.place = LegendLayout::Place::inside;
       view.legend_corner = corner;
       L.legend = legend;
