@@ -67,10 +67,6 @@ struct ProbedRun {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// This thread's CPU time: on a shared machine a step's wall time includes the time the thread
-// waited for a core, which another engineer's build makes ten times what the step costs.
-double thread_cpu_seconds() { return cpu_seconds(CLOCK_THREAD_CPUTIME_ID); }
-
 // Steps per CPU second of a plain run and a probed run of one workload, measured side by side in
 // alternating chunks of 100 steps so that the machine's drift affects both alike.
 std::pair<double, double> headless_rates(Run& plain, ProbedRun& probed, int steps) {

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <initializer_list>
 
 #include "core/lesson/ema.h"
 #include "panels/inference_table.h"
@@ -31,20 +30,6 @@ std::string fmt(const char* format, double v) {
   char buf[48];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
-}
-
-// Room above the data for the legend, which sits in the axes' top right corner: the values fill
-// the lower 60% of the height, so the key hides none of them (it hid where S_t meets its
-// correction).
-void leave_room_for_legend(plot::PlotSpec& spec, std::initializer_list<const std::vector<float>*> series) {
-  float lo = INFINITY, hi = -INFINITY;
-  for (const std::vector<float>* values : series)
-    for (float v : *values)
-      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  if (!(lo <= hi)) return;
-  const double span = hi > lo ? hi - lo : 1.0;
-  spec.y_min = lo - 0.05 * span;
-  spec.y_max = hi + 0.6 * span;
 }
 
 struct EmaPanel : Panel {
@@ -149,7 +134,6 @@ struct EmaPanel : Panel {
         ctx, "ema-running",
         [&](plot::Canvas& canvas, plot::Rect rect) {
           plot::PlotSpec spec = base_spec(ctx, title.c_str(), ui::tr("plot.step"), "");
-          leave_room_for_legend(spec, {&m.batch_mean, &m.running_mean});
           if (!plot::Begin(canvas, "ema-running", rect, spec)) return;
           const int n = static_cast<int>(m.steps.size());
           plot::Scatter(ui::tr("ema.batch_mean"), m.steps.data(), m.batch_mean.data(), n,
@@ -238,7 +222,6 @@ struct EmaPanel : Panel {
         ctx, "ema-correction",
         [&](plot::Canvas& canvas, plot::Rect rect) {
           plot::PlotSpec spec = base_spec(ctx, title.c_str(), ui::tr("ema.t"), "");
-          leave_room_for_legend(spec, {&yf, &plain, &corrected});
           if (!plot::Begin(canvas, "ema-correction", rect, spec)) return;
           const int k = static_cast<int>(n);
           plot::Scatter(ui::tr("ema.y_t"), t.data(), yf.data(), k, {.color = to_color(ctx.theme.accent), .marker_radius = 3.0f});

@@ -19,9 +19,10 @@ int64_t run_offset(ChannelLayout l, int n, int c) {
   return static_cast<int64_t>(n) * l.channels * l.spatial + static_cast<int64_t>(c) * l.spatial;
 }
 
-// Per-channel double accumulators for the S > 1 passes, which go through memory in order
-// (sample by sample, its channels in turn) so the prefetcher streams them: channel by channel,
-// each run of S floats would start a new stream. Reused, so a step does not allocate.
+// Per-channel double accumulators: sums, then sums of squares. The S > 1 passes go through
+// memory in order (sample by sample, its channels in turn) so the prefetcher streams them:
+// channel by channel, each run of S floats would start a new stream. Reused, so a step does not
+// allocate.
 std::vector<double>& channel_accumulators(int channels) {
   thread_local std::vector<double> acc;
   acc.assign(2 * static_cast<size_t>(channels), 0.0);

@@ -10,8 +10,6 @@
 namespace bnlab {
 namespace {
 
-double thread_cpu_seconds() { return cpu_seconds(CLOCK_THREAD_CPUTIME_ID); }
-
 // kChains independent accumulators: an FMA's result is ready after ~4 cycles and two issue per
 // cycle, so at least 8 must be in flight; 12 leave room, and fit the 16 registers of AVX2.
 constexpr int kChains = 12;
