@@ -174,5 +174,13 @@ TEST(RunNotices, ALossFarAboveItsStartIsSaidAndTrainingGoesOn) {
       << notices[0].text;
 }
 
+// The notices' and the problems' sentences share one fill: a translation puts its places in its
+// own order, may use one twice, and a brace that names no value stays as written.
+TEST(RunNotices, FillPutsEachValueInEveryPlaceNamedForItInTheSentencesOrder) {
+  EXPECT_EQ(fill("{step} 步时 {run} 发散（{run}）", {{"run", "A"}, {"step", "120"}}), "120 步时 A 发散（A）");
+  EXPECT_EQ(fill("{a}{b} {c} {", {{"a", "{b}"}, {"b", "x"}}), "{b}x {c} {");
+  EXPECT_EQ(fill("", {{"a", "x"}}), "");
+}
+
 }  // namespace
 }  // namespace bnlab::ui

@@ -15,7 +15,6 @@
 #include "panels/panel.h"
 #include "panels/plot_area.h"
 #include "panels/plot_grid.h"
-#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ui/problems.h"
+#include "ui/text.h"
 #include "ui/text_wrap.h"
 
 namespace bnlab {

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "panels/plot_area.h"
-#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab {

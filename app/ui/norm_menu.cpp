@@ -6,7 +6,6 @@
 #include <string>
 
 #include "core/train/command.h"
-#include "ui/problems.h"
 #include "ui/text.h"
 
 namespace bnlab::ui {

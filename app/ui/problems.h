@@ -52,7 +52,4 @@ struct StartupProblem {
 std::string say_title(const StartupProblem& p);
 std::string say(const StartupProblem& p);
 
-// `pattern` with each "{name}" replaced by its value (a translation may put them in any order).
-std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values);
-
 }  // namespace bnlab::ui

@@ -1,7 +1,6 @@
 // What this file is: what a run normalizes with, in words (run_label.h).
 #include "ui/run_label.h"
 
-#include "ui/problems.h"
 #include "ui/session.h"
 #include "ui/text.h"
 

@@ -9,16 +9,6 @@
 namespace bnlab::ui {
 namespace {
 
-// Replaces each "{name}" of a translated sentence: the words around a number differ in order
-// between the languages, so the sentences carry their own places for them.
-std::string fill(std::string s, const std::vector<std::pair<const char*, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = std::string("{") + name + "}";
-    for (size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size())) s.replace(at, key.size(), value);
-  }
-  return s;
-}
-
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);

@@ -117,4 +117,21 @@ bool build_fonts(float pixel_size, std::string* warning) {
   return has_cjk;
 }
 
+std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size();) {
+    bool replaced = false;
+    if (pattern[i] == '{')
+      for (const auto& [name, value] : values)
+        if (pattern.compare(i + 1, name.size() + 1, name + "}") == 0) {
+          out += value;
+          i += name.size() + 2;
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += pattern[i++];
+  }
+  return out;
+}
+
 }  // namespace bnlab::ui

@@ -6,6 +6,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bnlab::ui {
 
@@ -39,6 +41,10 @@ class Text {
 extern Text text;  // the one instance the panels read
 inline const char* tr(const std::string& key) { return text.tr(key); }
 inline const char* tr_id(const std::string& key) { return text.tr_id(key); }
+
+// `pattern` with each "{name}" replaced by its value: the words around a number differ in order
+// between the languages, so a translated sentence carries its own places for them.
+std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values);
 
 // A scene's narration is this much larger than the UI's text (projector: 24 px UI, 30 px narration).
 inline constexpr float kNarrationScale = 1.25f;
