@@ -51,5 +51,15 @@ TEST(TextWrap, KeepsNewlinesAndOverlongWords) {
   EXPECT_EQ(lines[2], "b");
 }
 
+TEST(TextWrap, ANumberInAChineseSentenceStaysOnOneLine) {
+  // ImGui broke the run notice's "初始 2.48" after the point; here the line ends before the number.
+  const std::string notice = "损失一直高于初始值的 10 倍（现在 1.8e+06，初始 2.48）";
+  for (float width = 8; width <= 40; ++width)
+    for (const std::string& line : wrap_text(notice, width, code_points)) {
+      EXPECT_NE(line.back(), '.') << width << ": " << line;
+      EXPECT_NE(line.front(), '4') << width << ": " << line;
+    }
+}
+
 }  // namespace
 }  // namespace bnlab::ui

@@ -21,6 +21,7 @@
 #include "ui/screenshot.h"
 #include "ui/sidebar.h"
 #include "ui/text.h"
+#include "ui/text_wrap.h"
 #include "scene/strip.h"
 #include "ui/theme.h"
 #include "ui/window.h"
@@ -267,8 +268,16 @@ NoticeLayout notice_layout(const Window& w, const FrameData& d, float width, flo
   if (l.texts.empty()) return l;
   const ImGuiStyle& style = ImGui::GetStyle();
   l.wrap_w = std::max(1.0f, width - style.WindowPadding.x * 2 - ImGui::GetFontSize() * 0.5f);
+  // Broken by wrap_text, not ImGui: ImGui breaks after a '.', which split "2.48" over two lines
+  // in a Chinese notice, and breaks Chinese only at its few spaces.
+  const ui::MeasureText measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
   float h = style.WindowPadding.y * 2;
-  for (const std::string& t : l.texts) h += ImGui::CalcTextSize(t.c_str(), nullptr, false, l.wrap_w).y + style.ItemSpacing.y;
+  for (std::string& t : l.texts) {
+    std::string lines;
+    for (const std::string& line : ui::wrap_text(t, l.wrap_w, measure)) lines += (lines.empty() ? "" : "\n") + line;
+    t = std::move(lines);
+    h += ImGui::CalcTextSize(t.c_str()).y + style.ItemSpacing.y;
+  }
   l.height = std::min(h, max_height);
   return l;
 }
@@ -284,13 +293,10 @@ void draw_notices(Window& w, const NoticeLayout& l, ImVec2 origin, float width) 
   dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + l.height), ImGui::GetColorU32(band));
   dl->AddRectFilled(origin, ImVec2(origin.x + ImGui::GetFontSize() * 0.25f, origin.y + l.height),
                     ImGui::GetColorU32(w.lab.theme().warning));
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 0.5f);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + l.wrap_w);
-  for (const std::string& t : l.texts) {
+  for (const std::string& t : l.texts) {  // already broken into lines by notice_layout
     ImGui::SetCursorPosX(ImGui::GetStyle().WindowPadding.x + ImGui::GetFontSize() * 0.5f);
     ImGui::TextUnformatted(t.c_str());
   }
-  ImGui::PopTextWrapPos();
   ImGui::End();
 }
 
