@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "panels/plot_grid.h"
+#include "ui/text.h"
 #include "plot/imgui_canvas.h"
 #include "plot/plot.h"
 #include "ui/text_wrap.h"
@@ -41,9 +42,7 @@ float pad() { return ImGui::GetFontSize() * 0.3f; }
 
 float lab_text_height(const std::vector<std::string>& paragraphs, int max_lines) {
   const float width = ImGui::GetContentRegionAvail().x - 2 * pad();
-  const auto lines = wrapped(paragraphs, width, [](std::string_view s) {
-    return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
-  }, max_lines);
+  const auto lines = wrapped(paragraphs, width, ui::text_width, max_lines);
   return static_cast<float>(lines.size()) * ImGui::GetFontSize() * kLine + 2 * pad();
 }
 

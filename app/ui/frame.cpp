@@ -203,7 +203,7 @@ NarrationLayout narration_layout(const Window& w) {
   ImFont* large = narration_font();
   l.strip = strip_layout(
       p.scene(), p.index(), w.settings.language, ImGui::GetMainViewport()->WorkSize.x, style.WindowPadding.x,
-      [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; },
+      ui::text_width,
       [&](std::string_view s) { return large->CalcTextSizeA(large->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x; });
   float h = large->FontSize * static_cast<float>(l.strip.lines.size());
   if (w.show_notes && p.step().notes)
@@ -257,7 +257,7 @@ void draw_narration(Window& w, const NarrationLayout& l, float y) {
 // reason goes in the band too, whole, instead of only in the status bar, which cuts it off.
 struct NoticeLayout {
   std::vector<std::string> texts;
-  float wrap_w = 0.0f, height = 0.0f;
+  float height = 0.0f;
 };
 
 NoticeLayout notice_layout(const Window& w, const FrameData& d, float width, float max_height) {
@@ -267,14 +267,13 @@ NoticeLayout notice_layout(const Window& w, const FrameData& d, float width, flo
   if (!session.twins() && !session.data_problem && !session.error.empty()) l.texts.push_back(session.error);
   if (l.texts.empty()) return l;
   const ImGuiStyle& style = ImGui::GetStyle();
-  l.wrap_w = std::max(1.0f, width - style.WindowPadding.x * 2 - ImGui::GetFontSize() * 0.5f);
+  const float wrap_w = std::max(1.0f, width - style.WindowPadding.x * 2 - ImGui::GetFontSize() * 0.5f);
   // Broken by wrap_text, not ImGui: ImGui breaks after a '.', which split "2.48" over two lines
   // in a Chinese notice, and breaks Chinese only at its few spaces.
-  const ui::MeasureText measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
   float h = style.WindowPadding.y * 2;
   for (std::string& t : l.texts) {
     std::string lines;
-    for (const std::string& line : ui::wrap_text(t, l.wrap_w, measure)) lines += (lines.empty() ? "" : "\n") + line;
+    for (const std::string& line : ui::wrap_text(t, wrap_w, ui::text_width)) lines += (lines.empty() ? "" : "\n") + line;
     t = std::move(lines);
     h += ImGui::CalcTextSize(t.c_str()).y + style.ItemSpacing.y;
   }

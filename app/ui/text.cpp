@@ -117,6 +117,8 @@ bool build_fonts(float pixel_size, std::string* warning) {
   return has_cjk;
 }
 
+float text_width(std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; }
+
 std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values) {
   std::string out;
   for (size_t i = 0; i < pattern.size();) {

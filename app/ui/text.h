@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,10 @@ inline const char* tr_id(const std::string& key) { return text.tr_id(key); }
 // `pattern` with each "{name}" replaced by its value: the words around a number differ in order
 // between the languages, so a translated sentence carries its own places for them.
 std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values);
+
+// The width of `s` in ImGui's current font: the measure wrap_text (text_wrap.h) breaks the
+// window's text by.
+float text_width(std::string_view s);
 
 // A scene's narration is this much larger than the UI's text (projector: 24 px UI, 30 px narration).
 inline constexpr float kNarrationScale = 1.25f;
