@@ -36,6 +36,7 @@ class Conv2d : public Layer {
   const Tensor* input_ = nullptr;  // (in_c * H * W, batch), kept for backward
   RowMatrix cols_;   // (in_c * k * k, out_h * out_w): row (c, kh, kw) holds that tap for every output
   RowMatrix dcols_;  // (in_c * k * k, out_h * out_w)
+  Matrix weight_grad_batch_;  // (out_c, in_c * k * k), column-major: one backward's sum
 };
 
 }  // namespace bnlab
