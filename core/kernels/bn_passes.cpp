@@ -29,6 +29,27 @@ std::vector<double>& channel_accumulators(int channels) {
   return acc;
 }
 
+// x̂ = (x − μ)·inv_std of one run: normalize's expression, which backward's passes evaluate again
+// instead of storing x̂, with μ and inv_std per-channel arrays (S = 1) or one channel's scalars.
+template <class Mu, class Inv>
+auto x_hat(const float* x, int64_t size, const Mu& mu, const Inv& inv) {
+  return (ConstRun(x, size) - mu) * inv;
+}
+
+// g, the gradient of y, for channel c of sample n (`size` floats at offset `at`; S = 1 passes a
+// whole column): dy itself when it takes no work, else computed into g at the same offset,
+// the pool's run first written there.
+const float* run_g(const IncomingGrad& in, int n, int c, int64_t at, int64_t size, float* g) {
+  if (!in.takes_work()) return in.dy + at;
+  const float* dy = in.dy + at;
+  if (in.run) {
+    in.run(n, c, g + at);
+    dy = g + at;
+  }
+  if (in.act) activation_grad(*in.act, ConstRun(dy, size), ConstRun(in.a + at, size), Run(g + at, size));
+  return g + at;
+}
+
 }  // namespace
 
 void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) {
@@ -54,17 +75,14 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
   for (int c = 0; c < C; ++c) var[c] = static_cast<float>(acc[C + c] / count);
 }
 
-void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
-               std::optional<ActivationKind> act, float* a) {
+void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,
+               std::optional<ActivationKind> act, float* a, const RunSink& sink) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  // One run: x̂, then y from it while it is in L1 (and φ(y) after, below).
+  // One run: x̂ into y's place, then y from it while it is in L1 (and φ(y) after, below).
   auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& gamma, const auto& beta) {
-    Run xh(x_hat + at, size), out(y + at, size);
-    xh = (ConstRun(x + at, size) - mu) * inv;
-    if (k.gamma)
-      out = xh * gamma + beta;
-    else
-      out = xh;
+    Run out(y + at, size);
+    out = x_hat(x + at, size, mu, inv);
+    if (k.gamma) out = out * gamma + beta;
   };
   if (S == 1) {
     const ConstRun mu(k.mean, C), inv(k.inv_std, C);
@@ -85,31 +103,23 @@ void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, 
       const int64_t at = run_offset(l, n, c);
       run(at, S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
       if (act) activate(*act, ConstRun(y + at, S), Run(a + at, S));
+      if (sink) sink(n, c, (act ? a : y) + at);
     }
 }
 
-void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
-               std::optional<ActivationKind> act, const float* a, float* g) {
+void grad_sums(const IncomingGrad& in, const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* sum_g,
+               float* sum_g_xhat, float* g) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  // The run's g: computed into `g` (still in L1 for the sums) with the activation, else dy.
-  auto run_g = [&](int64_t at, int64_t size, const float* dy) -> ConstRun {
-    if (act)
-      activation_grad(*act, ConstRun(dy, size), ConstRun(a + at, size), Run(g + at, size));
-    else if (in.run)
-      Run(g + at, size) = ConstRun(dy, size);
-    else
-      return ConstRun(dy, size);
-    return ConstRun(g + at, size);
-  };
   if (S == 1) {
+    const ConstRun mu(k.mean, C), inv(k.inv_std, C);
     Run sg(sum_g, C), sgx(sum_g_xhat, C);
     sg.setZero();
     sgx.setZero();
     for (int n = 0; n < N; ++n) {
       const int64_t at = static_cast<int64_t>(n) * C;
-      const ConstRun gn = run_g(at, C, in.dy + at);
+      const ConstRun gn(run_g(in, n, 0, at, C, g), C);
       sg += gn;
-      sgx += gn * ConstRun(x_hat + at, C);
+      sgx += gn * x_hat(x + at, C, mu, inv);
     }
     return;
   }
@@ -117,10 +127,9 @@ void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, floa
   for (int n = 0; n < N; ++n)
     for (int c = 0; c < C; ++c) {
       const int64_t at = run_offset(l, n, c);
-      if (in.run) in.run(n, c, in.scratch);
-      const ConstRun gn = run_g(at, S, in.run ? in.scratch : in.dy + at);
+      const ConstRun gn(run_g(in, n, c, at, S, g), S);
       acc[c] += gn.sum();
-      acc[C + c] += (gn * ConstRun(x_hat + at, S)).sum();
+      acc[C + c] += (gn * x_hat(x + at, S, k.mean[c], k.inv_std[c])).sum();
     }
   for (int c = 0; c < C; ++c) {
     sum_g[c] = static_cast<float>(acc[c]);
@@ -128,25 +137,28 @@ void grad_sums(const IncomingGrad& in, const float* x_hat, ChannelLayout l, floa
   }
 }
 
-void input_grad(const float* g, const float* x_hat, ChannelLayout l, const float* scale, const float* mean_g,
-                const float* mean_g_xhat, float* dx) {
+void input_grad(const float* g, const float* x, ChannelLayout l, const NormalizeCoefficients& k, const float* scale,
+                const float* mean_g, const float* mean_g_xhat, float* dx) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  auto run = [&](int64_t at, int64_t size, const auto& k, const auto& mg, const auto& mgx) {
+  auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& scale_c, const auto& mg,
+                 const auto& mgx) {
     Run out(dx + at, size);
     const ConstRun gn(g + at, size);
     if (mean_g)
-      out = ((gn - mg) - ConstRun(x_hat + at, size) * mgx) * k;
+      out = ((gn - mg) - x_hat(x + at, size, mu, inv) * mgx) * scale_c;
     else
-      out = gn * k;
+      out = gn * scale_c;
   };
   if (S == 1) {
-    const ConstRun k(scale, C), mg(mean_g ? mean_g : scale, C), mgx(mean_g_xhat ? mean_g_xhat : scale, C);
-    for (int n = 0; n < N; ++n) run(static_cast<int64_t>(n) * C, C, k, mg, mgx);
+    const ConstRun mu(k.mean, C), inv(k.inv_std, C), sc(scale, C);
+    const ConstRun mg(mean_g ? mean_g : scale, C), mgx(mean_g_xhat ? mean_g_xhat : scale, C);
+    for (int n = 0; n < N; ++n) run(static_cast<int64_t>(n) * C, C, mu, inv, sc, mg, mgx);
     return;
   }
   for (int n = 0; n < N; ++n)
     for (int c = 0; c < C; ++c)
-      run(run_offset(l, n, c), S, scale[c], mean_g ? mean_g[c] : 0.0f, mean_g_xhat ? mean_g_xhat[c] : 0.0f);
+      run(run_offset(l, n, c), S, k.mean[c], k.inv_std[c], scale[c], mean_g ? mean_g[c] : 0.0f,
+          mean_g_xhat ? mean_g_xhat[c] : 0.0f);
 }
 
 }  // namespace bnlab

@@ -36,29 +36,39 @@ struct NormalizeCoefficients {
   const float* beta = nullptr;
 };
 
-// One pass: x̂ = (x − μ)·inv_std, y = γ x̂ + β (y = x̂ without γ), and with `act` also a = φ(y).
-void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* x_hat, float* y,
-               std::optional<ActivationKind> act = std::nullopt, float* a = nullptr);
+// The per-run callback normalize calls with each run of φ(y) it has written (S > 1 only),
+// while the run is still in L1: the pooling after the activation, fused (Pool2d::forward_run).
+using RunSink = std::function<void(int n, int c, const float* run)>;
 
-// Backward's incoming gradient: a tensor laid out as x, or, when a pooling layer follows the
-// activation, a function that writes the gradient of channel c of sample n (a run of S floats)
-// from the pool's smaller output gradient, so the full-size tensor is never stored (S > 1 only).
+// One pass: x̂ = (x − μ)·inv_std, y = γ x̂ + β (y = x̂ without γ), and with `act` also a = φ(y),
+// each run then handed to `sink` if there is one. x̂ is not stored: backward's passes recompute
+// it from x with the same expression, so the same floats, and a tensor is neither written here
+// nor read back there (issue 13).
+void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,
+               std::optional<ActivationKind> act = std::nullopt, float* a = nullptr, const RunSink& sink = {});
+
+// Backward's incoming gradient and how it becomes g, the gradient of y, run by run: dy laid
+// out as x, or, when a pooling layer follows the activation, written run by run by `run` from the
+// pool's smaller output gradient (S > 1 only), so the full-size tensor is never stored; then,
+// with `act`, g = dy·φ'(a), a the activation's output.
 struct IncomingGrad {
   const float* dy = nullptr;
   std::function<void(int n, int c, float* run)> run;
-  float* scratch = nullptr;  // (S): where `run` writes
+  std::optional<ActivationKind> act;
+  const float* a = nullptr;
+  bool takes_work() const { return run || act; }  // else g is dy
 };
 
-// One pass of backward: with `act`, g = dy·φ'(a) written to `g` (dy is then the activation's
-// output gradient); without, g = dy and `g` is written only when dy comes from `run`. Per
-// channel (C each): Σg (dβ) and Σg·x̂ (dγ).
-void grad_sums(const IncomingGrad& dy, const float* x_hat, ChannelLayout l, float* sum_g, float* sum_g_xhat,
-               std::optional<ActivationKind> act = std::nullopt, const float* a = nullptr, float* g = nullptr);
+// One pass of backward, per channel (C each): Σg (dβ) and Σg·x̂ (dγ), g also written to `g`
+// (laid out as x) when it takes work. x̂ is recomputed from the norm's input x and the
+// statistics normalize used (k.mean, k.inv_std).
+void grad_sums(const IncomingGrad& dy, const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* sum_g,
+               float* sum_g_xhat, float* g);
 
-// The input gradient, per channel: dx = scale·(g − mean_g − x̂·mean_g_xhat) through μ_B and σ²_B
-// (paper §3), or dx = scale·g when mean_g is null (the statistics were constants). `dx` may be
-// `g` itself.
-void input_grad(const float* g, const float* x_hat, ChannelLayout l, const float* scale, const float* mean_g,
-                const float* mean_g_xhat, float* dx);
+// The input gradient from g, per channel: dx = scale·(g − mean_g − x̂·mean_g_xhat) through μ_B
+// and σ²_B (paper §3), or dx = scale·g when mean_g is null (the statistics were constants).
+// `dx` may be `g` itself.
+void input_grad(const float* g, const float* x, ChannelLayout l, const NormalizeCoefficients& k, const float* scale,
+                const float* mean_g, const float* mean_g_xhat, float* dx);
 
 }  // namespace bnlab

@@ -27,29 +27,33 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) { return forward_ac
 
 const Tensor& BatchNorm::backward(const Tensor& grad_out) { return backward_activated(grad_out, nullptr); }
 
-const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activation* act) {
+const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool) {
   const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), x.batch()};
   const int64_t m = l.count();  // values per channel
+  input_ = &x;
   out_.resize(x.shape, x.batch());
-  x_hat_.resize(x.data.rows(), x.data.cols());
   used_batch_stats_ = mode == Mode::train || mode == Mode::infer_batch || mode == Mode::collect_population;
-  const Vector* mean = &batch_mean_;
   if (used_batch_stats_) {
     last_count_ = m;
     channel_mean_var(x.data.data(), l, batch_mean_.data(), batch_var_.data());
+    mean_ = batch_mean_;
     inv_std_ = (batch_var_.array() + eps_).rsqrt();
   } else {
     const bool population = mode == Mode::infer_population && has_population();
-    mean = population ? &population_mean_ : &running_mean_;
+    mean_ = population ? population_mean_ : running_mean_;
     inv_std_ = ((population ? population_var_ : running_var_).array() + eps_).rsqrt();
   }
-  const NormalizeCoefficients k{mean->data(), inv_std_.data(), affine_ ? gamma_.data() : nullptr,
-                                affine_ ? beta_.data() : nullptr};
+  const NormalizeCoefficients k = coefficients();
   if (act) {
     Tensor& a = act->fused_output(x.shape, x.batch());
-    normalize(x.data.data(), l, k, x_hat_.data(), out_.data.data(), act->activation(), a.data.data());
+    RunSink sink;
+    if (pool) {
+      pool->start_forward(x.batch());
+      sink = [pool](int n, int c, const float* run) { pool->forward_run(run, n, c); };
+    }
+    normalize(x.data.data(), l, k, out_.data.data(), act->activation(), a.data.data(), sink);
   } else {
-    normalize(x.data.data(), l, k, x_hat_.data(), out_.data.data());
+    normalize(x.data.data(), l, k, out_.data.data());
   }
 
   if (mode == Mode::train) {
@@ -66,28 +70,32 @@ const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activatio
     ++pop_batches_;
     pop_m_ = m;
   }
+  if (pool) return pool->output();
   return act ? act->output() : out_;
+}
+
+NormalizeCoefficients BatchNorm::coefficients() const {
+  return {mean_.data(), inv_std_.data(), affine_ ? gamma_.data() : nullptr, affine_ ? beta_.data() : nullptr};
 }
 
 const Tensor& BatchNorm::backward_activated(const Tensor& grad, const Activation* act, const Pool2d* pool) {
   const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), grad.batch()};
   grad_in_.resize(out_.shape, grad.batch());
-  float* dx = grad_in_.data.data();
-  // g, the gradient of y, is dy itself, or dy (expanded from the pool's) times φ'(a) computed
-  // into dx's buffer.
+  // g, the gradient of y: dy itself, or dy (expanded from the pool's) times φ'(a).
   IncomingGrad dy;
   dy.dy = grad.data.data();
-  if (pool) {
-    dy_run_.resize(l.spatial);
-    dy.run = [&](int n, int c, float* run) { pool->input_grad_run(grad, n, c, run); };
-    dy.scratch = dy_run_.data();
+  if (pool) dy.run = [&](int n, int c, float* run) { pool->input_grad_run(grad, n, c, run); };
+  if (act) {
+    dy.act = act->activation();
+    dy.a = act->output().data.data();
   }
-  const float* x_hat = x_hat_.data();
+  const float* x = input_->data.data();
+  const NormalizeCoefficients k = coefficients();
+  float* dx = grad_in_.data.data();
   sum_g_.resize(shape_.c);
   sum_g_xhat_.resize(shape_.c);
-  if (act) grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data(), act->activation(), act->output().data.data(), dx);
-  else grad_sums(dy, x_hat, l, sum_g_.data(), sum_g_xhat_.data(), std::nullopt, nullptr, dx);
-  const float* g = act || pool ? dx : grad.data.data();
+  grad_sums(dy, x, l, k, sum_g_.data(), sum_g_xhat_.data(), dx);  // g into dx's buffer when it takes work
+  const float* g = dy.takes_work() ? dx : dy.dy;
   if (affine_) {
     gamma_grad_ += sum_g_xhat_;
     beta_grad_ += sum_g_;
@@ -95,14 +103,14 @@ const Tensor& BatchNorm::backward_activated(const Tensor& grad, const Activation
   if (affine_) scale_ = gamma_.cwiseProduct(inv_std_);
   else scale_ = inv_std_;
   if (!used_batch_stats_) {  // the statistics are constants: dx = dy · γ / √(σ² + ε)
-    input_grad(g, x_hat, l, scale_.data(), nullptr, nullptr, dx);
+    input_grad(g, x, l, k, scale_.data(), nullptr, nullptr, dx);
     return grad_in_;
   }
   // Through μ_B and σ²_B (paper §3): dx = γ/√(σ²+ε) · (dy − mean(dy) − x̂ · mean(dy · x̂)).
   const float m = static_cast<float>(l.count());
   mean_g_ = sum_g_ / m;
   mean_g_xhat_ = sum_g_xhat_ / m;
-  input_grad(g, x_hat, l, scale_.data(), mean_g_.data(), mean_g_xhat_.data(), dx);
+  input_grad(g, x, l, k, scale_.data(), mean_g_.data(), mean_g_xhat_.data(), dx);
   return grad_in_;
 }
 

@@ -14,6 +14,7 @@ namespace bnlab {
 
 class Activation;
 class Pool2d;
+struct NormalizeCoefficients;
 
 class BatchNorm : public Norm {
  public:
@@ -22,12 +23,14 @@ class BatchNorm : public Norm {
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& grad_out) override;
   // The same, fused with the activation that follows (the model's φ(BN(z))): forward writes
-  // x̂, y and φ(y) into `act`'s output in one pass and returns that output; backward takes the
-  // gradient of φ's output and applies φ' in its first pass. `act`'s own forward and backward
+  // y and φ(y) into `act`'s output in one pass and returns that output; backward takes the
+  // gradient of φ's output and applies φ' in its passes. `act`'s own forward and backward
   // are then not called; its output() and this layer's are both what they would have been.
-  // With `pool` (the pooling after the activation), backward takes the pool's output gradient
-  // and expands it run by run (Pool2d::input_grad_run) instead of calling the pool's backward.
-  const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act);
+  // With `pool` (the pooling after the activation), forward pools each run of φ(y) as it is
+  // written (Pool2d::forward_run) and returns the pool's output; backward takes the pool's
+  // output gradient and expands it run by run (Pool2d::input_grad_run). The pool's own forward
+  // and backward are then not called either.
+  const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool = nullptr);
   const Tensor& backward_activated(const Tensor& grad, const Activation* act, const Pool2d* pool = nullptr);
   Shape output_shape(Shape in) const override { return in; }
   std::string kind() const override { return shape_.is_image() ? "BatchNorm2d" : "BatchNorm1d"; }
@@ -73,13 +76,15 @@ class BatchNorm : public Norm {
   int64_t last_count_ = 0;          // values per channel in the last forward's statistics
   bool used_batch_stats_ = false;  // backward differentiates through μ_B and σ²_B
   bool degenerate_ = false;
-  Vector inv_std_;  // (C): 1/√(σ² + ε) of the statistics used
-  Matrix x_hat_;    // (features, batch)
+  // What backward recomputes x̂ from (it is not stored): forward's input, and the mean and
+  // 1/√(σ² + ε) (C each) of the statistics it used.
+  const Tensor* input_ = nullptr;
+  Vector mean_, inv_std_;
+  NormalizeCoefficients coefficients() const;  // mean_, inv_std_, and γ, β when affine
   // Backward's per-channel sums and factors, kept so a step does not allocate.
   Vector sum_g_, sum_g_xhat_;    // (C): Σ dy (dβ) and Σ dy·x̂ (dγ)
   Vector mean_g_, mean_g_xhat_;  // (C): the same over the m values
   Vector scale_;                 // (C): γ/√(σ² + ε)
-  Vector dy_run_;                // (S): one run of the gradient a pool passes back
   Vector pop_mean_sum_, pop_var_sum_;  // (C)
   int64_t pop_batches_ = 0, pop_m_ = 0;
 };

@@ -27,45 +27,52 @@ void avg_row_2x2(const float* r0, const float* r1, float* o, int out_w) {
 }  // namespace
 
 const Tensor& Pool2d::forward(const Tensor& x, Mode) {
-  const int n_batch = x.batch(), k = size_, H = in_shape_.h, W = in_shape_.w;
-  const int OH = out_shape_.h, OW = out_shape_.w, out_features = static_cast<int>(out_shape_.size());
-  out_.resize(out_shape_, n_batch);
-  if (type_ == PoolType::max) argmax_.resize(static_cast<size_t>(out_features) * n_batch);
+  const int64_t S = in_shape_.spatial();
+  start_forward(x.batch());
+  for (int n = 0; n < x.batch(); ++n)
+    for (int c = 0; c < in_shape_.c; ++c) forward_run(x.data.col(n).data() + c * S, n, c);
+  return out_;
+}
+
+void Pool2d::start_forward(int batch) {
+  out_.resize(out_shape_, batch);
+  if (type_ == PoolType::max) argmax_.resize(out_shape_.size() * batch);
+}
+
+void Pool2d::forward_run(const float* img, int n, int c) {
+  const int k = size_, W = in_shape_.w, OH = out_shape_.h, OW = out_shape_.w;
+  const int out_features = static_cast<int>(out_shape_.size());
+  float* out = out_.data.col(n).data() + c * OH * OW;
   const float inv_area = 1.0f / static_cast<float>(k * k);
-  for (int n = 0; n < n_batch; ++n) {
-    const float* img = x.data.col(n).data();
-    float* out = out_.data.col(n).data();
-    int* arg = type_ == PoolType::max ? argmax_.data() + static_cast<size_t>(n) * out_features : nullptr;
-    for (int c = 0; c < in_shape_.c; ++c) {
-      for (int oh = 0; oh < OH; ++oh) {
-        float* o = out + (c * OH + oh) * OW;
-        const int row0 = (c * H + oh * k) * W;  // the window's first input row
-        if (type_ == PoolType::avg && k == 2) {
-          avg_row_2x2(img + row0, img + row0 + W, o, OW);
-          continue;
+  for (int oh = 0; oh < OH; ++oh) {
+    float* o = out + oh * OW;
+    const int row0 = oh * k * W;  // the window's first input row, in the run
+    if (type_ == PoolType::avg && k == 2) {
+      avg_row_2x2(img + row0, img + row0 + W, o, OW);
+      continue;
+    }
+    if (type_ == PoolType::avg) {
+      for (int ow = 0; ow < OW; ++ow) o[ow] = 0.0f;
+      for (int kh = 0; kh < k; ++kh)
+        for (int ow = 0; ow < OW; ++ow)
+          for (int kw = 0; kw < k; ++kw) o[ow] += img[row0 + kh * W + ow * k + kw];
+      for (int ow = 0; ow < OW; ++ow) o[ow] *= inv_area;
+      continue;
+    }
+    // The max's index is kept from the sample's start (C·H·W), as input_grad_run reads it.
+    int* arg = argmax_.data() + static_cast<size_t>(n) * out_features + (c * OH + oh) * OW;
+    const int run_start = c * in_shape_.h * W;
+    for (int ow = 0; ow < OW; ++ow) {
+      int best = row0 + ow * k;
+      for (int kh = 0; kh < k; ++kh)
+        for (int kw = 0; kw < k; ++kw) {
+          const int i = row0 + kh * W + ow * k + kw;
+          if (img[i] > img[best]) best = i;
         }
-        if (type_ == PoolType::avg) {
-          for (int ow = 0; ow < OW; ++ow) o[ow] = 0.0f;
-          for (int kh = 0; kh < k; ++kh)
-            for (int ow = 0; ow < OW; ++ow)
-              for (int kw = 0; kw < k; ++kw) o[ow] += img[row0 + kh * W + ow * k + kw];
-          for (int ow = 0; ow < OW; ++ow) o[ow] *= inv_area;
-          continue;
-        }
-        for (int ow = 0; ow < OW; ++ow) {
-          int best = row0 + ow * k;
-          for (int kh = 0; kh < k; ++kh)
-            for (int kw = 0; kw < k; ++kw) {
-              const int i = row0 + kh * W + ow * k + kw;
-              if (img[i] > img[best]) best = i;
-            }
-          o[ow] = img[best];
-          arg[(c * OH + oh) * OW + ow] = best;
-        }
-      }
+      o[ow] = img[best];
+      arg[ow] = run_start + best;
     }
   }
-  return out_;
 }
 
 const Tensor& Pool2d::backward(const Tensor& grad_out) {

@@ -21,6 +21,12 @@ class Pool2d : public Layer {
   Shape output_shape(Shape) const override { return out_shape_; }
   std::string kind() const override { return type_ == PoolType::avg ? "AvgPool2d" : "MaxPool2d"; }
   PoolType type() const { return type_; }
+  // Forward one run at a time: start_forward(batch), then forward_run with channel c of sample
+  // n of the input (H·W floats at `run`) for every n and c. forward is this; a BatchNorm before
+  // the activation before the pool calls it run by run, while each run of the activation's
+  // output is in cache (BatchNorm::forward_activated).
+  void start_forward(int batch);
+  void forward_run(const float* run, int n, int c);
   // The part of backward's result for channel c of sample n (H·W floats at `run`), from the
   // gradient of the output: backward is this for every run, and a BatchNorm before the
   // activation before the pool calls it run by run instead (BatchNorm::backward_activated).

@@ -1,8 +1,8 @@
 // What this file is: model_footprint, the walk over a config's blocks that forms each shape and
 // adds up the bytes, in the order Model's constructor builds the layers (model.h), checking the
 // budget after every block. What each layer keeps, per example, is in its header: an output
-// (out_) at the inference batch, an input gradient (grad_in_) at the training batch, and BN's x̂
-// and dropout's mask beside the output.
+// (out_) at the inference batch, an input gradient (grad_in_) at the training batch, and the
+// sample norms' x̂ and dropout's mask beside the output.
 #include "core/model/footprint.h"
 
 #include <algorithm>
@@ -116,7 +116,8 @@ Footprint model_footprint(const ModelConfig& model, Shape input, int classes, co
       // Statistics: BN's per channel; the others' per sample and group, at most one per value.
       if (b.norm == NormKind::batch) t.fixed_bytes = add(t.fixed_bytes, mul(12 * kFloat, shape.c));
       else t.forward_values = add(t.forward_values, 3 * std::min<int64_t>(shape.c, norm_values));
-      t.forward_values = add(t.forward_values, 2 * norm_values);      // output and x̂
+      // The output, and x̂ for the sample norms (BatchNorm recomputes its x̂ in backward).
+      t.forward_values = add(t.forward_values, (b.norm == NormKind::batch ? 1 : 2) * norm_values);
       t.backward_values = add(t.backward_values, norm_values);
     }
     if (b.activation != "none") {

@@ -124,7 +124,8 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (bn_with_activation_[i]) {
       auto& act = static_cast<Activation&>(*layers_[i + 1]);
-      h = &static_cast<BatchNorm&>(*layers_[i]).forward_activated(*h, mode, &act);
+      auto* pool = bn_with_pool_[i] ? &static_cast<Pool2d&>(*layers_[i + 2]) : nullptr;
+      h = &static_cast<BatchNorm&>(*layers_[i]).forward_activated(*h, mode, &act, pool);
     } else {
       h = &layers_[i]->forward(*h, mode);
     }
@@ -135,7 +136,7 @@ const Tensor& Model::forward(const Tensor& x, Mode mode) {
         warnings_.push_back(one_value_warning(cfg_, blocks_, i, *norm));
       }
     }
-    if (bn_with_activation_[i]) ++i;  // the activation's output is written
+    if (bn_with_activation_[i]) i += bn_with_pool_[i] ? 2 : 1;  // the activation's and pool's outputs are written
   }
   return *h;
 }

@@ -84,9 +84,9 @@ class Model {
   std::vector<bool> warned_degenerate_;  // per layer, so a warning is raised once
   size_t first_trained_ = 0;             // backward stops at the first layer with parameters
   // Per layer: a BatchNorm whose activation comes next, computed in the same passes
-  // (BatchNorm::forward_activated): one read of z writes x̂, y and φ(y); and one whose
-  // activation a pool follows, whose backward then also takes the pool's gradient run by run,
-  // so the activation's full-size gradient is never stored.
+  // (BatchNorm::forward_activated): one read of z writes y and φ(y); and one whose activation a
+  // pool follows, which pools each run of φ(y) while it is in cache, and whose backward takes
+  // the pool's gradient run by run, so the activation's full-size gradient is never stored.
   std::vector<bool> bn_with_activation_, bn_with_pool_;
 };
 
