@@ -2,6 +2,8 @@
 #include "core/layers/pool2d.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "core/error.h"
 
@@ -17,11 +19,34 @@ Pool2d::Pool2d(Shape in, PoolType type, int size) : in_shape_(in), type_(type), 
 
 namespace {
 
-// 2 × 2 average windows (LeNet's pools): one output row from input rows r0 and r1, with the
-// general loop's order of additions, so the same floats.
-void avg_row_2x2(const float* r0, const float* r1, float* o, int out_w) {
-  for (int ow = 0; ow < out_w; ++ow) o[ow] = (((0.0f + r0[2 * ow]) + r0[2 * ow + 1]) + r1[2 * ow]) + r1[2 * ow + 1];
-  for (int ow = 0; ow < out_w; ++ow) o[ow] *= 0.25f;
+// A run's worth of floats for the 2 × 2 average's row pairs, reused so a step does not allocate.
+float* pairs_scratch(int64_t size) {
+  thread_local std::vector<float> scratch;
+  if (static_cast<int64_t>(scratch.size()) < size) scratch.resize(size);
+  return scratch.data();
+}
+
+// 2 × 2 average windows (LeNet's pools) over a run of even width W = 2·OW, in two loops that
+// vectorize where a loop per output row of OW (12 or 4 in LeNet) would not: each pair of rows
+// summed into `pairs` (OH × W), then each pair of its columns, (a + c) + (b + d), times ¼.
+void avg_2x2(const float* img, int W, int OH, int OW, float* out) {
+  float* pairs = pairs_scratch(int64_t{OH} * W);
+  for (int oh = 0; oh < OH; ++oh) {
+    const float* r0 = img + 2 * oh * W;
+    for (int w = 0; w < W; ++w) pairs[oh * W + w] = r0[w] + r0[W + w];
+  }
+  for (int o = 0; o < OH * OW; ++o) out[o] = (pairs[2 * o] + pairs[2 * o + 1]) * 0.25f;
+}
+
+// Its gradient: each output's ¼ duplicated along the columns into `pairs` (OH × W), each row
+// of which is then both rows of its windows.
+void avg_2x2_grad(const float* dy, int W, int OH, int OW, float* run) {
+  float* pairs = pairs_scratch(int64_t{OH} * W);
+  for (int o = 0; o < OH * OW; ++o) pairs[2 * o] = pairs[2 * o + 1] = dy[o] * 0.25f;
+  for (int oh = 0; oh < OH; ++oh) {
+    std::copy_n(pairs + oh * W, W, run + 2 * oh * W);
+    std::copy_n(pairs + oh * W, W, run + (2 * oh + 1) * W);
+  }
 }
 
 }  // namespace
@@ -44,13 +69,13 @@ void Pool2d::forward_run(const float* img, int n, int c) {
   const int out_features = static_cast<int>(out_shape_.size());
   float* out = out_.data.col(n).data() + c * OH * OW;
   const float inv_area = 1.0f / static_cast<float>(k * k);
+  if (type_ == PoolType::avg && k == 2 && W % 2 == 0) {
+    avg_2x2(img, W, OH, OW, out);
+    return;
+  }
   for (int oh = 0; oh < OH; ++oh) {
     float* o = out + oh * OW;
     const int row0 = oh * k * W;  // the window's first input row, in the run
-    if (type_ == PoolType::avg && k == 2) {
-      avg_row_2x2(img + row0, img + row0 + W, o, OW);
-      continue;
-    }
     if (type_ == PoolType::avg) {
       for (int ow = 0; ow < OW; ++ow) o[ow] = 0.0f;
       for (int kh = 0; kh < k; ++kh)
@@ -96,14 +121,14 @@ void Pool2d::input_grad_run(const Tensor& grad_out, int n, int c, float* run) co
     for (int o = 0; o < OH * OW; ++o) run[arg[o] - c * H * W] += dy[o];
     return;
   }
+  if (k == 2 && W % 2 == 0) {
+    avg_2x2_grad(dy, W, OH, OW, run);
+    return;
+  }
   const float inv_area = 1.0f / static_cast<float>(k * k);
   for (int oh = 0; oh < OH; ++oh) {
     const float* g = dy + oh * OW;
     float* r0 = run + oh * k * W;  // the windows' first input row
-    if (k == 2) {
-      for (int ow = 0; ow < OW; ++ow) r0[2 * ow] = r0[2 * ow + 1] = r0[W + 2 * ow] = r0[W + 2 * ow + 1] = g[ow] * inv_area;
-      continue;
-    }
     for (int kh = 0; kh < k; ++kh)
       for (int ow = 0; ow < OW; ++ow)
         for (int kw = 0; kw < k; ++kw) r0[kh * W + ow * k + kw] = g[ow] * inv_area;
