@@ -11,6 +11,7 @@
 #include "core/layers/batch_norm.h"
 #include "core/layers/conv2d.h"
 #include "core/layers/dense.h"
+#include "core/layers/pool2d.h"
 #include "core/layers/sample_norm.h"
 #include "core/rng.h"
 #include "core/train/run.h"
@@ -89,6 +90,25 @@ void BM_Conv2dForwardBackward(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Conv2dForwardBackward)->Args({1, 28, 6})->Args({6, 12, 16});
+
+// The pools of W3 (avg 2 × 2 after each conv, batch 128) and CNN (max 2 × 2, batch 64).
+// Arguments: type (0 avg, 1 max), channels, size, batch.
+void BM_Pool2dForwardBackward(benchmark::State& state) {
+  const Shape shape{static_cast<int>(state.range(1)), static_cast<int>(state.range(2)), static_cast<int>(state.range(2))};
+  Pool2d pool(shape, state.range(0) == 0 ? PoolType::avg : PoolType::max, 2);
+  Tensor x = random_tensor(shape, static_cast<int>(state.range(3)));
+  Tensor dy = random_tensor(pool.output_shape({}), static_cast<int>(state.range(3)));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(pool.forward(x, Mode::train).data.data());
+    benchmark::DoNotOptimize(pool.backward(dy).data.data());
+  }
+}
+BENCHMARK(BM_Pool2dForwardBackward)
+    ->ArgNames({"max", "c", "hw", "n"})
+    ->Args({0, 6, 24, 128})
+    ->Args({0, 16, 8, 128})
+    ->Args({1, 32, 28, 64})
+    ->Args({1, 64, 14, 64});
 
 // Random data of Fashion-MNIST's shape, so the benchmarks need no dataset.
 std::shared_ptr<DataSplit> random_fashion_shaped() {
