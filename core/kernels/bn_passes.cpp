@@ -65,14 +65,28 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
     v = (squares / static_cast<double>(N)).cast<float>();
     return;
   }
+  // One read of x: each run's sum, and its squared deviations from its own mean while the run is
+  // in L1. A channel's variance is then the runs' own plus the spread of their means,
+  // Σ_r [M2_r + S·(m_r − μ)²] / (N·S) (Chan, Golub & LeVeque 1979), with no E[x²] − E[x]².
   const double count = static_cast<double>(l.count());
-  std::vector<double>& acc = channel_accumulators(C);  // sums, then sums of squares
+  std::vector<double>& acc = channel_accumulators(C);  // sums, then the runs' own squared deviations
+  thread_local std::vector<double> run_means;          // (N, C)
+  run_means.resize(static_cast<size_t>(N) * C);
   for (int n = 0; n < N; ++n)
-    for (int c = 0; c < C; ++c) acc[c] += ConstRun(x + run_offset(l, n, c), S).sum();
-  for (int c = 0; c < C; ++c) mean[c] = static_cast<float>(acc[c] / count);
-  for (int n = 0; n < N; ++n)
-    for (int c = 0; c < C; ++c) acc[C + c] += (ConstRun(x + run_offset(l, n, c), S) - mean[c]).square().sum();
-  for (int c = 0; c < C; ++c) var[c] = static_cast<float>(acc[C + c] / count);
+    for (int c = 0; c < C; ++c) {
+      const ConstRun run(x + run_offset(l, n, c), S);
+      const float sum = run.sum(), run_mean = sum / static_cast<float>(S);
+      acc[c] += sum;
+      acc[C + c] += (run - run_mean).square().sum();
+      run_means[static_cast<size_t>(n) * C + c] = static_cast<double>(sum) / S;
+    }
+  for (int c = 0; c < C; ++c) {
+    const double mu = acc[c] / count;
+    double spread = 0.0;
+    for (int n = 0; n < N; ++n) spread += (run_means[static_cast<size_t>(n) * C + c] - mu) * (run_means[static_cast<size_t>(n) * C + c] - mu);
+    mean[c] = static_cast<float>(mu);
+    var[c] = static_cast<float>((acc[C + c] + S * spread) / count);
+  }
 }
 
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,

@@ -22,9 +22,10 @@ struct ChannelLayout {
   int64_t count() const { return int64_t{spatial} * batch; }  // values per channel
 };
 
-// Per-channel mean and biased variance of x (C each), in two passes: the mean, then the squared
-// deviations from it (E[x²] − E[x]² in one pass would cancel digits when |μ| ≫ σ). Runs are
-// summed in float and channels over the batch in double when S > 1 (N·H·W values).
+// Per-channel mean and biased variance of x (C each), from squared deviations from a mean, never
+// as E[x²] − E[x]² (which cancels digits when |μ| ≫ σ). With S = 1, two passes over the batch:
+// the mean, then the deviations from it. With S > 1, one pass: each run's deviations from its own
+// mean, in float, and the runs combined in double.
 void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var);
 
 // The per-channel coefficients of the normalization (C each); gamma and beta null without the
