@@ -83,7 +83,10 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
   for (int c = 0; c < C; ++c) {
     const double mu = acc[c] / count;
     double spread = 0.0;
-    for (int n = 0; n < N; ++n) spread += (run_means[static_cast<size_t>(n) * C + c] - mu) * (run_means[static_cast<size_t>(n) * C + c] - mu);
+    for (int n = 0; n < N; ++n) {
+      const double d = run_means[static_cast<size_t>(n) * C + c] - mu;
+      spread += d * d;
+    }
     mean[c] = static_cast<float>(mu);
     var[c] = static_cast<float>((acc[C + c] + S * spread) / count);
   }
