@@ -74,7 +74,7 @@ void Im2col::to_columns(const float* image, float* cols) {
     if (pad > 0) {
       for (int c = 0; c < C; ++c)
         for (int h = 0; h < H; ++h)
-          std::copy_n(image + (c * H + h) * W, W, padded_.data() + (c * Hp + h + pad) * Wp + pad);
+          copy_run(padded_.data() + (c * Hp + h + pad) * Wp + pad, image + (c * H + h) * W, W);
       src = padded_.data();
     }
     for (int c = 0; c < C; ++c)
@@ -120,7 +120,7 @@ void Im2col::to_image(const float* cols, float* image_grad) {
     if (pad > 0) {
       for (int c = 0; c < C; ++c)
         for (int h = 0; h < H; ++h)
-          std::copy_n(padded_grad_.data() + (c * Hp + h + pad) * Wp + pad, W, image_grad + (c * H + h) * W);
+          copy_run(image_grad + (c * H + h) * W, padded_grad_.data() + (c * Hp + h + pad) * Wp + pad, W);
     }
     return;
   }
