@@ -55,6 +55,35 @@ TEST(Stats, PercentilesMatchASort) {
   }
 }
 
+TEST(Stats, TheHistogramASummaryFillsIsTheHistogramOfItsRangeAndItsPercentilesStayExact) {
+  // 64 and 128 bins share summarize's count of its 1024 fine bins; 50 bins are counted apart. The
+  // running range starts wider than the values, or empty; values on a 1/8 grid make ties.
+  for (const int bins : {64, 128, 50})
+    for (const bool wide : {false, true}) {
+      auto v = random_values(5000, static_cast<uint64_t>(bins) + wide);
+      for (size_t i = 0; i < v.size(); i += 3) v[i] = std::round(v[i] * 8.0f) / 8.0f;
+      Histogram h;
+      h.lo = wide ? -40.0f : 0.0f;
+      h.hi = wide ? 25.0f : 0.0f;
+      h.bins.assign(bins, 0u);
+      std::vector<float> scratch;
+      const Summary s = summarize(v.data(), static_cast<int64_t>(v.size()), scratch, &h);
+      const std::string name = std::to_string(bins) + (wide ? " bins, wide range" : " bins");
+      const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+      EXPECT_EQ(h.lo, wide ? -40.0f : std::min(0.0f, *lo)) << name;
+      EXPECT_EQ(h.hi, wide ? 25.0f : *hi) << name;
+      EXPECT_EQ(h.bins, histogram(v.data(), static_cast<int64_t>(v.size()), h.lo, h.hi, bins).bins) << name;
+      std::vector<float> sorted = v;
+      std::sort(sorted.begin(), sorted.end());
+      for (size_t k = 0; k < kPercentiles.size(); ++k) {
+        const double pos = kPercentiles[k] / 100.0 * (sorted.size() - 1);
+        const size_t r = static_cast<size_t>(std::floor(pos)), r1 = std::min(r + 1, sorted.size() - 1);
+        const double expected = sorted[r] + (pos - r) * (static_cast<double>(sorted[r1]) - sorted[r]);
+        EXPECT_NEAR(s.percentiles[k], expected, 1e-6 * (1.0 + std::abs(expected))) << name << " p" << kPercentiles[k];
+      }
+    }
+}
+
 TEST(Stats, WassersteinOfAShiftIsTheShift) {
   Histogram a, b;
   a.lo = 0.0f;
