@@ -68,11 +68,11 @@ void Pool2d::forward_run(const float* img, int n, int c) {
   const int k = size_, W = in_shape_.w, OH = out_shape_.h, OW = out_shape_.w;
   const int out_features = static_cast<int>(out_shape_.size());
   float* out = out_.data.col(n).data() + c * OH * OW;
-  const float inv_area = 1.0f / static_cast<float>(k * k);
   if (type_ == PoolType::avg && k == 2 && W % 2 == 0) {
     avg_2x2(img, W, OH, OW, out);
     return;
   }
+  const float inv_area = 1.0f / static_cast<float>(k * k);
   for (int oh = 0; oh < OH; ++oh) {
     float* o = out + oh * OW;
     const int row0 = oh * k * W;  // the window's first input row, in the run
