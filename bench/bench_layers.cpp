@@ -78,18 +78,28 @@ BENCHMARK(BM_NormForwardBackward)
     ->Args({2, 6, 24, 128})
     ->Args({3, 6, 24, 128});
 
+// Arguments: input channels, size, output channels, kernel, padding, batch, and whether the input
+// gradient is needed (0 for a network's first layer).
 void BM_Conv2dForwardBackward(benchmark::State& state) {
   const int cin = static_cast<int>(state.range(0)), size = static_cast<int>(state.range(1));
-  const int cout = static_cast<int>(state.range(2));
-  Conv2d conv({cin, size, size}, cout, 5, 1, 0, false);
-  Tensor x = random_tensor({cin, size, size}, 128);
-  Tensor dy = random_tensor(conv.output_shape({}), 128);
+  const int cout = static_cast<int>(state.range(2)), kernel = static_cast<int>(state.range(3));
+  const int padding = static_cast<int>(state.range(4)), batch = static_cast<int>(state.range(5));
+  Conv2d conv({cin, size, size}, cout, kernel, 1, padding, false);
+  conv.set_input_grad(state.range(6) != 0);
+  Tensor x = random_tensor({cin, size, size}, batch);
+  Tensor dy = random_tensor(conv.output_shape({}), batch);
   for (auto _ : state) {
     benchmark::DoNotOptimize(conv.forward(x, Mode::train).data.data());
     benchmark::DoNotOptimize(conv.backward(dy).data.data());
   }
 }
-BENCHMARK(BM_Conv2dForwardBackward)->Args({1, 28, 6})->Args({6, 12, 16});
+// W3's two convolutions (LeNet, batch 128), then CNN's (3 × 3, padding 1, batch 64).
+BENCHMARK(BM_Conv2dForwardBackward)
+    ->ArgNames({"cin", "hw", "cout", "k", "pad", "n", "dx"})
+    ->Args({1, 28, 6, 5, 0, 128, 0})
+    ->Args({6, 12, 16, 5, 0, 128, 1})
+    ->Args({1, 28, 32, 3, 1, 64, 0})
+    ->Args({32, 14, 64, 3, 1, 64, 1});
 
 // The pools of W3 (avg 2 × 2 after each conv, batch 128) and CNN (max 2 × 2, batch 64).
 // Arguments: type (0 avg, 1 max), channels, size, batch.

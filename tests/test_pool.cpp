@@ -46,7 +46,9 @@ void expect_same_float(float got, float want, const std::string& where) {
 }
 
 TEST(Pool, MaxTwoByTwoPicksTheFirstStrictMaximumOfEachWindowAsAScanDoes) {
-  for (const Shape s : {Shape{2, 6, 8}, Shape{2, 7, 9}, Shape{1, 28, 28}})
+  // Windows per row: 4 and 14 (the vector path, its last group overlapping when 14), 7 (CNN's
+  // second pool, groups of 4), 3 (the scalar path).
+  for (const Shape s : {Shape{2, 6, 8}, Shape{2, 7, 9}, Shape{1, 28, 28}, Shape{3, 14, 14}, Shape{2, 6, 7}})
     for (const bool nans : {false, true}) {
       const std::string name = s.str() + (nans ? " with NaN" : "");
       const Tensor x = tied_input(s, nans);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/error.h"
@@ -19,18 +20,19 @@ Pool2d::Pool2d(Shape in, PoolType type, int size) : in_shape_(in), type_(type), 
 
 namespace {
 
-// A run's worth of floats for the 2 × 2 average's row pairs, reused so a step does not allocate.
-float* pairs_scratch(int64_t size) {
-  thread_local std::vector<float> scratch;
-  if (static_cast<int64_t>(scratch.size()) < size) scratch.resize(size);
-  return scratch.data();
+// A run's worth of floats or ints for the 2 × 2 pools' row pairs, reused so a step does not allocate.
+template <typename T>
+T* scratch(int64_t size) {
+  thread_local std::vector<T> buffer;
+  if (static_cast<int64_t>(buffer.size()) < size) buffer.resize(size);
+  return buffer.data();
 }
 
 // 2 × 2 average windows (LeNet's pools) over a run of even width W = 2·OW, in two loops that
 // vectorize where a loop per output row of OW (12 or 4 in LeNet) would not: each pair of rows
 // summed into `pairs` (OH × W), then each pair of its columns, (a + c) + (b + d), times ¼.
 void avg_2x2(const float* img, int W, int OH, int OW, float* out) {
-  float* pairs = pairs_scratch(int64_t{OH} * W);
+  float* pairs = scratch<float>(int64_t{OH} * W);
   for (int oh = 0; oh < OH; ++oh) {
     const float* r0 = img + 2 * oh * W;
     for (int w = 0; w < W; ++w) pairs[oh * W + w] = r0[w] + r0[W + w];
@@ -41,12 +43,69 @@ void avg_2x2(const float* img, int W, int OH, int OW, float* out) {
 // Its gradient: each output's ¼ duplicated along the columns into `pairs` (OH × W), each row
 // of which is then both rows of its windows.
 void avg_2x2_grad(const float* dy, int W, int OH, int OW, float* run) {
-  float* pairs = pairs_scratch(int64_t{OH} * W);
+  float* pairs = scratch<float>(int64_t{OH} * W);
   for (int o = 0; o < OH * OW; ++o) pairs[2 * o] = pairs[2 * o + 1] = dy[o] * 0.25f;
   for (int oh = 0; oh < OH; ++oh) {
     std::copy_n(pairs + oh * W, W, run + 2 * oh * W);
     std::copy_n(pairs + oh * W, W, run + (2 * oh + 1) * W);
   }
+}
+
+// L 2 × 2 max windows side by side, those of output row oh from column j: the scan of each
+// window in row-major order (a, b / c, d), keeping the first strict maximum as the scalar path
+// does, done on L windows at once with selects, since a compare per value branches
+// unpredictably on ReLU's ties. Vectors are only ever locals (see im2col.cpp's Chunk).
+struct Lanes8 {
+  static constexpr int L = 8;
+  typedef float Floats __attribute__((vector_size(32)));
+  typedef int Ints __attribute__((vector_size(32)));
+};
+struct Lanes4 {
+  static constexpr int L = 4;
+  typedef float Floats __attribute__((vector_size(16)));
+  typedef int Ints __attribute__((vector_size(16)));
+};
+
+template <typename Lanes>
+void max_2x2_lanes(const float* img, int W, int oh, int j, int OW, int base, float* out, int* arg) {
+  constexpr int L = Lanes::L;
+  using Floats = typename Lanes::Floats;
+  using Ints = typename Lanes::Ints;
+  Ints evens, odds, lane;
+  for (int i = 0; i < L; ++i) evens[i] = 2 * i, odds[i] = 2 * i + 1, lane[i] = i;
+  const float* r0 = img + 2 * oh * W + 2 * j;
+  Floats top[2], bottom[2];
+  std::memcpy(top, r0, sizeof top);
+  std::memcpy(bottom, r0 + W, sizeof bottom);
+  const Floats a = __builtin_shuffle(top[0], top[1], evens), b = __builtin_shuffle(top[0], top[1], odds);
+  const Floats c = __builtin_shuffle(bottom[0], bottom[1], evens), d = __builtin_shuffle(bottom[0], bottom[1], odds);
+  Floats best = a;
+  Ints at = Ints{} + (base + 2 * oh * W + 2 * j) + 2 * lane;
+  Ints won = b > best;
+  best = won ? b : best;
+  Ints offset = won & 1;
+  won = c > best;
+  best = won ? c : best;
+  offset = won ? W : offset;
+  won = d > best;
+  best = won ? d : best;
+  offset = won ? W + 1 : offset;
+  at += offset;
+  std::memcpy(out + oh * OW + j, &best, sizeof best);
+  std::memcpy(arg + oh * OW + j, &at, sizeof at);
+}
+
+// 2 × 2 max windows over a run with at least 4 of them per row (W ≥ 8), row by row in groups of
+// 8 or 4 windows; a row's last group overlaps the one before it rather than leaving a tail, which
+// writes some windows twice with the same result.
+void max_2x2(const float* img, int W, int OH, int OW, int base, float* out, int* arg) {
+  const int L = OW >= 8 ? 8 : 4;
+  for (int oh = 0; oh < OH; ++oh)
+    for (int j = 0; j < OW; j += L) {
+      const int from = std::min(j, OW - L);
+      if (L == 8) max_2x2_lanes<Lanes8>(img, W, oh, from, OW, base, out, arg);
+      else max_2x2_lanes<Lanes4>(img, W, oh, from, OW, base, out, arg);
+    }
 }
 
 }  // namespace
@@ -72,6 +131,13 @@ void Pool2d::forward_run(const float* img, int n, int c) {
     avg_2x2(img, W, OH, OW, out);
     return;
   }
+  // The max's index is kept from the sample's start (C·H·W), as input_grad_run reads it.
+  int* arg = type_ == PoolType::max ? argmax_.data() + static_cast<size_t>(n) * out_features + c * OH * OW : nullptr;
+  const int run_start = c * in_shape_.h * W;
+  if (type_ == PoolType::max && k == 2 && OW >= 4) {
+    max_2x2(img, W, OH, OW, run_start, out, arg);
+    return;
+  }
   const float inv_area = 1.0f / static_cast<float>(k * k);
   for (int oh = 0; oh < OH; ++oh) {
     float* o = out + oh * OW;
@@ -84,9 +150,6 @@ void Pool2d::forward_run(const float* img, int n, int c) {
       for (int ow = 0; ow < OW; ++ow) o[ow] *= inv_area;
       continue;
     }
-    // The max's index is kept from the sample's start (C·H·W), as input_grad_run reads it.
-    int* arg = argmax_.data() + static_cast<size_t>(n) * out_features + (c * OH + oh) * OW;
-    const int run_start = c * in_shape_.h * W;
     for (int ow = 0; ow < OW; ++ow) {
       int best = row0 + ow * k;
       for (int kh = 0; kh < k; ++kh)
@@ -95,7 +158,7 @@ void Pool2d::forward_run(const float* img, int n, int c) {
           if (img[i] > img[best]) best = i;
         }
       o[ow] = img[best];
-      arg[ow] = run_start + best;
+      arg[oh * OW + ow] = run_start + best;
     }
   }
 }
