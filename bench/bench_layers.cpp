@@ -137,7 +137,7 @@ void BM_WorkloadStep(benchmark::State& state, const char* name) {
   Workload w = make_workload(name);
   auto data = random_fashion_shaped();
   Run run(w.config, data);
-  for (auto _ : state) benchmark::DoNotOptimize(run.step().loss);
+  for (auto _ : state) benchmark::DoNotOptimize(run.step(nullptr, Taps::skipped).loss);
   state.counters["FLOP/s"] = benchmark::Counter(w.flops_per_step, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK_CAPTURE(BM_WorkloadStep, W1, "W1");

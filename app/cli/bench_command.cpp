@@ -59,7 +59,7 @@ struct ProbedRun {
     const bool probe = probe_every > 0 && ++steps % probe_every == 0;
     std::vector<std::vector<float>> before;
     if (probe) before = copy_op_weights(run.model());
-    const StepRecord r = run.step();
+    const StepRecord r = run.step(nullptr, probe ? Taps::kept : Taps::skipped);
     if (probe) prober.take(run.model(), r.step, before);
   }
 };
@@ -71,14 +71,14 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 // alternating chunks of 100 steps so that the machine's drift affects both alike.
 std::pair<double, double> headless_rates(Run& plain, ProbedRun& probed, int steps) {
   for (int i = 0; i < std::min(50, steps); ++i) {
-    plain.step();
+    plain.step(nullptr, Taps::skipped);
     probed.step();
   }
   double plain_secs = 0.0, probed_secs = 0.0;
   for (int done = 0; done < steps;) {
     const int chunk = std::min(100, steps - done);
     double t = thread_cpu_seconds();
-    for (int i = 0; i < chunk; ++i) plain.step();
+    for (int i = 0; i < chunk; ++i) plain.step(nullptr, Taps::skipped);
     plain_secs += thread_cpu_seconds() - t;
     t = thread_cpu_seconds();
     for (int i = 0; i < chunk; ++i) probed.step();

@@ -123,7 +123,7 @@ int train_command(const std::vector<std::string>& argv) {
                      static_cast<long long>(s - 1), args.has("--save") ? ", the checkpoint is not" : "");
         return 130;  // the shell's code for a run ended by SIGINT
       }
-      const StepRecord r = run.step();
+      const StepRecord r = run.step(nullptr, Taps::skipped);  // nothing here reads the taps
       for (const std::string& w : run.model().take_warnings()) std::fprintf(stderr, "\nbnlab: warning: %s\n", w.c_str());
       if (!std::isfinite(r.loss)) {
         const double epoch = static_cast<double>(r.step) / per_epoch;

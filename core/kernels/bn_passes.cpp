@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace bnlab {
@@ -36,17 +37,50 @@ auto x_hat(const float* x, int64_t size, const Mu& mu, const Inv& inv) {
   return (ConstRun(x, size) - mu) * inv;
 }
 
+// A run of `size` floats in L1, 64-byte aligned, reused so a step does not allocate. One per
+// `which`: 0 for y, 1 for φ(y).
+float* scratch_run(int which, int64_t size) {
+  thread_local std::vector<float> runs[2];
+  std::vector<float>& run = runs[which];
+  if (static_cast<int64_t>(run.size()) < size + 16) run.resize(size + 16);
+  const auto at = reinterpret_cast<uintptr_t>(run.data());
+  return reinterpret_cast<float*>((at + 63) & ~uintptr_t{63});
+}
+
+// One run of normalize with one channel's coefficients (S > 1): y = γ x̂ + β, and with `act`
+// a = φ(y), made in scratch runs and copied out to `y` and `a` where they are not null. Returns
+// the run of a (of y without `act`). Made always at the same alignment, by code that is not
+// inlined, so that backward, which makes a again when forward did not store it, runs the very
+// same instructions on the same floats, and gets the same results (Eigen's vector loops start
+// at the destination's alignment, and their scalar ends use the scalar exp).
+__attribute__((noinline)) const float* normalize_run(const float* x, int64_t size, const NormalizeCoefficients& k,
+                                                     int c, std::optional<ActivationKind> act, float* y, float* a) {
+  float* made_y = scratch_run(0, size);
+  Run out(made_y, size);
+  out = x_hat(x, size, k.mean[c], k.inv_std[c]);
+  if (k.gamma) out = out * k.gamma[c] + k.beta[c];
+  if (y) std::copy_n(made_y, size, y);
+  if (!act) return made_y;
+  float* made_a = scratch_run(1, size);
+  activate(*act, ConstRun(made_y, size), Run(made_a, size));
+  if (a) std::copy_n(made_a, size, a);
+  return made_a;
+}
+
 // g, the gradient of y, for channel c of sample n (`size` floats at offset `at`; S = 1 passes a
 // whole column): dy itself when it takes no work, else computed into g at the same offset,
 // the pool's run first written there.
-const float* run_g(const IncomingGrad& in, int n, int c, int64_t at, int64_t size, float* g) {
+const float* run_g(const IncomingGrad& in, const float* x, const NormalizeCoefficients& k, int n, int c, int64_t at,
+                   int64_t size, float* g) {
   if (!in.takes_work()) return in.dy + at;
   const float* dy = in.dy + at;
   if (in.run) {
     in.run(n, c, g + at);
     dy = g + at;
   }
-  if (in.act) activation_grad(*in.act, ConstRun(dy, size), ConstRun(in.a + at, size), Run(g + at, size));
+  if (!in.act) return g + at;
+  const float* a = in.a ? in.a + at : normalize_run(x + at, size, k, c, in.act, nullptr, nullptr);
+  activation_grad(*in.act, ConstRun(dy, size), ConstRun(a, size), Run(g + at, size));
   return g + at;
 }
 
@@ -95,32 +129,32 @@ void channel_mean_var(const float* x, ChannelLayout l, float* mean, float* var) 
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,
                std::optional<ActivationKind> act, float* a, const RunSink& sink) {
   const int C = l.channels, S = l.spatial, N = l.batch;
-  // One run: x̂ into y's place, then y from it while it is in L1 (and φ(y) after, below).
-  auto run = [&](int64_t at, int64_t size, const auto& mu, const auto& inv, const auto& gamma, const auto& beta) {
-    Run out(y + at, size);
-    out = x_hat(x + at, size, mu, inv);
-    if (k.gamma) out = out * gamma + beta;
-  };
   if (S == 1) {
     const ConstRun mu(k.mean, C), inv(k.inv_std, C);
     const ConstRun gamma(k.gamma ? k.gamma : k.mean, C), beta(k.beta ? k.beta : k.mean, C);  // unread without γ
     // φ over a few columns at once (contiguous, still in L1): per column, the part of C that
     // does not fill a SIMD vector would go through the scalar exp, which costs more than the rest.
     const int columns = std::max(1, 1024 / C);
+    // y is made in a scratch block at one alignment, kept or not, so the same floats either way.
+    float* block = scratch_run(0, static_cast<int64_t>(columns) * C);
     for (int n0 = 0; n0 < N; n0 += columns) {
       const int n1 = std::min(N, n0 + columns);
-      for (int n = n0; n < n1; ++n) run(static_cast<int64_t>(n) * C, C, mu, inv, gamma, beta);
       const int64_t at = static_cast<int64_t>(n0) * C, size = static_cast<int64_t>(n1 - n0) * C;
-      if (act) activate(*act, ConstRun(y + at, size), Run(a + at, size));
+      for (int n = n0; n < n1; ++n) {
+        Run out(block + static_cast<int64_t>(n - n0) * C, C);
+        out = x_hat(x + static_cast<int64_t>(n) * C, C, mu, inv);
+        if (k.gamma) out = out * gamma + beta;
+      }
+      if (y) std::copy_n(block, size, y + at);
+      if (act) activate(*act, ConstRun(block, size), Run(a + at, size));
     }
     return;
   }
   for (int n = 0; n < N; ++n)
     for (int c = 0; c < C; ++c) {
       const int64_t at = run_offset(l, n, c);
-      run(at, S, k.mean[c], k.inv_std[c], k.gamma ? k.gamma[c] : 1.0f, k.beta ? k.beta[c] : 0.0f);
-      if (act) activate(*act, ConstRun(y + at, S), Run(a + at, S));
-      if (sink) sink(n, c, (act ? a : y) + at);
+      const float* run = normalize_run(x + at, S, k, c, act, y ? y + at : nullptr, a ? a + at : nullptr);
+      if (sink) sink(n, c, run);
     }
 }
 
@@ -134,7 +168,7 @@ void grad_sums(const IncomingGrad& in, const float* x, ChannelLayout l, const No
     sgx.setZero();
     for (int n = 0; n < N; ++n) {
       const int64_t at = static_cast<int64_t>(n) * C;
-      const ConstRun gn(run_g(in, n, 0, at, C, g), C);
+      const ConstRun gn(run_g(in, x, k, n, 0, at, C, g), C);
       sg += gn;
       sgx += gn * x_hat(x + at, C, mu, inv);
     }
@@ -144,7 +178,7 @@ void grad_sums(const IncomingGrad& in, const float* x, ChannelLayout l, const No
   for (int n = 0; n < N; ++n)
     for (int c = 0; c < C; ++c) {
       const int64_t at = run_offset(l, n, c);
-      const ConstRun gn(run_g(in, n, c, at, S, g), S);
+      const ConstRun gn(run_g(in, x, k, n, c, at, S, g), S);
       acc[c] += gn.sum();
       acc[C + c] += (gn * x_hat(x + at, S, k.mean[c], k.inv_std[c])).sum();
     }

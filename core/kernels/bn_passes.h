@@ -44,14 +44,16 @@ using RunSink = std::function<void(int n, int c, const float* run)>;
 // One pass: x̂ = (x − μ)·inv_std, y = γ x̂ + β (y = x̂ without γ), and with `act` also a = φ(y),
 // each run then handed to `sink` if there is one. x̂ is not stored: backward's passes recompute
 // it from x with the same expression, so the same floats, and a tensor is neither written here
-// nor read back there (issue 13).
+// nor read back there (issue 13). `y` may be null when only the probes would read it, and `a`
+// too when a sink takes every run (S > 1): each run is then made in a scratch run in L1.
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,
                std::optional<ActivationKind> act = std::nullopt, float* a = nullptr, const RunSink& sink = {});
 
 // Backward's incoming gradient and how it becomes g, the gradient of y, run by run: dy laid
 // out as x, or, when a pooling layer follows the activation, written run by run by `run` from the
 // pool's smaller output gradient (S > 1 only), so the full-size tensor is never stored; then,
-// with `act`, g = dy·φ'(a), a the activation's output.
+// with `act`, g = dy·φ'(a), a the activation's output. A null `a` (forward did not store it, S > 1)
+// is made again run by run from x, by the same code as forward's, so the same floats.
 struct IncomingGrad {
   const float* dy = nullptr;
   std::function<void(int n, int c, float* run)> run;

@@ -27,7 +27,7 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) { return forward_ac
 
 const Tensor& BatchNorm::backward(const Tensor& grad_out) { return backward_activated(grad_out, nullptr); }
 
-const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool) {
+const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool, Taps taps) {
   const ChannelLayout l{shape_.c, static_cast<int>(shape_.spatial()), x.batch()};
   const int64_t m = l.count();  // values per channel
   input_ = &x;
@@ -46,12 +46,19 @@ const Tensor& BatchNorm::forward_activated(const Tensor& x, Mode mode, Activatio
   const NormalizeCoefficients k = coefficients();
   if (act) {
     Tensor& a = act->fused_output(x.shape, x.batch());
+    const bool kept = taps == Taps::kept;
+    // Without a pool, φ(y) is the next layer's input. Backward makes ReLU's again for less than
+    // a read of it costs, but not a sigmoid's or tanh's exp (W3's step 1.05× slower).
+    const ActivationKind kind = act->activation();
+    const bool cheap = kind == ActivationKind::relu || kind == ActivationKind::leaky_relu;
+    activation_stored_ = kept || !pool || !cheap;
     RunSink sink;
     if (pool) {
       pool->start_forward(x.batch());
       sink = [pool](int n, int c, const float* run) { pool->forward_run(run, n, c); };
     }
-    normalize(x.data.data(), l, k, out_.data.data(), act->activation(), a.data.data(), sink);
+    normalize(x.data.data(), l, k, kept ? out_.data.data() : nullptr, act->activation(),
+              activation_stored_ ? a.data.data() : nullptr, sink);
   } else {
     normalize(x.data.data(), l, k, out_.data.data());
   }
@@ -87,7 +94,7 @@ const Tensor& BatchNorm::backward_activated(const Tensor& grad, const Activation
   if (pool) dy.run = [&](int n, int c, float* run) { pool->input_grad_run(grad, n, c, run); };
   if (act) {
     dy.act = act->activation();
-    dy.a = act->output().data.data();
+    dy.a = activation_stored_ ? act->output().data.data() : nullptr;  // else made again from x
   }
   const float* x = input_->data.data();
   const NormalizeCoefficients k = coefficients();

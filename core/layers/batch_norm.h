@@ -29,8 +29,10 @@ class BatchNorm : public Norm {
   // With `pool` (the pooling after the activation), forward pools each run of φ(y) as it is
   // written (Pool2d::forward_run) and returns the pool's output; backward takes the pool's
   // output gradient and expands it run by run (Pool2d::input_grad_run). The pool's own forward
-  // and backward are then not called either.
-  const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool = nullptr);
+  // and backward are then not called either. With Taps::skipped, this layer's output() and (with
+  // `pool`) `act`'s are left as they were; only the returned tensor is written.
+  const Tensor& forward_activated(const Tensor& x, Mode mode, Activation* act, Pool2d* pool = nullptr,
+                                  Taps taps = Taps::kept);
   const Tensor& backward_activated(const Tensor& grad, const Activation* act, const Pool2d* pool = nullptr);
   Shape output_shape(Shape in) const override { return in; }
   std::string kind() const override { return shape_.is_image() ? "BatchNorm2d" : "BatchNorm1d"; }
@@ -75,6 +77,7 @@ class BatchNorm : public Norm {
   Vector population_mean_, population_var_;  // (C)
   int64_t last_count_ = 0;          // values per channel in the last forward's statistics
   bool used_batch_stats_ = false;  // backward differentiates through μ_B and σ²_B
+  bool activation_stored_ = true;  // forward wrote φ(y) into the activation's output
   bool degenerate_ = false;
   // What backward recomputes x̂ from (it is not stored): forward's input, and the mean and
   // 1/√(σ² + ε) (C each) of the statistics it used.

@@ -24,6 +24,13 @@ enum class Mode {
 
 inline bool is_training(Mode m) { return m == Mode::train; }
 
+// Whether a forward stores what only the probes read: a norm's output y when an activation
+// follows it, and the activation's output when a pool follows that (the pool takes each run
+// while it is in cache, and backward makes it again from the norm's input). A training step that
+// no probe looks at skips them, which saves full-size writes and reads (issue 13); the results
+// are the same floats either way.
+enum class Taps { kept, skipped };
+
 // A view of one parameter tensor, so an optimizer is one short loop over spans.
 struct Param {
   std::string name;            // "weight" or "bias", as PyTorch names them

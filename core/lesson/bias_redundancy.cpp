@@ -93,7 +93,7 @@ std::shared_ptr<const BiasRedundancy> bias_training(const ModelState& state, con
 
   for (int s = 0; s < steps; ++s) {
     if (cancel && cancel->load(std::memory_order_relaxed)) return nullptr;
-    const float lw = kept.step().loss, lo = plain.step().loss;
+    const float lw = kept.step(nullptr, Taps::skipped).loss, lo = plain.step(nullptr, Taps::skipped).loss;
     if (!std::isfinite(lw) || !std::isfinite(lo)) {
       r->diverged = true;
       break;

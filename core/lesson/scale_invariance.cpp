@@ -148,7 +148,7 @@ std::shared_ptr<const ScaleTraining> scale_training(const ModelState& state, con
     scale_op_weight(run.model(), block, scale);
     for (int s = 0; s < steps; ++s) {
       if (cancelled(cancel)) return false;
-      const float loss = run.step().loss;
+      const float loss = run.step(nullptr, Taps::skipped).loss;
       if (!std::isfinite(loss)) break;
       losses.push_back(loss);
     }

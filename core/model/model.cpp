@@ -119,13 +119,13 @@ Model::Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t se
   if (first_trained_ < layers_.size()) layers_[first_trained_]->set_input_grad(false);
 }
 
-const Tensor& Model::forward(const Tensor& x, Mode mode) {
+const Tensor& Model::forward(const Tensor& x, Mode mode, Taps taps) {
   const Tensor* h = &x;
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (bn_with_activation_[i]) {
       auto& act = static_cast<Activation&>(*layers_[i + 1]);
       auto* pool = bn_with_pool_[i] ? &static_cast<Pool2d&>(*layers_[i + 2]) : nullptr;
-      h = &static_cast<BatchNorm&>(*layers_[i]).forward_activated(*h, mode, &act, pool);
+      h = &static_cast<BatchNorm&>(*layers_[i]).forward_activated(*h, mode, &act, pool, taps);
     } else {
       h = &layers_[i]->forward(*h, mode);
     }

@@ -48,7 +48,8 @@ class Model {
   // Throws a config error naming the block when the blocks do not fit the input or the classes.
   Model(const ModelConfig& cfg, Shape input_shape, int classes, uint64_t seed);
 
-  const Tensor& forward(const Tensor& x, Mode mode);  // (classes, batch)
+  // (classes, batch). With Taps::skipped, taps() is not up to date after it.
+  const Tensor& forward(const Tensor& x, Mode mode, Taps taps = Taps::kept);
   void backward(const Tensor& grad_out);
   void zero_grad();
 

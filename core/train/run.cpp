@@ -73,12 +73,12 @@ void Run::set_seed_and_reset() {
   steps_ = 0;
 }
 
-StepRecord Run::step(StepExtras* extras) {
+StepRecord Run::step(StepExtras* extras, Taps taps) {
   StepRecord r;
   r.epoch = stream_->epoch();
   stream_->next(x_, y_);
   model_->zero_grad();
-  const Tensor& out = model_->forward(x_, Mode::train);
+  const Tensor& out = model_->forward(x_, Mode::train, taps);
   int correct = 0;
   r.loss = loss_.forward(out, y_, &correct);
   model_->backward(loss_.backward());

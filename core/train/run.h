@@ -48,7 +48,8 @@ Mode inference_mode(const std::string& stats);
 class Run {
  public:
   Run(const Config& cfg, std::shared_ptr<const DataSplit> data);
-  StepRecord step(StepExtras* extras = nullptr);
+  // With Taps::skipped the model's taps are not up to date after the step (no probe reads them).
+  StepRecord step(StepExtras* extras = nullptr, Taps taps = Taps::kept);
   // Loss and accuracy over `split` ("test" or "train"); population statistics are collected
   // over the training set first when `mode` asks for them.
   // `cancel`, when set, stops the pass early (the result is then partial and marked so).

@@ -136,7 +136,8 @@ void Trainer::train_one_step() {
   StepExtras extras;
   extras.ics = options_.ics_every > 0 && next % options_.ics_every == 0;
   extras.smoothness = options_.smoothness_every > 0 && next % options_.smoothness_every == 0;
-  const StepRecord r = run_->step(extras.ics || extras.smoothness ? &extras : nullptr);
+  const StepRecord r =
+      run_->step(extras.ics || extras.smoothness ? &extras : nullptr, probe_now ? Taps::kept : Taps::skipped);
   model_state_stale_ = true;
   state_.last = r;
   state_.step = r.step;
