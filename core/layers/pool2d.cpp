@@ -20,19 +20,18 @@ Pool2d::Pool2d(Shape in, PoolType type, int size) : in_shape_(in), type_(type), 
 
 namespace {
 
-// A run's worth of floats or ints for the 2 × 2 pools' row pairs, reused so a step does not allocate.
-template <typename T>
-T* scratch(int64_t size) {
-  thread_local std::vector<T> buffer;
-  if (static_cast<int64_t>(buffer.size()) < size) buffer.resize(size);
-  return buffer.data();
+// A run's worth of floats for the 2 × 2 average's row pairs, reused so a step does not allocate.
+float* pairs_scratch(int64_t size) {
+  thread_local std::vector<float> scratch;
+  if (static_cast<int64_t>(scratch.size()) < size) scratch.resize(size);
+  return scratch.data();
 }
 
 // 2 × 2 average windows (LeNet's pools) over a run of even width W = 2·OW, in two loops that
 // vectorize where a loop per output row of OW (12 or 4 in LeNet) would not: each pair of rows
 // summed into `pairs` (OH × W), then each pair of its columns, (a + c) + (b + d), times ¼.
 void avg_2x2(const float* img, int W, int OH, int OW, float* out) {
-  float* pairs = scratch<float>(int64_t{OH} * W);
+  float* pairs = pairs_scratch(int64_t{OH} * W);
   for (int oh = 0; oh < OH; ++oh) {
     const float* r0 = img + 2 * oh * W;
     for (int w = 0; w < W; ++w) pairs[oh * W + w] = r0[w] + r0[W + w];
@@ -43,7 +42,7 @@ void avg_2x2(const float* img, int W, int OH, int OW, float* out) {
 // Its gradient: each output's ¼ duplicated along the columns into `pairs` (OH × W), each row
 // of which is then both rows of its windows.
 void avg_2x2_grad(const float* dy, int W, int OH, int OW, float* run) {
-  float* pairs = scratch<float>(int64_t{OH} * W);
+  float* pairs = pairs_scratch(int64_t{OH} * W);
   for (int o = 0; o < OH * OW; ++o) pairs[2 * o] = pairs[2 * o + 1] = dy[o] * 0.25f;
   for (int oh = 0; oh < OH; ++oh) {
     std::copy_n(pairs + oh * W, W, run + 2 * oh * W);
