@@ -70,14 +70,25 @@ void max_2x2_lanes(const float* img, int W, int oh, int j, int OW, int base, flo
   constexpr int L = Lanes::L;
   using Floats = typename Lanes::Floats;
   using Ints = typename Lanes::Ints;
-  Ints evens, odds, lane;
-  for (int i = 0; i < L; ++i) evens[i] = 2 * i, odds[i] = 2 * i + 1, lane[i] = i;
+  Ints lane;
+  for (int i = 0; i < L; ++i) lane[i] = i;
   const float* r0 = img + 2 * oh * W + 2 * j;
   Floats top[2], bottom[2];
   std::memcpy(top, r0, sizeof top);
   std::memcpy(bottom, r0 + W, sizeof bottom);
-  const Floats a = __builtin_shuffle(top[0], top[1], evens), b = __builtin_shuffle(top[0], top[1], odds);
-  const Floats c = __builtin_shuffle(bottom[0], bottom[1], evens), d = __builtin_shuffle(bottom[0], bottom[1], odds);
+  // The even and odd columns of each row (GCC's and clang's __builtin_shufflevector).
+  Floats a, b, c, d;
+  if constexpr (L == 8) {
+    a = __builtin_shufflevector(top[0], top[1], 0, 2, 4, 6, 8, 10, 12, 14);
+    b = __builtin_shufflevector(top[0], top[1], 1, 3, 5, 7, 9, 11, 13, 15);
+    c = __builtin_shufflevector(bottom[0], bottom[1], 0, 2, 4, 6, 8, 10, 12, 14);
+    d = __builtin_shufflevector(bottom[0], bottom[1], 1, 3, 5, 7, 9, 11, 13, 15);
+  } else {
+    a = __builtin_shufflevector(top[0], top[1], 0, 2, 4, 6);
+    b = __builtin_shufflevector(top[0], top[1], 1, 3, 5, 7);
+    c = __builtin_shufflevector(bottom[0], bottom[1], 0, 2, 4, 6);
+    d = __builtin_shufflevector(bottom[0], bottom[1], 1, 3, 5, 7);
+  }
   Floats best = a;
   Ints at = Ints{} + (base + 2 * oh * W + 2 * j) + 2 * lane;
   Ints won = b > best;
