@@ -52,15 +52,16 @@ float* scratch_run(int which, int64_t size) {
 // the run of a (of y without `act`). Made always at the same alignment, by code that is not
 // inlined, so that backward, which makes a again when forward did not store it, runs the very
 // same instructions on the same floats, and gets the same results (Eigen's vector loops start
-// at the destination's alignment, and their scalar ends use the scalar exp).
+// at the destination's alignment, and their scalar ends use the scalar exp). Without `act`, y is
+// the layer's output, always stored, and is written in place.
 __attribute__((noinline)) const float* normalize_run(const float* x, int64_t size, const NormalizeCoefficients& k,
                                                      int c, std::optional<ActivationKind> act, float* y, float* a) {
-  float* made_y = scratch_run(0, size);
+  float* made_y = act ? scratch_run(0, size) : y;
   Run out(made_y, size);
   out = x_hat(x, size, k.mean[c], k.inv_std[c]);
   if (k.gamma) out = out * k.gamma[c] + k.beta[c];
+  if (!act) return y;
   if (y) std::copy_n(made_y, size, y);
-  if (!act) return made_y;
   float* made_a = scratch_run(1, size);
   activate(*act, ConstRun(made_y, size), Run(made_a, size));
   if (a) std::copy_n(made_a, size, a);
@@ -135,18 +136,21 @@ void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, 
     // φ over a few columns at once (contiguous, still in L1): per column, the part of C that
     // does not fill a SIMD vector would go through the scalar exp, which costs more than the rest.
     const int columns = std::max(1, 1024 / C);
-    // y is made in a scratch block at one alignment, kept or not, so the same floats either way.
-    float* block = scratch_run(0, static_cast<int64_t>(columns) * C);
+    // With `act`, y is made in a scratch block at one alignment, kept or not, so φ(y) is the same
+    // floats either way; without, y is the layer's output and is written in place.
+    float* block = act ? scratch_run(0, static_cast<int64_t>(columns) * C) : nullptr;
     for (int n0 = 0; n0 < N; n0 += columns) {
       const int n1 = std::min(N, n0 + columns);
       const int64_t at = static_cast<int64_t>(n0) * C, size = static_cast<int64_t>(n1 - n0) * C;
+      float* made = act ? block : y + at;
       for (int n = n0; n < n1; ++n) {
-        Run out(block + static_cast<int64_t>(n - n0) * C, C);
+        Run out(made + static_cast<int64_t>(n - n0) * C, C);
         out = x_hat(x + static_cast<int64_t>(n) * C, C, mu, inv);
         if (k.gamma) out = out * gamma + beta;
       }
+      if (!act) continue;
       if (y) std::copy_n(block, size, y + at);
-      if (act) activate(*act, ConstRun(block, size), Run(a + at, size));
+      activate(*act, ConstRun(block, size), Run(a + at, size));
     }
     return;
   }

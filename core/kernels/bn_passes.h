@@ -44,8 +44,8 @@ using RunSink = std::function<void(int n, int c, const float* run)>;
 // One pass: x̂ = (x − μ)·inv_std, y = γ x̂ + β (y = x̂ without γ), and with `act` also a = φ(y),
 // each run then handed to `sink` if there is one. x̂ is not stored: backward's passes recompute
 // it from x with the same expression, so the same floats, and a tensor is neither written here
-// nor read back there (issue 13). `y` may be null when only the probes would read it, and `a`
-// too when a sink takes every run (S > 1): each run is then made in a scratch run in L1.
+// nor read back there (issue 13). With `act`, `y` may be null when only the probes would read
+// it, and `a` too when a sink takes every run (S > 1): each run is then made in a scratch run in L1.
 void normalize(const float* x, ChannelLayout l, const NormalizeCoefficients& k, float* y,
                std::optional<ActivationKind> act = std::nullopt, float* a = nullptr, const RunSink& sink = {});
 
