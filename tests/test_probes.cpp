@@ -10,6 +10,7 @@
 
 #include "core/layers/activation.h"
 #include "core/model/model.h"
+#include "core/probes/bin_gather.h"
 #include "core/probes/probe.h"
 #include "core/probes/stats.h"
 #include "core/rng.h"
@@ -52,6 +53,54 @@ TEST(Stats, PercentilesMatchASort) {
     for (float x : v) mean += x;
     mean /= n;
     EXPECT_NEAR(s.mean, mean, 1e-4);
+  }
+}
+
+TEST(Stats, TheStdIsTheSpreadOverAllValuesAcrossBlocks) {
+  // summarize combines blocks of 4096 values; an offset far from zero checks that the blocks'
+  // spreads combine without cancellation.
+  for (int n : {1, 7, 4096, 4097, 20000})
+    for (float offset : {0.0f, 1000.0f}) {
+      auto v = random_values(n, static_cast<uint64_t>(n) + 7);
+      for (size_t i = 0; i < v.size(); ++i) v[i] = offset + v[i] * (1.0f + static_cast<float>(i / 4096));
+      double mean = 0, squares = 0;
+      for (float x : v) mean += x;
+      mean /= n;
+      for (float x : v) squares += (x - mean) * (x - mean);
+      std::vector<float> scratch;
+      const Summary s = summarize(v.data(), n, scratch);
+      EXPECT_NEAR(s.mean, mean, 1e-6 * (1.0 + std::abs(mean))) << n << " offset " << offset;
+      EXPECT_NEAR(s.std, std::sqrt(squares / n), 1e-4 * std::sqrt(squares / n) + 1e-6) << n << " offset " << offset;
+    }
+}
+
+TEST(Stats, GatherBinsTakesEveryValueOfTheWantedBinsInOrder) {
+  // Bins in runs (a tap's neighbours share bins), wanted bins at the ends of the bitmap's words
+  // and registers (0, 31, 32, 255, 256, 511, 512, 1023) and a few in between.
+  Rng rng(11);
+  std::vector<int> slot(kGatherBins, -1);
+  int wanted = 0;
+  for (int b : {0, 31, 32, 255, 256, 511, 512, 700, 1023, 5, 400}) slot[b] = wanted++;
+  for (int n : {0, 5, 8, 16, 17, 1000, 4099}) {
+    std::vector<int> bins(n);
+    std::vector<float> values(n);
+    for (int i = 0; i < n; ++i) {
+      bins[i] = i > 0 && rng.uniform() < 0.5f ? bins[i - 1] : std::min(static_cast<int>(rng.uniform() * kGatherBins), kGatherBins - 1);
+      if (rng.uniform() < 0.1f) bins[i] = i % 3 == 0 ? 1023 : i % 3 == 1 ? 0 : 512;
+      values[i] = static_cast<float>(i);
+    }
+    std::vector<std::vector<float>> expected(wanted);
+    for (int i = 0; i < n; ++i)
+      if (slot[bins[i]] >= 0) expected[slot[bins[i]]].push_back(values[i]);
+    std::vector<int64_t> offset(wanted + 1, 0), fill(wanted);
+    for (int j = 0; j < wanted; ++j) offset[j + 1] = offset[j] + static_cast<int64_t>(expected[j].size());
+    std::copy(offset.begin(), offset.end() - 1, fill.begin());
+    std::vector<float> out(static_cast<size_t>(offset.back()), -1.0f);
+    gather_bins(bins.data(), values.data(), n, slot.data(), fill.data(), out.data());
+    for (int j = 0; j < wanted; ++j) {
+      EXPECT_EQ(fill[j], offset[j + 1]) << "n " << n << " slot " << j;
+      EXPECT_EQ(std::vector<float>(out.begin() + offset[j], out.begin() + offset[j + 1]), expected[j]) << "n " << n << " slot " << j;
+    }
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <Eigen/Core>
 
+#include "core/probes/bin_gather.h"
+
 namespace bnlab {
 
 uint64_t Histogram::total() const { return std::accumulate(bins.begin(), bins.end(), uint64_t{0}); }
@@ -28,22 +30,31 @@ Histogram histogram(const float* values, int64_t n, float lo, float hi, int bin_
 
 namespace {
 
-// counts[b] += how many of `bins` are b. Four interleaved tallies: neighbouring values of a tap
+// How many bin indices fall in each bin. Four interleaved tallies: neighbouring values of a tap
 // mostly fall in one bin, and with a single tally each increment would wait for the last one's
 // store (W3's probes spent most of their time here).
-void count_bins(const Eigen::Map<Eigen::ArrayXi>& bins, int64_t* counts, int bin_count) {
-  std::vector<int64_t> tally(4 * static_cast<size_t>(bin_count), 0);
-  const int64_t n = bins.size(), n4 = n - n % 4;
-  int64_t* t = tally.data();
-  for (int64_t i = 0; i < n4; i += 4) {
-    ++t[bins[i]];
-    ++t[bin_count + bins[i + 1]];
-    ++t[2 * bin_count + bins[i + 2]];
-    ++t[3 * bin_count + bins[i + 3]];
+class BinCounter {
+ public:
+  explicit BinCounter(int bins) : bins_(bins), tally_(4 * static_cast<size_t>(bins), 0) {}
+  void add(const int* b, int64_t n) {
+    int64_t* t = tally_.data();
+    const int64_t n4 = n - n % 4;
+    for (int64_t i = 0; i < n4; i += 4) {
+      ++t[b[i]];
+      ++t[bins_ + b[i + 1]];
+      ++t[2 * bins_ + b[i + 2]];
+      ++t[3 * bins_ + b[i + 3]];
+    }
+    for (int64_t i = n4; i < n; ++i) ++t[b[i]];
   }
-  for (int64_t i = n4; i < n; ++i) ++t[bins[i]];
-  for (int b = 0; b < bin_count; ++b) counts[b] += t[b] + t[bin_count + b] + t[2 * bin_count + b] + t[3 * bin_count + b];
-}
+  int64_t operator[](int bin) const {
+    return tally_[bin] + tally_[bins_ + bin] + tally_[2 * bins_ + bin] + tally_[3 * bins_ + bin];
+  }
+
+ private:
+  int bins_;
+  std::vector<int64_t> tally_;
+};
 
 }  // namespace
 
@@ -53,37 +64,40 @@ void count_bins(const Eigen::Map<Eigen::ArrayXi>& bins, int64_t* counts, int bin
 // because probes run every few training steps.
 Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, Histogram* hist) {
   Summary s;
+  if (n == 0) {
+    s.mean = s.std = NAN;
+    s.percentiles.fill(NAN);
+    return s;
+  }
+  // The mean, the spread and the range in one read of the values, block by block (a conv tap is
+  // more than the L2 cache holds; each block's reductions read it from L1). The blocks' means and
+  // sums of squared deviations are combined as Chan et al.'s parallel variance does.
   const Eigen::Map<const Eigen::ArrayXf> all(values, n);
-  // A NaN or an infinity makes the mean NaN or infinite: only then is each value looked at
-  // (allFinite is a scalar loop, a seventh of this function's time on a conv tap).
-  const float mean = all.mean();
+  float lo = INFINITY, hi = -INFINITY;
+  double mean = 0.0, squares = 0.0;
+  constexpr int64_t kBlock = 4096;
+  for (int64_t at = 0; at < n; at += kBlock) {
+    const int64_t count = std::min(kBlock, n - at);
+    const Eigen::Map<const Eigen::ArrayXf> block(values + at, count);
+    const float block_mean = block.sum() / static_cast<float>(count);
+    lo = std::min(lo, block.minCoeff());
+    hi = std::max(hi, block.maxCoeff());
+    const double delta = block_mean - mean, weight = static_cast<double>(count) / static_cast<double>(at + count);
+    mean += delta * weight;
+    squares += (block - block_mean).square().sum() + delta * delta * weight * static_cast<double>(at);
+  }
+  // A NaN or an infinity makes the mean NaN or infinite: only then is each value looked at.
   if (!std::isfinite(mean) && !all.allFinite()) {  // rare (a diverging run): summarize the finite values alone
     std::vector<float> finite_values;
     for (int64_t i = 0; i < n; ++i)
       if (std::isfinite(values[i])) finite_values.push_back(values[i]);
     return summarize(finite_values.data(), static_cast<int64_t>(finite_values.size()), scratch, hist);
   }
-  if (n == 0) {
-    s.mean = s.std = NAN;
-    s.percentiles.fill(NAN);
-    return s;
-  }
-  // The range and the spread in one read of the values, block by block (a conv tap is more than
-  // the L2 cache holds; each block's three reductions read it from L1).
-  float lo = INFINITY, hi = -INFINITY;
-  double squares = 0.0;
-  constexpr int64_t kBlock = 4096;
-  for (int64_t at = 0; at < n; at += kBlock) {
-    const Eigen::Map<const Eigen::ArrayXf> block(values + at, std::min(kBlock, n - at));
-    lo = std::min(lo, block.minCoeff());
-    hi = std::max(hi, block.maxCoeff());
-    squares += (block - mean).square().sum();
-  }
-  s.mean = mean;
+  s.mean = static_cast<float>(mean);
   s.std = static_cast<float>(std::sqrt(squares / static_cast<double>(n)));
   const int64_t finite = n;
 
-  constexpr int kBins = 1024;
+  constexpr int kBins = kGatherBins;
   std::vector<int64_t> below(kBins + 1, 0);  // below[b]: values in fine bins < b
   int coarse_bins = 0;
   if (hist) {
@@ -102,25 +116,26 @@ Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, H
   const float fine_lo = shared ? hist->lo : lo;
   const float scale = shared ? kBins / (hist->hi - hist->lo) : lo < hi ? kBins / (hi - lo) : 0.0f;
   // Bin indices computed vectorized first (into a buffer this thread keeps); counting them is
-  // then a plain loop.
+  // then a plain loop. A histogram counted apart goes first: the gather below needs the fine ones.
   thread_local std::vector<int> fine_buffer;
   fine_buffer.resize(static_cast<size_t>(n));
   Eigen::Map<Eigen::ArrayXi> fine(fine_buffer.data(), n);
+  const bool coarse_apart = coarse_bins > 0 && !shared;
+  BinCounter coarse_count(coarse_apart ? coarse_bins : 0), fine_count(kBins);
+  if (coarse_apart) {
+    fine = ((all - hist->lo) * (coarse_bins / (hist->hi - hist->lo))).cast<int>().max(0).min(coarse_bins - 1);
+    coarse_count.add(fine.data(), n);
+  }
   fine = ((all - fine_lo) * scale).cast<int>().min(kBins - 1);
-  count_bins(fine, below.data() + 1, kBins);
+  fine_count.add(fine.data(), n);
+  for (int b = 0; b < kBins; ++b) below[b + 1] = fine_count[b];
   if (shared) {
     for (int b = 0; b < coarse_bins; ++b) {
       const auto first = below.begin() + 1 + b * group;  // below[1 + i] holds fine bin i's count here
       hist->bins[b] = static_cast<uint32_t>(std::accumulate(first, first + group, int64_t{0}));
     }
-  } else if (coarse_bins > 0) {
-    thread_local std::vector<int> coarse_buffer;
-    coarse_buffer.resize(static_cast<size_t>(n));
-    Eigen::Map<Eigen::ArrayXi> coarse(coarse_buffer.data(), n);
-    coarse = ((all - hist->lo) * (coarse_bins / (hist->hi - hist->lo))).cast<int>().max(0).min(coarse_bins - 1);
-    std::vector<int64_t> counts(static_cast<size_t>(coarse_bins), 0);
-    count_bins(coarse, counts.data(), coarse_bins);
-    for (int b = 0; b < coarse_bins; ++b) hist->bins[b] = static_cast<uint32_t>(counts[b]);
+  } else if (coarse_apart) {
+    for (int b = 0; b < coarse_bins; ++b) hist->bins[b] = static_cast<uint32_t>(coarse_count[b]);
   }
   if (lo == hi) {
     s.percentiles.fill(lo);
@@ -138,12 +153,13 @@ Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, H
   auto bin_of_rank = [&](int64_t r) {
     return static_cast<int>(std::upper_bound(below.begin(), below.end(), r) - below.begin()) - 1;
   };
-  // Gather the values of the needed bins, bin after bin, into scratch.
+  // Gather the values of the needed bins, bin after bin, into scratch. The first and the last
+  // rank are the range's ends, which need none.
   std::vector<int> slot(kBins, -1);
   std::vector<int> needed;
   for (int64_t r : ranks) {
     const int b = bin_of_rank(r);
-    if (slot[b] < 0) {
+    if (r > 0 && r < finite - 1 && slot[b] < 0) {
       slot[b] = static_cast<int>(needed.size());
       needed.push_back(b);
     }
@@ -152,22 +168,29 @@ Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, H
   for (size_t j = 0; j < needed.size(); ++j) offset[j + 1] = offset[j] + (below[needed[j] + 1] - below[needed[j]]);
   scratch.resize(static_cast<size_t>(offset.back()));
   std::vector<int64_t> fill(offset.begin(), offset.end() - 1);
-  for (int64_t i = 0; i < n; ++i) {
-    const int j = slot[fine[i]];
-    if (j >= 0) scratch[fill[j]++] = values[i];
-  }
-  auto value_at_rank = [&](int64_t r) {
+  if (!needed.empty()) gather_bins(fine.data(), values, n, slot.data(), fill.data(), scratch.data());
+  // r's bin partitioned around rank r: the position of r and the bin's end.
+  auto select = [&](int64_t r) {
     const int b = bin_of_rank(r);
     const auto first = scratch.begin() + offset[slot[b]], last = scratch.begin() + offset[slot[b] + 1];
     const auto nth = first + (r - below[b]);
     std::nth_element(first, nth, last);
-    return *nth;
+    return std::pair{nth, last};
   };
+  auto value_at_rank = [&](int64_t r) { return r == 0 ? lo : r == finite - 1 ? hi : *select(r).first; };
   for (size_t k = 0; k < kPercentiles.size(); ++k) {
     const double pos = kPercentiles[k] / 100.0 * static_cast<double>(finite - 1);
-    const float a = value_at_rank(ranks[2 * k]);
-    const double frac = pos - static_cast<double>(ranks[2 * k]);
-    const float b = frac > 0.0 ? value_at_rank(ranks[2 * k + 1]) : a;
+    const int64_t r = ranks[2 * k], next = ranks[2 * k + 1];
+    const double frac = pos - static_cast<double>(r);
+    float a, b;
+    if (frac > 0.0 && r > 0 && bin_of_rank(next) == bin_of_rank(r)) {  // the next value: the least above r
+      const auto [nth, last] = select(r);
+      a = *nth;
+      b = *std::min_element(nth + 1, last);
+    } else {
+      a = value_at_rank(r);
+      b = frac > 0.0 ? value_at_rank(next) : a;
+    }
     s.percentiles[k] = static_cast<float>(a + frac * (static_cast<double>(b) - a));
   }
   return s;
