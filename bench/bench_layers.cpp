@@ -16,6 +16,7 @@
 #include "core/rng.h"
 #include "core/train/run.h"
 #include "core/train/workloads.h"
+#include "random_data.h"
 
 namespace {
 
@@ -119,19 +120,6 @@ BENCHMARK(BM_Pool2dForwardBackward)
     ->Args({0, 16, 8, 128})
     ->Args({1, 32, 28, 64})
     ->Args({1, 64, 14, 64});
-
-// Random data of Fashion-MNIST's shape, so the benchmarks need no dataset.
-std::shared_ptr<DataSplit> random_fashion_shaped() {
-  auto data = std::make_shared<DataSplit>();
-  for (Dataset* d : {&data->train, &data->test}) {
-    d->sample_shape = {1, 28, 28};
-    d->classes = 10;
-    d->x = random_tensor({1, 28, 28}, 2048).data.array().abs().min(1.0f);
-    d->y.resize(2048);
-    for (int i = 0; i < 2048; ++i) d->y[i] = i % 10;
-  }
-  return data;
-}
 
 void BM_WorkloadStep(benchmark::State& state, const char* name) {
   Workload w = make_workload(name);

@@ -12,6 +12,7 @@
 #include "core/tensor.h"
 #include "core/train/run.h"
 #include "core/train/workloads.h"
+#include "random_data.h"
 
 namespace {
 
@@ -35,24 +36,10 @@ void BM_Summarize(benchmark::State& state) {
 }
 BENCHMARK(BM_Summarize)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
-std::shared_ptr<DataSplit> random_data() {
-  auto data = std::make_shared<DataSplit>();
-  Rng rng(5);
-  for (Dataset* d : {&data->train, &data->test}) {
-    d->sample_shape = {1, 28, 28};
-    d->classes = 10;
-    d->x.resize(28 * 28, 1024);
-    for (Eigen::Index i = 0; i < d->x.size(); ++i) d->x.data()[i] = rng.uniform();
-    d->y.resize(1024);
-    for (int i = 0; i < 1024; ++i) d->y[i] = i % 10;
-  }
-  return data;
-}
-
 // One probe frame, taken again and again from the taps of one kept step (the Trainer takes one
 // every 10 steps).
 void BM_ProbeFrame(benchmark::State& state, const char* name) {
-  Run run(make_workload(name).config, random_data());
+  Run run(make_workload(name).config, random_fashion_shaped());
   Prober prober;
   for (int i = 0; i < 3; ++i) run.step(nullptr, Taps::kept);
   const auto before = copy_op_weights(run.model());
