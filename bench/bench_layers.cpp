@@ -22,14 +22,6 @@ namespace {
 
 using namespace bnlab;
 
-Tensor random_tensor(Shape s, int batch) {
-  Rng rng(7);
-  Tensor t;
-  t.resize(s, batch);
-  for (Eigen::Index i = 0; i < t.data.size(); ++i) t.data.data()[i] = rng.normal();
-  return t;
-}
-
 void BM_DenseForwardBackward(benchmark::State& state) {
   const int in = static_cast<int>(state.range(0)), out = static_cast<int>(state.range(1));
   Dense layer(in, out, true);

@@ -19,6 +19,13 @@ inline void take(uint32_t hits, int64_t at, const int* bins, const float* values
   }
 }
 
+// Bit k set where bins[at + k] is a wanted bin, k in [0, count): a table lookup per value.
+inline uint32_t wanted_lanes(const int* bins, const int* slot, int64_t at, int count) {
+  uint32_t hits = 0;
+  for (int k = 0; k < count; ++k) hits |= static_cast<uint32_t>(slot[bins[at + k]] >= 0) << k;
+  return hits;
+}
+
 }  // namespace
 
 void gather_bins(const int* bins, const float* values, int64_t n, const int* slot, int64_t* fill, float* out) {
@@ -53,16 +60,10 @@ void gather_bins(const int* bins, const float* values, int64_t n, const int* slo
          slot, fill, out);
   }
 #else
-  for (; i + 16 <= n; i += 16) {  // 16 table lookups, and one branch for the 16
-    uint32_t hits = 0;
-    for (int k = 0; k < 16; ++k) hits |= static_cast<uint32_t>(slot[bins[i + k]] >= 0) << k;
-    take(hits, i, bins, values, slot, fill, out);
-  }
+  for (; i + 16 <= n; i += 16)  // 16 table lookups, and one branch for the 16
+    take(wanted_lanes(bins, slot, i, 16), i, bins, values, slot, fill, out);
 #endif
-  for (; i < n; ++i) {
-    const int j = slot[bins[i]];
-    if (j >= 0) out[fill[j]++] = values[i];
-  }
+  if (i < n) take(wanted_lanes(bins, slot, i, static_cast<int>(n - i)), i, bins, values, slot, fill, out);
 }
 
 }  // namespace bnlab

@@ -30,31 +30,22 @@ Histogram histogram(const float* values, int64_t n, float lo, float hi, int bin_
 
 namespace {
 
-// How many bin indices fall in each bin. Four interleaved tallies: neighbouring values of a tap
+// counts[b] += how many of `bins` are b. Four interleaved tallies: neighbouring values of a tap
 // mostly fall in one bin, and with a single tally each increment would wait for the last one's
 // store (W3's probes spent most of their time here).
-class BinCounter {
- public:
-  explicit BinCounter(int bins) : bins_(bins), tally_(4 * static_cast<size_t>(bins), 0) {}
-  void add(const int* b, int64_t n) {
-    int64_t* t = tally_.data();
-    const int64_t n4 = n - n % 4;
-    for (int64_t i = 0; i < n4; i += 4) {
-      ++t[b[i]];
-      ++t[bins_ + b[i + 1]];
-      ++t[2 * bins_ + b[i + 2]];
-      ++t[3 * bins_ + b[i + 3]];
-    }
-    for (int64_t i = n4; i < n; ++i) ++t[b[i]];
+void count_bins(const Eigen::Map<Eigen::ArrayXi>& bins, int64_t* counts, int bin_count) {
+  std::vector<int64_t> tally(4 * static_cast<size_t>(bin_count), 0);
+  const int64_t n = bins.size(), n4 = n - n % 4;
+  int64_t* t = tally.data();
+  for (int64_t i = 0; i < n4; i += 4) {
+    ++t[bins[i]];
+    ++t[bin_count + bins[i + 1]];
+    ++t[2 * bin_count + bins[i + 2]];
+    ++t[3 * bin_count + bins[i + 3]];
   }
-  int64_t operator[](int bin) const {
-    return tally_[bin] + tally_[bins_ + bin] + tally_[2 * bins_ + bin] + tally_[3 * bins_ + bin];
-  }
-
- private:
-  int bins_;
-  std::vector<int64_t> tally_;
-};
+  for (int64_t i = n4; i < n; ++i) ++t[bins[i]];
+  for (int b = 0; b < bin_count; ++b) counts[b] += t[b] + t[bin_count + b] + t[2 * bin_count + b] + t[3 * bin_count + b];
+}
 
 }  // namespace
 
@@ -120,22 +111,19 @@ Summary summarize(const float* values, int64_t n, std::vector<float>& scratch, H
   thread_local std::vector<int> fine_buffer;
   fine_buffer.resize(static_cast<size_t>(n));
   Eigen::Map<Eigen::ArrayXi> fine(fine_buffer.data(), n);
-  const bool coarse_apart = coarse_bins > 0 && !shared;
-  BinCounter coarse_count(coarse_apart ? coarse_bins : 0), fine_count(kBins);
-  if (coarse_apart) {
+  if (coarse_bins > 0 && !shared) {
     fine = ((all - hist->lo) * (coarse_bins / (hist->hi - hist->lo))).cast<int>().max(0).min(coarse_bins - 1);
-    coarse_count.add(fine.data(), n);
+    std::vector<int64_t> counts(static_cast<size_t>(coarse_bins), 0);
+    count_bins(fine, counts.data(), coarse_bins);
+    for (int b = 0; b < coarse_bins; ++b) hist->bins[b] = static_cast<uint32_t>(counts[b]);
   }
   fine = ((all - fine_lo) * scale).cast<int>().min(kBins - 1);
-  fine_count.add(fine.data(), n);
-  for (int b = 0; b < kBins; ++b) below[b + 1] = fine_count[b];
+  count_bins(fine, below.data() + 1, kBins);
   if (shared) {
     for (int b = 0; b < coarse_bins; ++b) {
       const auto first = below.begin() + 1 + b * group;  // below[1 + i] holds fine bin i's count here
       hist->bins[b] = static_cast<uint32_t>(std::accumulate(first, first + group, int64_t{0}));
     }
-  } else if (coarse_apart) {
-    for (int b = 0; b < coarse_bins; ++b) hist->bins[b] = static_cast<uint32_t>(coarse_count[b]);
   }
   if (lo == hi) {
     s.percentiles.fill(lo);
